@@ -26,8 +26,10 @@ void qstp_shake256(uint8_t *out, size_t outlen, const uint8_t *in, size_t inlen)
 void qstp_shake512_qsc(uint8_t *out, size_t outlen, const uint8_t *in, size_t inlen);
 
 /* ---- cSHAKE (rate 168 = cSHAKE128, 136 = cSHAKE256, 72 = QSC "cSHAKE-512"; §7.6) ----
- * As QSC does, the bytepad prefix is always absorbed, even when N and S are both empty.
- * (SP 800-185 says cSHAKE with empty N and S is SHAKE; the qstp_cshake*_sp800 one-shots do that.) */
+ * qstp_cshake_init always absorbs the bytepad prefix, even when N and S are both empty, as QSC's
+ * qsc_cshake_initialize does. The one-shots qstp_cshake128/256 follow SP 800-185 exactly: with
+ * empty N and S they are SHAKE. QSTP never uses empty N and S, so the two agree wherever QSTP
+ * uses them. */
 void qstp_cshake_init(qstp_keccak_state *st, unsigned rate, const uint8_t *name, size_t namelen,
                       const uint8_t *custom, size_t customlen);
 void qstp_cshake_absorb(qstp_keccak_state *st, const uint8_t *in, size_t len);
