@@ -1,0 +1,58 @@
+# Thin wrapper over CMake so a person types `make`, `make test`, `make demo`.
+BUILD   ?= build
+JOBS    ?= $(shell nproc 2>/dev/null || echo 2)
+CMAKE   ?= cmake
+CTEST   ?= ctest
+CMFLAGS ?=
+
+.PHONY: all configure test test-slow test-all demo bench asan clang fuzz install clean
+
+all: configure
+	$(CMAKE) --build $(BUILD) -j $(JOBS)
+
+configure:
+	@test -f $(BUILD)/CMakeCache.txt || $(CMAKE) -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release $(CMFLAGS)
+
+# The README's test command: every test except those labelled slow.
+test: all
+	cd $(BUILD) && $(CTEST) --output-on-failure -j $(JOBS) -LE slow
+
+# The slow known-answer and round-trip tests (McEliece, SPHINCS+ sets).
+test-slow: all
+	cd $(BUILD) && $(CTEST) --output-on-failure -j $(JOBS) -L slow
+
+test-all: all
+	cd $(BUILD) && $(CTEST) --output-on-failure -j $(JOBS)
+
+# The README's first command: root, server and client on loopback.
+demo: all
+	@if [ -x $(BUILD)/bin/qstp ]; then $(BUILD)/bin/qstp demo; \
+	else echo "qstp demo: the command-line tool is not built yet (see README status)"; fi
+
+bench: all
+	@for b in $(BUILD)/bin/bench_*; do [ -x "$$b" ] && { echo "== $$b"; "$$b"; }; done
+
+# AddressSanitizer + UndefinedBehaviorSanitizer build, fast tests only.
+asan:
+	@test -f build-asan/CMakeCache.txt || $(CMAKE) -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug \
+	    -DQSTP_SANITIZE=ON -DQSTP_BUILD_BENCH=OFF $(CMFLAGS)
+	$(CMAKE) --build build-asan -j $(JOBS)
+	cd build-asan && $(CTEST) --output-on-failure -j $(JOBS) -L fast
+
+# The same sources with clang (CI builds with both compilers).
+clang:
+	@test -f build-clang/CMakeCache.txt || CC=clang $(CMAKE) -S . -B build-clang \
+	    -DCMAKE_BUILD_TYPE=Release $(CMFLAGS)
+	$(CMAKE) --build build-clang -j $(JOBS)
+	cd build-clang && $(CTEST) --output-on-failure -j $(JOBS) -LE slow
+
+fuzz:
+	@test -f build-fuzz/CMakeCache.txt || CC=clang $(CMAKE) -S . -B build-fuzz -DCMAKE_BUILD_TYPE=Debug \
+	    -DQSTP_FUZZ=ON -DQSTP_BUILD_BENCH=OFF
+	$(CMAKE) --build build-fuzz -j $(JOBS)
+
+install: all
+	$(CMAKE) --install $(BUILD)
+
+clean:
+	rm -rf $(BUILD) build-asan build-clang build-fuzz
