@@ -29,6 +29,15 @@ void test_check_bytes(const uint8_t *got, const uint8_t *want, size_t n, const c
 int test_report(void);
 /* Count of failures so far. */
 unsigned long test_failures(void);
+/* Count of passed checks so far. */
+unsigned long test_passes(void);
+/* Record a failure with a printf-style message (use TEST_FAIL for file and line). */
+void test_failf(const char *file, int line, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 3, 4)))
+#endif
+    ;
+#define TEST_FAIL(...) test_failf(__FILE__, __LINE__, __VA_ARGS__)
 
 /* ---- vector files ----
  * test_vector_path("vectors/mlkem/acvp/x.json") -> "$QSTP_SHARED/vectors/..." or
