@@ -57,10 +57,10 @@ static unsigned detect(void)
     if (__get_cpuid_max(0, NULL) < 7)
         return f;
     __cpuid_count(7, 0, a, b, c, d);
-    const int avx2 = (b >> 5) & 1, bmi2 = (b >> 8) & 1;
+    const int avx2 = (b >> 5) & 1, bmi1 = (b >> 3) & 1, bmi2 = (b >> 8) & 1;
     const int avx512f = (b >> 16) & 1, avx512bw = (b >> 30) & 1, avx512vl = (b >> 31) & 1;
     const int vaes = (c >> 9) & 1;
-    if (ymm_ok && avx2 && bmi2)
+    if (ymm_ok && avx2 && bmi1 && bmi2)
         f |= CPU_AVX2;
     if (zmm_ok && avx512f && avx512bw && avx512vl && vaes && (f & CPU_AESNI) && (f & CPU_AVX2))
         f |= CPU_AVX512;

@@ -10,7 +10,7 @@
 
 /* AES-NI with SSSE3 and SSE4.1 (pshufb, pblendvb) and PCLMULQDQ: what *_aesni.c files need. */
 int qstp_cpu_has_aesni(void);
-/* AVX2 and BMI2 with OS support for YMM state: what *_avx2.c files need. */
+/* AVX2, BMI1 and BMI2 with OS support for YMM state: what *_avx2.c files need. */
 int qstp_cpu_has_avx2(void);
 /* AVX-512 F/BW/VL and VAES with OS support for ZMM state: what *_avx512.c files need. */
 int qstp_cpu_has_avx512(void);
