@@ -1,0 +1,172 @@
+/* ML-KEM key generation, encapsulation and decapsulation (FIPS 203 §6 and §7), generic over k.
+ * Hash functions (§4.1): H = SHA3-256, G = SHA3-512, J = SHAKE256 with 32-byte output. */
+#include <string.h>
+
+#include "crypto/ct.h"
+#include "crypto/mlkem/kpke.h"
+#include "crypto/mlkem/mlkem.h"
+#include "crypto/mlkem/params.h"
+#include "crypto/mlkem/poly.h"
+#include "crypto/sha3.h"
+
+#define PB QSTP_MLKEM_POLYBYTES
+
+size_t qstp_mlkem_pk_size(unsigned k)
+{
+    const qstp_mlkem_params *p = qstp_mlkem_params_get(k);
+    return p ? p->pk_bytes : 0;
+}
+
+size_t qstp_mlkem_sk_size(unsigned k)
+{
+    const qstp_mlkem_params *p = qstp_mlkem_params_get(k);
+    return p ? p->sk_bytes : 0;
+}
+
+size_t qstp_mlkem_ct_size(unsigned k)
+{
+    const qstp_mlkem_params *p = qstp_mlkem_params_get(k);
+    return p ? p->ct_bytes : 0;
+}
+
+/* dk = dk_pke (384k) || ek (384k + 32) || H(ek) (32) || z (32)  (Alg. 16 step 3). */
+static size_t sk_ek_offset(const qstp_mlkem_params *p) { return PB * p->k; }
+static size_t sk_h_offset(const qstp_mlkem_params *p) { return PB * p->k + p->pk_bytes; }
+static size_t sk_z_offset(const qstp_mlkem_params *p) { return PB * p->k + p->pk_bytes + 32; }
+
+int qstp_mlkem_keypair_derand(unsigned k, uint8_t *pk, uint8_t *sk, const uint8_t d[32],
+                              const uint8_t z[32])
+{
+    const qstp_mlkem_params *p = qstp_mlkem_params_get(k);
+    if (p == NULL)
+        return -1;
+    qstp_mlkem_kpke_keygen(p, pk, sk, d);
+    memcpy(sk + sk_ek_offset(p), pk, p->pk_bytes);
+    qstp_sha3_256(sk + sk_h_offset(p), pk, p->pk_bytes);
+    memcpy(sk + sk_z_offset(p), z, 32);
+    return 0;
+}
+
+int qstp_mlkem_keypair(unsigned k, uint8_t *pk, uint8_t *sk, qstp_rng_fn rng, void *rng_ctx)
+{
+    uint8_t coins[64]; /* d || z, one call (NIST KAT order) */
+    int ret = -1;
+    if (qstp_mlkem_params_get(k) != NULL && rng(rng_ctx, coins, sizeof(coins)) == 0)
+        ret = qstp_mlkem_keypair_derand(k, pk, sk, coins, coins + 32);
+    qstp_wipe(coins, sizeof(coins));
+    return ret;
+}
+
+int qstp_mlkem_check_pk(unsigned k, const uint8_t *pk)
+{
+    const qstp_mlkem_params *p = qstp_mlkem_params_get(k);
+    if (p == NULL)
+        return -1;
+    /* §7.2 modulus check: ByteEncode_12(ByteDecode_12(ek)) == ek, i.e. every value < q. */
+    int ok = 1;
+    for (unsigned i = 0; i < k; i++)
+        ok &= qstp_mlkem_poly_bytes_reduced(pk + PB * i);
+    return ok ? 0 : -1;
+}
+
+int qstp_mlkem_check_sk(unsigned k, const uint8_t *sk)
+{
+    const qstp_mlkem_params *p = qstp_mlkem_params_get(k);
+    if (p == NULL)
+        return -1;
+    /* §7.3 hash check: H(dk[384k : 768k + 32]) == dk[768k + 32 : 768k + 64]. */
+    uint8_t h[32];
+    qstp_sha3_256(h, sk + sk_ek_offset(p), p->pk_bytes);
+    int ok = qstp_ct_equal(h, sk + sk_h_offset(p), 32);
+    return ok ? 0 : -1;
+}
+
+int qstp_mlkem_encaps_derand(unsigned k, uint8_t *ct, uint8_t ss[32], const uint8_t *pk,
+                             const uint8_t m[32])
+{
+    const qstp_mlkem_params *p = qstp_mlkem_params_get(k);
+    if (p == NULL) {
+        qstp_wipe(ss, 32);
+        return -1;
+    }
+    if (qstp_mlkem_check_pk(k, pk) != 0) {
+        qstp_wipe(ct, p->ct_bytes);
+        qstp_wipe(ss, 32);
+        return -1;
+    }
+    uint8_t in[64], kr[64];
+    /* (K, r) = G(m || H(ek)) (Alg. 17 step 1). */
+    memcpy(in, m, 32);
+    qstp_sha3_256(in + 32, pk, p->pk_bytes);
+    qstp_sha3_512(kr, in, sizeof(in));
+    qstp_mlkem_kpke_encrypt(p, ct, pk, m, kr + 32);
+    memcpy(ss, kr, 32);
+    qstp_wipe(in, sizeof(in));
+    qstp_wipe(kr, sizeof(kr));
+    return 0;
+}
+
+int qstp_mlkem_encaps(unsigned k, uint8_t *ct, uint8_t ss[32], const uint8_t *pk, qstp_rng_fn rng,
+                      void *rng_ctx)
+{
+    const qstp_mlkem_params *p = qstp_mlkem_params_get(k);
+    uint8_t m[32];
+    int ret;
+    if (p == NULL) {
+        qstp_wipe(ss, 32);
+        return -1;
+    }
+    if (rng(rng_ctx, m, sizeof(m)) != 0) {
+        qstp_wipe(ct, p->ct_bytes);
+        qstp_wipe(ss, 32);
+        ret = -1;
+    } else {
+        ret = qstp_mlkem_encaps_derand(k, ct, ss, pk, m);
+    }
+    qstp_wipe(m, sizeof(m));
+    return ret;
+}
+
+int qstp_mlkem_decaps(unsigned k, uint8_t ss[32], const uint8_t *ct, const uint8_t *sk,
+                      int *reencrypt_ok)
+{
+    const qstp_mlkem_params *p = qstp_mlkem_params_get(k);
+    if (reencrypt_ok != NULL)
+        *reencrypt_ok = 0;
+    if (p == NULL || qstp_mlkem_check_sk(k, sk) != 0) {
+        qstp_wipe(ss, 32);
+        return -1;
+    }
+    const uint8_t *ek = sk + sk_ek_offset(p);
+    const uint8_t *h = sk + sk_h_offset(p);
+    const uint8_t *z = sk + sk_z_offset(p);
+    uint8_t in[64], kr[64], kbar[32], cmp[QSTP_MLKEM_CT_MAX];
+    qstp_keccak_state st;
+
+    /* m' = K-PKE.Decrypt(dk_pke, c); (K', r') = G(m' || h)  (Alg. 18 steps 7-8). */
+    qstp_mlkem_kpke_decrypt(p, in, sk, ct);
+    memcpy(in + 32, h, 32);
+    qstp_sha3_512(kr, in, sizeof(in));
+
+    /* K-bar = J(z || c) (step 9). */
+    qstp_shake256_init(&st);
+    qstp_shake_absorb(&st, z, 32);
+    qstp_shake_absorb(&st, ct, p->ct_bytes);
+    qstp_shake_squeeze(&st, kbar, sizeof(kbar));
+    qstp_keccak_wipe(&st);
+
+    /* c' = K-PKE.Encrypt(ek, m', r'); if c != c' then K' = K-bar (steps 10-12), without a branch:
+     * which key is returned must not show in timing (the flag itself is reported, see mlkem.h). */
+    qstp_mlkem_kpke_encrypt(p, cmp, ek, in, kr + 32);
+    const int eq = qstp_ct_equal(ct, cmp, p->ct_bytes);
+    qstp_ct_cmov(kr, kbar, 32, (unsigned)(1 ^ eq));
+    memcpy(ss, kr, 32);
+    if (reencrypt_ok != NULL)
+        *reencrypt_ok = eq;
+
+    qstp_wipe(in, sizeof(in));
+    qstp_wipe(kr, sizeof(kr));
+    qstp_wipe(kbar, sizeof(kbar));
+    qstp_wipe(cmp, sizeof(cmp));
+    return 0;
+}
