@@ -5,12 +5,16 @@ CMAKE   ?= cmake
 CTEST   ?= ctest
 CMFLAGS ?=
 
-.PHONY: all configure test test-slow test-all demo bench asan clang fuzz install clean
+.PHONY: all deps configure test test-slow test-all demo bench asan clang fuzz install clean
 
 all: configure
 	$(CMAKE) --build $(BUILD) -j $(JOBS)
 
-configure:
+# Installs missing Debian build dependencies first (scripts/deps.sh; a no-op when all are there).
+deps:
+	@command -v dpkg-query >/dev/null 2>&1 && scripts/deps.sh || true
+
+configure: deps
 	@test -f $(BUILD)/CMakeCache.txt || $(CMAKE) -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release $(CMFLAGS)
 
 # The README's test command: every test except those labelled slow.
@@ -33,14 +37,14 @@ bench: all
 	@for b in $(BUILD)/bin/bench_*; do [ -x "$$b" ] && { echo "== $$b"; "$$b"; }; done
 
 # AddressSanitizer + UndefinedBehaviorSanitizer build, fast tests only.
-asan:
+asan: deps
 	@test -f build-asan/CMakeCache.txt || $(CMAKE) -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug \
 	    -DQSTP_SANITIZE=ON -DQSTP_BUILD_BENCH=OFF $(CMFLAGS)
 	$(CMAKE) --build build-asan -j $(JOBS)
 	cd build-asan && $(CTEST) --output-on-failure -j $(JOBS) -L fast
 
 # The same sources with clang (CI builds with both compilers).
-clang:
+clang: deps
 	@test -f build-clang/CMakeCache.txt || CC=clang $(CMAKE) -S . -B build-clang \
 	    -DCMAKE_BUILD_TYPE=Release $(CMFLAGS)
 	$(CMAKE) --build build-clang -j $(JOBS)
