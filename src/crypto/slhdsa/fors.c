@@ -1,0 +1,125 @@
+/* FORS few-time signatures (FIPS 205 §8). */
+#include <string.h>
+
+#include "crypto/ct.h"
+#include "crypto/slhdsa/slh_address.h"
+#include "crypto/slhdsa/slh_internal.h"
+
+/* base_2b(md, a, k) (Alg. 4): k big-endian a-bit indices. The digest is public. */
+static void slh_fors_indices(const qstp_slh_params *p, uint32_t idx[QSTP_SLH_K_MAX], const uint8_t *md)
+{
+    uint32_t total = 0;
+    unsigned bits = 0;
+    size_t in = 0;
+
+    for (unsigned i = 0; i < p->k; i++) {
+        while (bits < p->a) {
+            total = (total << 8) | md[in++];
+            bits += 8;
+        }
+        bits -= p->a;
+        idx[i] = (total >> bits) & (((uint32_t)1 << p->a) - 1);
+        total &= ((uint32_t)1 << bits) - 1; /* keep only unread bits so total never overflows */
+    }
+}
+
+/* ADRS of FORS tree idx_tree, key pair idx_leaf, with the given type (Alg. 19 steps 12-14). */
+static void slh_fors_adrs(uint8_t ad[32], uint64_t idx_tree, uint32_t idx_leaf, uint32_t type)
+{
+    memset(ad, 0, 32);
+    qstp_slh_adrs_set_tree(ad, idx_tree);
+    qstp_slh_adrs_set_type(ad, type);
+    qstp_slh_adrs_set_keypair(ad, idx_leaf);
+}
+
+typedef struct {
+    uint64_t idx_tree;
+    uint32_t idx_leaf;
+    uint32_t offset;   /* i 2^a: global index of this tree's leaf 0 */
+    uint32_t sign_idx; /* tree-local index of the revealed secret */
+    uint8_t *sk_out;
+} slh_fors_leaf_info;
+
+/* Leaf = F(PK.seed, ADRS, sk), sk = fors_skGen (Alg. 14, Alg. 15 steps 1-5). */
+static void slh_fors_leaf4(const qstp_slh_ctx *c, uint8_t *out, uint32_t first, void *vinfo)
+{
+    const slh_fors_leaf_info *info = (const slh_fors_leaf_info *)vinfo;
+    const unsigned n = c->p->n;
+    uint8_t ad[4][32];
+    uint8_t sk[4][QSTP_SLH_N_MAX];
+    uint8_t *const sko[4] = {sk[0], sk[1], sk[2], sk[3]};
+    const uint8_t *const ski[4] = {sk[0], sk[1], sk[2], sk[3]};
+    uint8_t *const lo[4] = {out, out + n, out + 2 * n, out + 3 * n};
+    const uint8_t *const ads[4] = {ad[0], ad[1], ad[2], ad[3]};
+
+    for (unsigned j = 0; j < 4; j++) {
+        slh_fors_adrs(ad[j], info->idx_tree, info->idx_leaf, QSTP_SLH_FORS_PRF);
+        qstp_slh_adrs_set_tree_index(ad[j], info->offset + first + j);
+    }
+    qstp_slh_prf_x4(c, sko, ads);
+    for (unsigned j = 0; j < 4; j++) {
+        if (first + j == info->sign_idx)
+            memcpy(info->sk_out, sk[j], n);
+        qstp_slh_adrs_put32(ad[j], 16, QSTP_SLH_FORS_TREE); /* height 0, same index */
+    }
+    qstp_slh_f_x4(c, lo, ads, ski);
+    qstp_wipe(sk, sizeof sk);
+}
+
+void qstp_slh_fors_sign(const qstp_slh_ctx *c, uint8_t *sig, uint8_t *pk, const uint8_t *md, uint64_t idx_tree,
+                        uint32_t idx_leaf)
+{
+    const qstp_slh_params *p = c->p;
+    const unsigned n = p->n;
+    uint32_t idx[QSTP_SLH_K_MAX];
+    uint8_t roots[QSTP_SLH_K_MAX * QSTP_SLH_N_MAX];
+    uint8_t ad[32];
+    slh_fors_leaf_info info;
+
+    slh_fors_indices(p, idx, md);
+    info.idx_tree = idx_tree;
+    info.idx_leaf = idx_leaf;
+    slh_fors_adrs(ad, idx_tree, idx_leaf, QSTP_SLH_FORS_TREE);
+    for (unsigned i = 0; i < p->k; i++) {
+        uint8_t *s = sig + (size_t)i * (p->a + 1) * n; /* sk || AUTH (a nodes) */
+        info.offset = (uint32_t)i << p->a;
+        info.sign_idx = idx[i];
+        info.sk_out = s;
+        qstp_slh_treehash(c, roots + (size_t)i * n, s + n, idx[i], info.offset, p->a, slh_fors_leaf4, &info, ad);
+    }
+    slh_fors_adrs(ad, idx_tree, idx_leaf, QSTP_SLH_FORS_ROOTS);
+    qstp_slh_t(c, pk, ad, roots, (size_t)p->k * n);
+}
+
+void qstp_slh_fors_pk_from_sig(const qstp_slh_ctx *c, uint8_t *pk, const uint8_t *sig, const uint8_t *md,
+                               uint64_t idx_tree, uint32_t idx_leaf)
+{
+    const qstp_slh_params *p = c->p;
+    const unsigned n = p->n;
+    uint32_t idx[QSTP_SLH_K_MAX];
+    uint8_t roots[QSTP_SLH_K_MAX * QSTP_SLH_N_MAX];
+    uint8_t ad[32];
+
+    slh_fors_indices(p, idx, md);
+    slh_fors_adrs(ad, idx_tree, idx_leaf, QSTP_SLH_FORS_TREE);
+    for (unsigned i = 0; i < p->k; i++) {
+        const uint8_t *s = sig + (size_t)i * (p->a + 1) * n;
+        const uint8_t *auth = s + n;
+        uint8_t *node = roots + (size_t)i * n;
+        uint32_t g = ((uint32_t)i << p->a) + idx[i]; /* global leaf index */
+
+        qstp_slh_adrs_set_tree_height(ad, 0);
+        qstp_slh_adrs_set_tree_index(ad, g);
+        qstp_slh_f(c, node, ad, s);
+        for (unsigned j = 0; j < p->a; j++) {
+            qstp_slh_adrs_set_tree_height(ad, j + 1);
+            qstp_slh_adrs_set_tree_index(ad, g >> (j + 1));
+            if (((idx[i] >> j) & 1u) == 0)
+                qstp_slh_h(c, node, ad, node, auth + (size_t)j * n);
+            else
+                qstp_slh_h(c, node, ad, auth + (size_t)j * n, node);
+        }
+    }
+    slh_fors_adrs(ad, idx_tree, idx_leaf, QSTP_SLH_FORS_ROOTS);
+    qstp_slh_t(c, pk, ad, roots, (size_t)p->k * n);
+}

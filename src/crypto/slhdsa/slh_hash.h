@@ -1,0 +1,52 @@
+/* The SLH-DSA hash seam (FIPS 205 §11.1, SHAKE instantiation): F, H, T_l, PRF, PRF_msg, H_msg.
+ *
+ * F, H and PRF are SHAKE256(PK.seed || ADRS || X) with |X| = n or 2n, i.e. at most 128 bytes:
+ * always one Keccak block. n and |ADRS| are multiples of 8, so every field is whole lanes; the
+ * context keeps a lane template with PK.seed and the SHAKE padding already in place, and a call
+ * only XORs in ADRS and X, permutes once and reads n bytes. No sponge buffering, no copies.
+ *
+ * The _x4 entry points hash four independent inputs through qstp_keccak_f1600_x4, so a 4-way
+ * SIMD Keccak speeds up the WOTS+ chains and FORS leaves without touching this module.
+ * Inputs and outputs may alias (in == out). */
+#ifndef QSTP_CRYPTO_SLHDSA_HASH_H
+#define QSTP_CRYPTO_SLHDSA_HASH_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "crypto/slhdsa/slh_params.h"
+
+typedef struct qstp_slh_ctx {
+    const qstp_slh_params *p;
+    uint64_t tmpl_f[25]; /* PK.seed lanes + padding for |input| = 2n + 32 (F, PRF) */
+    uint64_t tmpl_h[25]; /* PK.seed lanes + padding for |input| = 3n + 32 (H) */
+    uint8_t pk_seed[QSTP_SLH_N_MAX];
+    uint8_t sk_seed[QSTP_SLH_N_MAX]; /* secret; zero in a verify-only context */
+} qstp_slh_ctx;
+
+/* sk_seed may be NULL (verification). Wipe with qstp_slh_ctx_wipe. */
+void qstp_slh_ctx_init(qstp_slh_ctx *c, const qstp_slh_params *p, const uint8_t *pk_seed,
+                       const uint8_t *sk_seed);
+void qstp_slh_ctx_wipe(qstp_slh_ctx *c);
+
+/* F(PK.seed, ADRS, M1), M1 of n bytes. */
+void qstp_slh_f(const qstp_slh_ctx *c, uint8_t *out, const uint8_t adrs[32], const uint8_t *in);
+void qstp_slh_f_x4(const qstp_slh_ctx *c, uint8_t *const out[4], const uint8_t *const adrs[4],
+                   const uint8_t *const in[4]);
+/* H(PK.seed, ADRS, left || right), each n bytes. */
+void qstp_slh_h(const qstp_slh_ctx *c, uint8_t *out, const uint8_t adrs[32], const uint8_t *left,
+                const uint8_t *right);
+/* PRF(PK.seed, SK.seed, ADRS) = SHAKE256(PK.seed || ADRS || SK.seed). */
+void qstp_slh_prf(const qstp_slh_ctx *c, uint8_t *out, const uint8_t adrs[32]);
+void qstp_slh_prf_x4(const qstp_slh_ctx *c, uint8_t *const out[4], const uint8_t *const adrs[4]);
+/* T_l(PK.seed, ADRS, M), M of inlen = l n bytes. */
+void qstp_slh_t(const qstp_slh_ctx *c, uint8_t *out, const uint8_t adrs[32], const uint8_t *in, size_t inlen);
+
+/* PRF_msg(SK.prf, opt_rand, M) = SHAKE256(SK.prf || opt_rand || M, 8n). */
+void qstp_slh_prf_msg(const qstp_slh_params *p, uint8_t *out, const uint8_t *sk_prf, const uint8_t *opt_rand,
+                      const qstp_slh_msg *m);
+/* H_msg(R, PK.seed, PK.root, M) = SHAKE256(R || PK.seed || PK.root || M, 8m). */
+void qstp_slh_h_msg(const qstp_slh_params *p, uint8_t *out, const uint8_t *r, const uint8_t *pk_seed,
+                    const uint8_t *pk_root, const qstp_slh_msg *m);
+
+#endif

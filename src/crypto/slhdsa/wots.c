@@ -1,0 +1,111 @@
+/* WOTS+ one-time signatures (FIPS 205 §5), w = 16. */
+#include <string.h>
+
+#include "crypto/ct.h"
+#include "crypto/slhdsa/slh_address.h"
+#include "crypto/slhdsa/slh_internal.h"
+
+/* Alg. 7 steps 1-6 with lg_w = 4: base_2b(M, 4, len1), then the checksum
+ * csum = sum(w - 1 - msg[i]) shifted left by 4 so its 12 bits fill two bytes, as 3 more digits.
+ * The digits come from the message digest, which is public. */
+void qstp_slh_wots_digits(const qstp_slh_params *p, unsigned digits[QSTP_SLH_LEN_MAX], const uint8_t *msg)
+{
+    const unsigned len1 = 2 * p->n;
+    unsigned csum = 0;
+
+    for (unsigned i = 0; i < p->n; i++) {
+        digits[2 * i] = msg[i] >> 4;
+        digits[2 * i + 1] = msg[i] & 15u;
+    }
+    for (unsigned i = 0; i < len1; i++)
+        csum += QSTP_SLH_W - 1 - digits[i];
+    csum <<= 4;
+    digits[len1] = (csum >> 12) & 15u;
+    digits[len1 + 1] = (csum >> 8) & 15u;
+    digits[len1 + 2] = (csum >> 4) & 15u;
+}
+
+/* Four chains at a time through F_x4/PRF_x4. A last partial batch repeats the last chain in
+ * the spare lanes and discards their results. */
+void qstp_slh_wots_pkgen(const qstp_slh_ctx *c, uint8_t *pk, const uint8_t adrs[32], const unsigned *digits,
+                         uint8_t *sig)
+{
+    const qstp_slh_params *p = c->p;
+    const unsigned n = p->n;
+    uint8_t tmp[QSTP_SLH_LEN_MAX * QSTP_SLH_N_MAX];
+    uint8_t val[4][QSTP_SLH_N_MAX];
+    uint8_t ad[4][32];
+    uint8_t *const outs[4] = {val[0], val[1], val[2], val[3]};
+    const uint8_t *const ins[4] = {val[0], val[1], val[2], val[3]};
+    const uint8_t *const ads[4] = {ad[0], ad[1], ad[2], ad[3]};
+    unsigned chain[4];
+
+    for (unsigned i = 0; i < p->len; i += 4) {
+        for (unsigned j = 0; j < 4; j++) {
+            chain[j] = (i + j < p->len) ? i + j : p->len - 1;
+            /* sk_i = PRF(PK.seed, SK.seed, skADRS), skADRS = WOTS_PRF with the same key pair. */
+            memcpy(ad[j], adrs, 32);
+            qstp_slh_adrs_set_type(ad[j], QSTP_SLH_WOTS_PRF);
+            memcpy(ad[j] + 20, adrs + 20, 4);
+            qstp_slh_adrs_set_chain(ad[j], chain[j]);
+        }
+        qstp_slh_prf_x4(c, outs, ads);
+        for (unsigned j = 0; j < 4; j++) {
+            memcpy(ad[j], adrs, 32);
+            qstp_slh_adrs_set_type(ad[j], QSTP_SLH_WOTS_HASH);
+            memcpy(ad[j] + 20, adrs + 20, 4);
+            qstp_slh_adrs_set_chain(ad[j], chain[j]);
+        }
+        /* chain(sk, 0, w - 1): step s hashes with hash address s (Alg. 5). */
+        for (unsigned s = 0; s < QSTP_SLH_W; s++) {
+            if (digits != NULL) {
+                for (unsigned j = 0; j < 4 && i + j < p->len; j++) {
+                    if (digits[i + j] == s)
+                        memcpy(sig + (size_t)(i + j) * n, val[j], n);
+                }
+            }
+            if (s == QSTP_SLH_W - 1)
+                break;
+            for (unsigned j = 0; j < 4; j++)
+                qstp_slh_adrs_set_hash(ad[j], s);
+            qstp_slh_f_x4(c, outs, ads, ins);
+        }
+        for (unsigned j = 0; j < 4 && i + j < p->len; j++)
+            memcpy(tmp + (size_t)(i + j) * n, val[j], n);
+    }
+
+    uint8_t pkad[32];
+    memcpy(pkad, adrs, 32);
+    qstp_slh_adrs_set_type(pkad, QSTP_SLH_WOTS_PK);
+    memcpy(pkad + 20, adrs + 20, 4);
+    qstp_slh_t(c, pk, pkad, tmp, (size_t)p->len * n);
+    qstp_wipe(val, sizeof val);
+}
+
+/* Alg. 8: continue each chain from the signed position to w - 1. */
+void qstp_slh_wots_pk_from_sig(const qstp_slh_ctx *c, uint8_t *pk, const uint8_t *sig, const uint8_t *msg,
+                               const uint8_t adrs[32])
+{
+    const qstp_slh_params *p = c->p;
+    const unsigned n = p->n;
+    uint8_t tmp[QSTP_SLH_LEN_MAX * QSTP_SLH_N_MAX];
+    unsigned digits[QSTP_SLH_LEN_MAX];
+    uint8_t ad[32];
+
+    qstp_slh_wots_digits(p, digits, msg);
+    memcpy(ad, adrs, 32);
+    qstp_slh_adrs_set_type(ad, QSTP_SLH_WOTS_HASH);
+    memcpy(ad + 20, adrs + 20, 4);
+    for (unsigned i = 0; i < p->len; i++) {
+        uint8_t *v = tmp + (size_t)i * n;
+        memcpy(v, sig + (size_t)i * n, n);
+        qstp_slh_adrs_set_chain(ad, i);
+        for (unsigned s = digits[i]; s < QSTP_SLH_W - 1; s++) {
+            qstp_slh_adrs_set_hash(ad, s);
+            qstp_slh_f(c, v, ad, v);
+        }
+    }
+    qstp_slh_adrs_set_type(ad, QSTP_SLH_WOTS_PK);
+    memcpy(ad + 20, adrs + 20, 4);
+    qstp_slh_t(c, pk, ad, tmp, (size_t)p->len * n);
+}

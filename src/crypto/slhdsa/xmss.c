@@ -1,0 +1,129 @@
+/* XMSS trees and the hypertree (FIPS 205 §6, §7). */
+#include <string.h>
+
+#include "crypto/ct.h"
+#include "crypto/slhdsa/slh_address.h"
+#include "crypto/slhdsa/slh_internal.h"
+
+typedef struct {
+    uint32_t layer;
+    uint64_t tree;
+    uint32_t sign_leaf;     /* leaf whose WOTS+ signature is wanted, if digits != NULL */
+    const unsigned *digits; /* base-w digits of the message signed at sign_leaf */
+    uint8_t *wots_sig;
+} slh_xmss_leaf_info;
+
+/* Leaves are WOTS+ public keys: ADRS type WOTS_HASH, key pair = leaf index (Alg. 9 steps 2-3). */
+static void slh_xmss_leaf4(const qstp_slh_ctx *c, uint8_t *out, uint32_t first, void *vinfo)
+{
+    const slh_xmss_leaf_info *info = (const slh_xmss_leaf_info *)vinfo;
+    uint8_t ad[32] = {0};
+
+    qstp_slh_adrs_set_layer(ad, info->layer);
+    qstp_slh_adrs_set_tree(ad, info->tree);
+    qstp_slh_adrs_set_type(ad, QSTP_SLH_WOTS_HASH);
+    for (uint32_t j = 0; j < 4; j++) {
+        const uint32_t leaf = first + j;
+        const int signing = info->digits != NULL && leaf == info->sign_leaf;
+        qstp_slh_adrs_set_keypair(ad, leaf);
+        qstp_slh_wots_pkgen(c, out + (size_t)j * c->p->n, ad, signing ? info->digits : NULL,
+                            signing ? info->wots_sig : NULL);
+    }
+}
+
+static void slh_tree_adrs(uint8_t ad[32], uint32_t layer, uint64_t tree)
+{
+    memset(ad, 0, 32);
+    qstp_slh_adrs_set_layer(ad, layer);
+    qstp_slh_adrs_set_tree(ad, tree);
+    qstp_slh_adrs_set_type(ad, QSTP_SLH_TREE);
+}
+
+void qstp_slh_xmss_root(const qstp_slh_ctx *c, uint8_t *root, uint32_t layer, uint64_t tree)
+{
+    slh_xmss_leaf_info info = {layer, tree, 0, NULL, NULL};
+    uint8_t ad[32];
+
+    slh_tree_adrs(ad, layer, tree);
+    qstp_slh_treehash(c, root, NULL, 0, 0, c->p->hp, slh_xmss_leaf4, &info, ad);
+}
+
+/* xmss_sign (Alg. 10) whose tree walk also gives the root, so ht_sign needs no xmss_pkFromSig. */
+static void slh_xmss_sign(const qstp_slh_ctx *c, uint8_t *sig, uint8_t *root, const uint8_t *msg, uint32_t layer,
+                          uint64_t tree, uint32_t idx_leaf)
+{
+    const qstp_slh_params *p = c->p;
+    unsigned digits[QSTP_SLH_LEN_MAX];
+    slh_xmss_leaf_info info;
+    uint8_t ad[32];
+
+    qstp_slh_wots_digits(p, digits, msg);
+    info.layer = layer;
+    info.tree = tree;
+    info.sign_leaf = idx_leaf;
+    info.digits = digits;
+    info.wots_sig = sig;
+    slh_tree_adrs(ad, layer, tree);
+    qstp_slh_treehash(c, root, sig + (size_t)p->len * p->n, idx_leaf, 0, p->hp, slh_xmss_leaf4, &info, ad);
+}
+
+void qstp_slh_ht_sign(const qstp_slh_ctx *c, uint8_t *sig, uint8_t *root, const uint8_t *msg, uint64_t idx_tree,
+                      uint32_t idx_leaf)
+{
+    const qstp_slh_params *p = c->p;
+    const size_t xmss_bytes = (size_t)(p->len + p->hp) * p->n;
+    uint8_t node[QSTP_SLH_N_MAX];
+
+    memcpy(node, msg, p->n);
+    for (uint32_t j = 0; j < p->d; j++) {
+        slh_xmss_sign(c, sig + j * xmss_bytes, node, node, j, idx_tree, idx_leaf);
+        /* Next layer: the leaf is the low h' bits of the tree index (Alg. 12 steps 9-10). */
+        idx_leaf = (uint32_t)(idx_tree & (((uint64_t)1 << p->hp) - 1));
+        idx_tree >>= p->hp;
+    }
+    memcpy(root, node, p->n);
+}
+
+/* xmss_pkFromSig (Alg. 11). */
+static void slh_xmss_pk_from_sig(const qstp_slh_ctx *c, uint8_t *root, uint32_t idx, const uint8_t *sig,
+                                 const uint8_t *msg, uint32_t layer, uint64_t tree)
+{
+    const qstp_slh_params *p = c->p;
+    const unsigned n = p->n;
+    const uint8_t *auth = sig + (size_t)p->len * n;
+    uint8_t ad[32] = {0};
+    uint8_t node[QSTP_SLH_N_MAX];
+
+    qstp_slh_adrs_set_layer(ad, layer);
+    qstp_slh_adrs_set_tree(ad, tree);
+    qstp_slh_adrs_set_type(ad, QSTP_SLH_WOTS_HASH);
+    qstp_slh_adrs_set_keypair(ad, idx);
+    qstp_slh_wots_pk_from_sig(c, node, sig, msg, ad);
+
+    qstp_slh_adrs_set_type(ad, QSTP_SLH_TREE);
+    for (unsigned k = 0; k < p->hp; k++) {
+        qstp_slh_adrs_set_tree_height(ad, k + 1);
+        qstp_slh_adrs_set_tree_index(ad, idx >> (k + 1));
+        if (((idx >> k) & 1u) == 0)
+            qstp_slh_h(c, node, ad, node, auth + (size_t)k * n);
+        else
+            qstp_slh_h(c, node, ad, auth + (size_t)k * n, node);
+    }
+    memcpy(root, node, n);
+}
+
+int qstp_slh_ht_verify(const qstp_slh_ctx *c, const uint8_t *msg, const uint8_t *sig, uint64_t idx_tree,
+                       uint32_t idx_leaf, const uint8_t *pk_root)
+{
+    const qstp_slh_params *p = c->p;
+    const size_t xmss_bytes = (size_t)(p->len + p->hp) * p->n;
+    uint8_t node[QSTP_SLH_N_MAX];
+
+    memcpy(node, msg, p->n);
+    for (uint32_t j = 0; j < p->d; j++) {
+        slh_xmss_pk_from_sig(c, node, idx_leaf, sig + j * xmss_bytes, node, j, idx_tree);
+        idx_leaf = (uint32_t)(idx_tree & (((uint64_t)1 << p->hp) - 1));
+        idx_tree >>= p->hp;
+    }
+    return qstp_ct_equal(node, pk_root, p->n) ? 0 : -1;
+}
