@@ -1,0 +1,76 @@
+/* ML-DSA-44/65/87 (FIPS 204): key generation, signing and verification.
+ *
+ * One generic implementation driven by a parameter table; levels are the integers 44, 65, 87.
+ * Nothing allocates; the largest stack user (ML-DSA-87 sign) stays under 64 KiB because the
+ * matrix A is sampled one entry at a time instead of being kept expanded (bench_sig measures it).
+ *
+ * QSTP use (QSTP-WIRE §1.5, §8.6): pure ML-DSA.Sign with an EMPTY context, deterministic
+ * (rnd = 32 zero bytes), in the "attached" form sm = signature || message.
+ *
+ * Return values: 0 on success, negative on failure. On failure the output buffers are left
+ * untouched (sign, keypair) and a verifier's message output is never written. */
+#ifndef QSTP_CRYPTO_MLDSA_H
+#define QSTP_CRYPTO_MLDSA_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "crypto/random.h"
+
+#define QSTP_MLDSA_PK_MAX 2592
+#define QSTP_MLDSA_SK_MAX 4896
+#define QSTP_MLDSA_SIG_MAX 4627
+#define QSTP_MLDSA_SEED_BYTES 32 /* xi of KeyGen_internal */
+#define QSTP_MLDSA_RND_BYTES 32  /* rnd of Sign_internal */
+#define QSTP_MLDSA_MU_BYTES 64   /* mu = H(tr || M', 64) */
+#define QSTP_MLDSA_CTX_MAX 255
+
+/* Sizes for a level (44, 65, 87); 0 for an unknown level. */
+size_t qstp_mldsa_pk_size(unsigned level);
+size_t qstp_mldsa_sk_size(unsigned level);
+size_t qstp_mldsa_sig_size(unsigned level);
+
+/* ML-DSA.KeyGen_internal(xi) (FIPS 204 Alg. 6): deterministic key pair from a 32-byte seed.
+ * sk is the expanded FIPS 204 encoding (2560/4032/4896 bytes). */
+int qstp_mldsa_keypair_seed(unsigned level, uint8_t *pk, uint8_t *sk, const uint8_t xi[32]);
+/* ML-DSA.KeyGen (Alg. 1): draws xi with exactly ONE 32-byte rng call, then as above. */
+int qstp_mldsa_keypair(unsigned level, uint8_t *pk, uint8_t *sk, qstp_rng_fn rng, void *rng_ctx);
+
+/* ML-DSA.Sign_internal(sk, M', rnd) (Alg. 7). sig gets qstp_mldsa_sig_size(level) bytes.
+ * Fails (-1) for an unknown level or a secret key whose s1/s2 coefficients are out of range. */
+int qstp_mldsa_sign_internal(unsigned level, uint8_t *sig, const uint8_t *mprime, size_t mlen,
+                             const uint8_t *sk, const uint8_t rnd[32]);
+/* ML-DSA.Verify_internal(pk, M', sigma) (Alg. 8). 0 valid, -1 invalid (including wrong siglen). */
+int qstp_mldsa_verify_internal(unsigned level, const uint8_t *sig, size_t siglen,
+                               const uint8_t *mprime, size_t mlen, const uint8_t *pk);
+
+/* Pure ML-DSA.Sign (Alg. 2) with context ctx (ctxlen <= 255, else -1). rnd: 32 bytes for hedged
+ * signing, or NULL for the deterministic variant (rnd = 0^32). M' = 0x00 || ctxlen || ctx || msg
+ * is hashed incrementally, never copied. */
+int qstp_mldsa_sign(unsigned level, uint8_t *sig, const uint8_t *msg, size_t mlen,
+                    const uint8_t *ctx, size_t ctxlen, const uint8_t *sk, const uint8_t *rnd);
+/* Pure ML-DSA.Verify (Alg. 3). 0 valid, -1 invalid (also for ctxlen > 255). */
+int qstp_mldsa_verify(unsigned level, const uint8_t *sig, size_t siglen, const uint8_t *msg,
+                      size_t mlen, const uint8_t *ctx, size_t ctxlen, const uint8_t *pk);
+
+/* Attached form used by QSTP (QSTP-WIRE §1.5): sm = sig || msg, pure mode, empty context.
+ * sm needs sig_size + mlen bytes; msg and sm may not overlap. *smlen = sig_size + mlen. */
+int qstp_mldsa_sign_attached(unsigned level, uint8_t *sm, size_t *smlen, const uint8_t *msg,
+                             size_t mlen, const uint8_t *sk, const uint8_t *rnd);
+/* Verifies sm = sig || msg; on success copies msg (smlen - sig_size bytes) out and sets *mlen.
+ * On failure returns -1 and leaves msg and *mlen untouched. */
+int qstp_mldsa_open_attached(unsigned level, uint8_t *msg, size_t *mlen, const uint8_t *sm,
+                             size_t smlen, const uint8_t *pk);
+
+/* External-mu interface (FIPS 204 §6.2 mu = H(BytesToBits(tr) || M', 64)): signing and
+ * verifying a precomputed mu. Used by tests (Wycheproof "Internal" vectors) and available to
+ * callers that hash the message elsewhere. */
+int qstp_mldsa_sign_mu(unsigned level, uint8_t *sig, const uint8_t mu[64], const uint8_t *sk,
+                       const uint8_t rnd[32]);
+int qstp_mldsa_verify_mu(unsigned level, const uint8_t *sig, size_t siglen, const uint8_t mu[64],
+                         const uint8_t *pk);
+/* mu for pure mode: H(H(pk,64) || 0x00 || ctxlen || ctx || msg, 64). -1 if ctxlen > 255. */
+int qstp_mldsa_mu_pure(unsigned level, uint8_t mu[64], const uint8_t *pk, const uint8_t *msg,
+                       size_t mlen, const uint8_t *ctx, size_t ctxlen);
+
+#endif

@@ -1,0 +1,130 @@
+/* FIPS 204 §7.1-7.2 encodings (see mldsa_pack.h). */
+#include "crypto/mldsa/mldsa_pack.h"
+
+#include <string.h>
+
+/* Pack v_i = base + sign * a_i (sign = +1 or -1), bits bits each. */
+static void pack_core(uint8_t *out, const qstp_mldsa_poly *a, unsigned bits, int32_t base,
+                      int32_t sign)
+{
+    const uint64_t mask = ((uint64_t)1 << bits) - 1;
+    uint64_t acc = 0;
+    unsigned nacc = 0;
+    for (unsigned i = 0; i < MLDSA_N; i++) {
+        uint32_t v = (uint32_t)base + (uint32_t)sign * (uint32_t)a->c[i];
+        acc |= ((uint64_t)v & mask) << nacc;
+        nacc += bits;
+        while (nacc >= 8) {
+            *out++ = (uint8_t)acc;
+            acc >>= 8;
+            nacc -= 8;
+        }
+    }
+}
+
+/* a_i = base + sign * v_i. */
+static void unpack_core(qstp_mldsa_poly *a, const uint8_t *in, unsigned bits, int32_t base,
+                        int32_t sign)
+{
+    const uint64_t mask = ((uint64_t)1 << bits) - 1;
+    uint64_t acc = 0;
+    unsigned nacc = 0;
+    for (unsigned i = 0; i < MLDSA_N; i++) {
+        while (nacc < bits) {
+            acc |= (uint64_t)*in++ << nacc;
+            nacc += 8;
+        }
+        int32_t v = (int32_t)(acc & mask);
+        acc >>= bits;
+        nacc -= bits;
+        a->c[i] = base + sign * v;
+    }
+}
+
+void qstp_mldsa_simple_pack(uint8_t *out, const qstp_mldsa_poly *a, unsigned bits)
+{
+    pack_core(out, a, bits, 0, 1);
+}
+
+void qstp_mldsa_simple_unpack(qstp_mldsa_poly *a, const uint8_t *in, unsigned bits)
+{
+    unpack_core(a, in, bits, 0, 1);
+}
+
+void qstp_mldsa_bitpack(uint8_t *out, const qstp_mldsa_poly *a, unsigned bits, int32_t b)
+{
+    pack_core(out, a, bits, b, -1);
+}
+
+void qstp_mldsa_bitunpack(qstp_mldsa_poly *a, const uint8_t *in, unsigned bits, int32_t b)
+{
+    unpack_core(a, in, bits, b, -1);
+}
+
+unsigned qstp_mldsa_unpack_eta(qstp_mldsa_poly *a, const uint8_t *in, const qstp_mldsa_params *p)
+{
+    const int32_t eta = (int32_t)p->eta;
+    uint32_t bad = 0;
+    unpack_core(a, in, p->eta_bits, eta, -1);
+    /* Valid coefficients lie in [-eta, eta]; eta - c > 2 eta means c < -eta (the packed value is
+     * never negative, so c <= eta always). Alg. 25 skDecode leaves such keys undefined; we refuse
+     * them (Wycheproof "InvalidPrivateKey"). */
+    for (unsigned i = 0; i < MLDSA_N; i++)
+        bad |= (uint32_t)(a->c[i] + eta) >> 31;
+    return (unsigned)bad;
+}
+
+void qstp_mldsa_pack_eta(uint8_t *out, const qstp_mldsa_poly *a, const qstp_mldsa_params *p)
+{
+    pack_core(out, a, p->eta_bits, (int32_t)p->eta, -1);
+}
+
+void qstp_mldsa_pack_t0(uint8_t *out, const qstp_mldsa_poly *a)
+{
+    pack_core(out, a, MLDSA_D, 1 << (MLDSA_D - 1), -1);
+}
+
+void qstp_mldsa_unpack_t0(qstp_mldsa_poly *a, const uint8_t *in)
+{
+    unpack_core(a, in, MLDSA_D, 1 << (MLDSA_D - 1), -1);
+}
+
+void qstp_mldsa_pack_hint(uint8_t *out, const qstp_mldsa_poly *h, const qstp_mldsa_params *p)
+{
+    /* The hint is part of the signature being output, so branching on it is fine. */
+    unsigned idx = 0;
+    memset(out, 0, p->omega + p->k);
+    for (unsigned i = 0; i < p->k; i++) {
+        for (unsigned j = 0; j < MLDSA_N; j++) {
+            if (h[i].c[j] != 0 && idx < p->omega)
+                out[idx++] = (uint8_t)j;
+        }
+        out[p->omega + i] = (uint8_t)idx;
+    }
+}
+
+int qstp_mldsa_unpack_hint(qstp_mldsa_poly *h, const uint8_t *in, const qstp_mldsa_params *p)
+{
+    unsigned idx = 0;
+    for (unsigned i = 0; i < p->k; i++) {
+        memset(&h[i], 0, sizeof(h[i]));
+        unsigned limit = in[p->omega + i];
+        /* Cumulative counts must not decrease nor exceed omega. */
+        if (limit < idx || limit > p->omega)
+            return -1;
+        unsigned first = idx;
+        while (idx < limit) {
+            /* Indices within one polynomial strictly increase (canonical encoding). */
+            if (idx > first && in[idx - 1] >= in[idx])
+                return -1;
+            h[i].c[in[idx]] = 1;
+            idx++;
+        }
+    }
+    /* Unused index bytes must be zero. */
+    for (unsigned j = idx; j < p->omega; j++) {
+        if (in[j] != 0)
+            return -1;
+    }
+    return 0;
+}

@@ -1,0 +1,53 @@
+/* Polynomial arithmetic in R_q = Z_q[X]/(X^256 + 1), q = 8380417 (FIPS 204 §7.5, Appendix B).
+ *
+ * This header is the seam for a vector backend (AVX2): every operation the sign/verify/keygen
+ * code does on whole polynomials goes through these functions, so a faster file can replace the
+ * portable bodies behind a run-time CPU check without touching the algorithm code.
+ *
+ * Representation: signed 32-bit coefficients. NTT-domain products use Montgomery reduction with
+ * R = 2^32; qstp_mldsa_poly_invntt_tomont multiplies by R so that
+ * invntt_tomont(pointwise_montgomery(ntt(a), ntt(b))) = a * b exactly (mod q).
+ * Coefficient bounds each function needs are stated next to it. Nothing here branches on or
+ * indexes by coefficient values (all of it is constant time). */
+#ifndef QSTP_CRYPTO_MLDSA_POLY_H
+#define QSTP_CRYPTO_MLDSA_POLY_H
+
+#include <stdint.h>
+
+#include "crypto/mldsa/mldsa_params.h"
+
+typedef struct {
+    int32_t c[MLDSA_N];
+} qstp_mldsa_poly;
+
+/* a * 2^-32 mod q for |a| < 2^31 q; result in (-q, q). */
+int32_t qstp_mldsa_montgomery_reduce(int64_t a);
+/* a mod q into [-6283008, 6283008] for a <= 2^31 - 2^22 - 1. */
+int32_t qstp_mldsa_reduce32(int32_t a);
+/* a + q if a < 0 (maps (-q, q) to [0, q)). */
+int32_t qstp_mldsa_caddq(int32_t a);
+
+/* Forward NTT (FIPS 204 Alg. 41), in place. Input |a_i| < q; output |a_i| < 9q. */
+void qstp_mldsa_poly_ntt(qstp_mldsa_poly *a);
+/* Inverse NTT (Alg. 42) times R = 2^32, in place. Input |a_i| < q; output |a_i| < q. */
+void qstp_mldsa_poly_invntt_tomont(qstp_mldsa_poly *a);
+/* c = a o b * 2^-32 (coefficient-wise in the NTT domain); |a_i b_i| < 2^31 q. Output |c_i| < q. */
+void qstp_mldsa_poly_pointwise_montgomery(qstp_mldsa_poly *c, const qstp_mldsa_poly *a,
+                                          const qstp_mldsa_poly *b);
+/* c += a o b * 2^-32. */
+void qstp_mldsa_poly_pointwise_acc_montgomery(qstp_mldsa_poly *c, const qstp_mldsa_poly *a,
+                                              const qstp_mldsa_poly *b);
+
+void qstp_mldsa_poly_add(qstp_mldsa_poly *c, const qstp_mldsa_poly *a, const qstp_mldsa_poly *b);
+void qstp_mldsa_poly_sub(qstp_mldsa_poly *c, const qstp_mldsa_poly *a, const qstp_mldsa_poly *b);
+/* a_i <<= d (times 2^13); input in [0, 2^10). */
+void qstp_mldsa_poly_shiftl(qstp_mldsa_poly *a);
+/* reduce32 on every coefficient. */
+void qstp_mldsa_poly_reduce(qstp_mldsa_poly *a);
+/* reduce32 then caddq: every coefficient into [0, q). */
+void qstp_mldsa_poly_freeze(qstp_mldsa_poly *a);
+/* 1 if some |a_i| >= bound, else 0, for coefficients reduced by reduce32 and bound <= (q-1)/8.
+ * Constant time: looks at every coefficient and never reveals which one failed. */
+unsigned qstp_mldsa_poly_chknorm(const qstp_mldsa_poly *a, int32_t bound);
+
+#endif

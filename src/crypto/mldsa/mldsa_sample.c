@@ -1,0 +1,132 @@
+/* FIPS 204 §7.3 sampling (see mldsa_sample.h). */
+#include "crypto/mldsa/mldsa_sample.h"
+
+#include <string.h>
+
+#include "crypto/ct.h"
+#include "crypto/mldsa/mldsa_pack.h"
+#include "crypto/sha3.h"
+
+/* Five SHAKE128 blocks give 280 candidates; fewer than 256 accepted is rare (q/2^23 > 0.999),
+ * then one more block at a time. 168 is a multiple of 3, so no candidate straddles blocks. */
+#define SAMPLE_A_FIRST_BLOCKS 5
+
+void qstp_mldsa_sample_a(qstp_mldsa_poly *a, const uint8_t rho[MLDSA_SEED_BYTES], unsigned row,
+                         unsigned col)
+{
+    uint8_t seed[MLDSA_SEED_BYTES + 2];
+    uint8_t buf[SAMPLE_A_FIRST_BLOCKS * QSTP_KECCAK_RATE_128];
+    qstp_keccak_state st;
+
+    memcpy(seed, rho, MLDSA_SEED_BYTES);
+    seed[MLDSA_SEED_BYTES] = (uint8_t)col; /* Alg. 32: rho || IntegerToBytes(s, 1) || IntegerToBytes(r, 1) */
+    seed[MLDSA_SEED_BYTES + 1] = (uint8_t)row;
+    qstp_shake128_init(&st);
+    qstp_shake_absorb(&st, seed, sizeof(seed));
+    qstp_shake_squeeze(&st, buf, sizeof(buf));
+
+    unsigned n = 0;
+    size_t len = sizeof(buf);
+    for (;;) {
+        for (size_t i = 0; i + 3 <= len && n < MLDSA_N; i += 3) {
+            /* Alg. 14 CoeffFromThreeBytes: 23 bits, accept if < q. */
+            uint32_t t = (uint32_t)buf[i] | ((uint32_t)buf[i + 1] << 8) |
+                         ((uint32_t)(buf[i + 2] & 0x7F) << 16);
+            if (t < (uint32_t)MLDSA_Q)
+                a->c[n++] = (int32_t)t;
+        }
+        if (n == MLDSA_N)
+            break;
+        len = QSTP_KECCAK_RATE_128;
+        qstp_shake_squeeze(&st, buf, len);
+    }
+}
+
+void qstp_mldsa_sample_eta(qstp_mldsa_poly *a, unsigned eta,
+                           const uint8_t rhoprime[MLDSA_CRH_BYTES], uint16_t nonce)
+{
+    uint8_t seed[MLDSA_CRH_BYTES + 2];
+    uint8_t buf[QSTP_KECCAK_RATE_256];
+    qstp_keccak_state st;
+
+    memcpy(seed, rhoprime, MLDSA_CRH_BYTES);
+    seed[MLDSA_CRH_BYTES] = (uint8_t)nonce; /* IntegerToBytes(r, 2), little-endian */
+    seed[MLDSA_CRH_BYTES + 1] = (uint8_t)(nonce >> 8);
+    qstp_shake256_init(&st);
+    qstp_shake_absorb(&st, seed, sizeof(seed));
+
+    unsigned n = 0;
+    while (n < MLDSA_N) {
+        qstp_shake_squeeze(&st, buf, sizeof(buf));
+        for (size_t i = 0; i < sizeof(buf) && n < MLDSA_N; i++) {
+            uint32_t z[2] = {buf[i] & 0x0Fu, (uint32_t)buf[i] >> 4};
+            for (unsigned h = 0; h < 2 && n < MLDSA_N; h++) {
+                /* Alg. 15 CoeffFromHalfByte. */
+                if (eta == 2 && z[h] < 15) {
+                    /* z mod 5 by multiply-shift: (z * 205) >> 10 = floor(z / 5) for z < 15. */
+                    uint32_t q5 = (z[h] * 205u) >> 10;
+                    a->c[n++] = 2 - (int32_t)(z[h] - 5 * q5);
+                } else if (eta == 4 && z[h] < 9) {
+                    a->c[n++] = 4 - (int32_t)z[h];
+                }
+            }
+        }
+    }
+    qstp_keccak_wipe(&st);
+    qstp_wipe(buf, sizeof(buf));
+    qstp_wipe(seed, sizeof(seed));
+}
+
+void qstp_mldsa_sample_mask(qstp_mldsa_poly *a, const qstp_mldsa_params *p,
+                            const uint8_t rhopp[MLDSA_CRH_BYTES], uint16_t nonce)
+{
+    uint8_t seed[MLDSA_CRH_BYTES + 2];
+    uint8_t buf[32 * 20]; /* 32 c bytes, c = 1 + bitlen(gamma1 - 1) <= 20 */
+    qstp_keccak_state st;
+    size_t len = 32u * p->gamma1_bits;
+
+    memcpy(seed, rhopp, MLDSA_CRH_BYTES);
+    seed[MLDSA_CRH_BYTES] = (uint8_t)nonce;
+    seed[MLDSA_CRH_BYTES + 1] = (uint8_t)(nonce >> 8);
+    qstp_shake256_init(&st);
+    qstp_shake_absorb(&st, seed, sizeof(seed));
+    qstp_shake_squeeze(&st, buf, len);
+    /* BitUnpack(v, gamma1 - 1, gamma1): coefficient = gamma1 - value. */
+    qstp_mldsa_bitunpack(a, buf, p->gamma1_bits, p->gamma1);
+    qstp_keccak_wipe(&st);
+    qstp_wipe(buf, sizeof(buf));
+    qstp_wipe(seed, sizeof(seed));
+}
+
+void qstp_mldsa_sample_in_ball(qstp_mldsa_poly *c, const qstp_mldsa_params *p, const uint8_t *ctilde)
+{
+    uint8_t buf[QSTP_KECCAK_RATE_256];
+    qstp_keccak_state st;
+
+    qstp_shake256_init(&st);
+    qstp_shake_absorb(&st, ctilde, p->ctilde_bytes);
+    qstp_shake_squeeze(&st, buf, sizeof(buf));
+
+    /* The first 8 bytes are the tau sign bits (little-endian); then one byte per candidate j.
+     * c~ is part of the signature; for rejected attempts it is a hash output that FIPS 204
+     * §3.6.3 does not require to be hidden, so the loop may branch on it. */
+    uint64_t signs = 0;
+    for (unsigned i = 0; i < 8; i++)
+        signs |= (uint64_t)buf[i] << (8 * i);
+    size_t pos = 8;
+
+    memset(c, 0, sizeof(*c));
+    for (unsigned i = MLDSA_N - p->tau; i < MLDSA_N; i++) {
+        unsigned j;
+        do {
+            if (pos == sizeof(buf)) {
+                qstp_shake_squeeze(&st, buf, sizeof(buf));
+                pos = 0;
+            }
+            j = buf[pos++];
+        } while (j > i);
+        c->c[i] = c->c[j];
+        c->c[j] = 1 - 2 * (int32_t)(signs & 1);
+        signs >>= 1;
+    }
+}

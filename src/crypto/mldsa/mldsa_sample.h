@@ -1,0 +1,25 @@
+/* ML-DSA pseudorandom sampling (FIPS 204 §7.3, Alg. 29-34). */
+#ifndef QSTP_CRYPTO_MLDSA_SAMPLE_H
+#define QSTP_CRYPTO_MLDSA_SAMPLE_H
+
+#include <stdint.h>
+
+#include "crypto/mldsa/mldsa_params.h"
+#include "crypto/mldsa/mldsa_poly.h"
+
+/* Entry A[row][col] of ExpandA (Alg. 32): RejNTTPoly(rho || col || row), coefficients in [0, q).
+ * Public data: the rejection loop may branch on it. */
+void qstp_mldsa_sample_a(qstp_mldsa_poly *a, const uint8_t rho[MLDSA_SEED_BYTES], unsigned row,
+                         unsigned col);
+/* RejBoundedPoly(rho' || nonce) (Alg. 31), coefficients in [-eta, eta]. Used for s1/s2 in key
+ * generation only: rejections depend on bytes independent of the accepted values (§3.6.3). */
+void qstp_mldsa_sample_eta(qstp_mldsa_poly *a, unsigned eta,
+                           const uint8_t rhoprime[MLDSA_CRH_BYTES], uint16_t nonce);
+/* Polynomial r of ExpandMask (Alg. 34): BitUnpack(H(rho'' || (kappa + r), 32 c), gamma1 - 1, gamma1),
+ * nonce = kappa + r. Coefficients in (-gamma1, gamma1]. No rejection: constant time. */
+void qstp_mldsa_sample_mask(qstp_mldsa_poly *a, const qstp_mldsa_params *p,
+                            const uint8_t rhopp[MLDSA_CRH_BYTES], uint16_t nonce);
+/* SampleInBall(c~) (Alg. 29): tau coefficients +-1, the rest 0. */
+void qstp_mldsa_sample_in_ball(qstp_mldsa_poly *c, const qstp_mldsa_params *p, const uint8_t *ctilde);
+
+#endif

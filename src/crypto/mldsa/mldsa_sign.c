@@ -1,0 +1,186 @@
+/* ML-DSA signing core: Sign_internal from mu (FIPS 204 Alg. 7, lines 6-33).
+ *
+ * Memory: s1^, s2^, t0^ (l + 2k polys), y/z and y^ (2l), w (k) and a few temporaries; the matrix
+ * A is re-sampled entry by entry in every attempt instead of being stored (it would be 56 KiB
+ * for ML-DSA-87). About 52 KiB of stack for ML-DSA-87.
+ *
+ * Constant time: nothing branches on or indexes by secret data except what FIPS 204 §3.6.3
+ * allows to leak: whether an attempt is rejected (the norm checks and the hint count are
+ * computed over every coefficient and only their combined bit is branched on) and the challenge
+ * c~ of the attempt. The hint positions are branched on only once the signature is accepted,
+ * when they are part of the output. */
+#include <string.h>
+
+#include "crypto/ct.h"
+#include "crypto/mldsa/mldsa.h"
+#include "crypto/mldsa/mldsa_pack.h"
+#include "crypto/mldsa/mldsa_rounding.h"
+#include "crypto/mldsa/mldsa_sample.h"
+#include "crypto/sha3.h"
+
+/* FIPS 204 §6.2: an implementation may bound the number of attempts, but not below 814. The
+ * chance of needing that many is negligible (< 2^-100 for every parameter set). */
+#define MLDSA_MAX_ATTEMPTS 814
+
+typedef struct {
+    qstp_mldsa_poly s1hat[MLDSA_L_MAX];
+    qstp_mldsa_poly s2hat[MLDSA_K_MAX];
+    qstp_mldsa_poly t0hat[MLDSA_K_MAX];
+    qstp_mldsa_poly y[MLDSA_L_MAX]; /* y, then z = y + c s1 in place */
+    qstp_mldsa_poly yhat[MLDSA_L_MAX];
+    qstp_mldsa_poly w[MLDSA_K_MAX];
+    qstp_mldsa_poly c, t, u;
+    uint8_t hbits[MLDSA_K_MAX][MLDSA_N / 8]; /* hint bitmap: written in full, position-blind */
+    uint8_t w1[MLDSA_W1_MAX_BYTES];
+    uint8_t rhopp[MLDSA_CRH_BYTES];
+    uint8_t ctilde[MLDSA_CTILDE_MAX];
+} sign_work;
+
+/* Unpack the secret vectors into the NTT domain; 1 if s1 or s2 has an out-of-range coefficient. */
+static unsigned load_secret(sign_work *s, const qstp_mldsa_params *p, const uint8_t *sk)
+{
+    const size_t etab = qstp_mldsa_poly_eta_bytes(p);
+    const size_t s2_off = qstp_mldsa_sk_s2_off(p);
+    const size_t t0_off = qstp_mldsa_sk_t0_off(p);
+    unsigned bad = 0;
+    for (unsigned j = 0; j < p->l; j++) {
+        bad |= qstp_mldsa_unpack_eta(&s->s1hat[j], sk + MLDSA_SK_S1 + j * etab, p);
+        qstp_mldsa_poly_ntt(&s->s1hat[j]);
+    }
+    for (unsigned i = 0; i < p->k; i++) {
+        bad |= qstp_mldsa_unpack_eta(&s->s2hat[i], sk + s2_off + i * etab, p);
+        qstp_mldsa_poly_ntt(&s->s2hat[i]);
+        qstp_mldsa_unpack_t0(&s->t0hat[i], sk + t0_off + i * MLDSA_POLYT0_BYTES);
+        qstp_mldsa_poly_ntt(&s->t0hat[i]);
+    }
+    return bad;
+}
+
+/* One attempt with counter kappa. Returns 1 if the candidate (c~, z, hbits) is accepted. */
+static int attempt(sign_work *s, const qstp_mldsa_params *p, const uint8_t *rho,
+                   const uint8_t mu[MLDSA_CRH_BYTES], unsigned kappa)
+{
+    const size_t w1b = qstp_mldsa_poly_w1_bytes(p);
+    qstp_keccak_state st;
+
+    /* y = ExpandMask(rho'', kappa) (Alg. 7 line 11). */
+    for (unsigned j = 0; j < p->l; j++) {
+        qstp_mldsa_sample_mask(&s->y[j], p, s->rhopp, (uint16_t)(kappa + j));
+        s->yhat[j] = s->y[j];
+        qstp_mldsa_poly_ntt(&s->yhat[j]);
+    }
+
+    /* w = NTT^-1(A^ o NTT(y)), w1 = HighBits(w), one row at a time (lines 12-13). */
+    for (unsigned i = 0; i < p->k; i++) {
+        for (unsigned j = 0; j < p->l; j++) {
+            qstp_mldsa_sample_a(&s->t, rho, i, j);
+            if (j == 0)
+                qstp_mldsa_poly_pointwise_montgomery(&s->w[i], &s->t, &s->yhat[0]);
+            else
+                qstp_mldsa_poly_pointwise_acc_montgomery(&s->w[i], &s->t, &s->yhat[j]);
+        }
+        qstp_mldsa_poly_reduce(&s->w[i]);
+        qstp_mldsa_poly_invntt_tomont(&s->w[i]);
+        qstp_mldsa_poly_freeze(&s->w[i]);
+        qstp_mldsa_poly_decompose(p->gamma2, &s->t, NULL, &s->w[i]);
+        qstp_mldsa_simple_pack(s->w1 + i * w1b, &s->t, p->w1_bits);
+    }
+
+    /* c~ = H(mu || w1Encode(w1), lambda/4); c = SampleInBall(c~) (lines 15-16). */
+    qstp_shake256_init(&st);
+    qstp_shake_absorb(&st, mu, MLDSA_CRH_BYTES);
+    qstp_shake_absorb(&st, s->w1, p->k * w1b);
+    qstp_shake_squeeze(&st, s->ctilde, p->ctilde_bytes);
+    qstp_keccak_wipe(&st);
+    qstp_mldsa_sample_in_ball(&s->c, p, s->ctilde);
+    qstp_mldsa_poly_ntt(&s->c);
+
+    unsigned reject = 0;
+    /* z = y + c s1; reject if ||z|| >= gamma1 - beta (lines 18-23). */
+    for (unsigned j = 0; j < p->l; j++) {
+        qstp_mldsa_poly_pointwise_montgomery(&s->t, &s->c, &s->s1hat[j]);
+        qstp_mldsa_poly_invntt_tomont(&s->t);
+        qstp_mldsa_poly_add(&s->y[j], &s->y[j], &s->t);
+        qstp_mldsa_poly_reduce(&s->y[j]);
+        reject |= qstp_mldsa_poly_chknorm(&s->y[j], p->gamma1 - (int32_t)p->beta);
+    }
+    if (reject)
+        return 0; /* leak-free rejection (FIPS 204 §3.6.3) */
+
+    unsigned hints = 0;
+    for (unsigned i = 0; i < p->k; i++) {
+        /* t = w - c s2 in [0, q); r0 = LowBits(t); reject if ||r0|| >= gamma2 - beta. */
+        qstp_mldsa_poly_pointwise_montgomery(&s->t, &s->c, &s->s2hat[i]);
+        qstp_mldsa_poly_invntt_tomont(&s->t);
+        qstp_mldsa_poly_sub(&s->t, &s->w[i], &s->t);
+        qstp_mldsa_poly_freeze(&s->t);
+        qstp_mldsa_poly_decompose(p->gamma2, &s->u, &s->u, &s->t);
+        reject |= qstp_mldsa_poly_chknorm(&s->u, p->gamma2 - (int32_t)p->beta);
+
+        /* u = c t0; reject if ||c t0|| >= gamma2 (line 26). */
+        qstp_mldsa_poly_pointwise_montgomery(&s->u, &s->c, &s->t0hat[i]);
+        qstp_mldsa_poly_invntt_tomont(&s->u);
+        qstp_mldsa_poly_reduce(&s->u);
+        reject |= qstp_mldsa_poly_chknorm(&s->u, p->gamma2);
+
+        /* h = MakeHint(-c t0, w - c s2 + c t0) = [HighBits(w - cs2 + ct0) != HighBits(w - cs2)]. */
+        qstp_mldsa_poly_add(&s->u, &s->t, &s->u);
+        qstp_mldsa_poly_freeze(&s->u);
+        hints += qstp_mldsa_poly_make_hint(p->gamma2, &s->u, &s->u, &s->t);
+        for (unsigned b = 0; b < MLDSA_N / 8; b++) {
+            uint8_t byte = 0;
+            for (unsigned e = 0; e < 8; e++)
+                byte |= (uint8_t)(s->u.c[8 * b + e] << e);
+            s->hbits[i][b] = byte;
+        }
+    }
+    /* Only the combined verdict is branched on. */
+    reject |= (unsigned)(((uint32_t)p->omega - hints) >> 31);
+    return reject == 0;
+}
+
+int qstp_mldsa_sign_mu(unsigned level, uint8_t *sig, const uint8_t mu[64], const uint8_t *sk,
+                       const uint8_t rnd[32])
+{
+    const qstp_mldsa_params *p = qstp_mldsa_params_get(level);
+    if (p == NULL || sig == NULL || mu == NULL || sk == NULL || rnd == NULL)
+        return -1;
+
+    sign_work s;
+    int rc = -1;
+    const uint8_t *rho = sk + MLDSA_SK_RHO;
+    qstp_keccak_state st;
+
+    if (load_secret(&s, p, sk) != 0)
+        goto out; /* malformed key: only the fact that it is malformed is revealed */
+
+    /* rho'' = H(K || rnd || mu, 64) (Alg. 7 line 7). */
+    qstp_shake256_init(&st);
+    qstp_shake_absorb(&st, sk + MLDSA_SK_KEY, MLDSA_SEED_BYTES);
+    qstp_shake_absorb(&st, rnd, MLDSA_SEED_BYTES);
+    qstp_shake_absorb(&st, mu, MLDSA_CRH_BYTES);
+    qstp_shake_squeeze(&st, s.rhopp, MLDSA_CRH_BYTES);
+    qstp_keccak_wipe(&st);
+
+    for (unsigned n = 0; n < MLDSA_MAX_ATTEMPTS; n++) {
+        if (!attempt(&s, p, rho, mu, n * p->l))
+            continue;
+        /* sigEncode (Alg. 26): c~ || BitPack(z, gamma1 - 1, gamma1) || HintBitPack(h). */
+        const size_t zb = qstp_mldsa_poly_z_bytes(p);
+        memcpy(sig, s.ctilde, p->ctilde_bytes);
+        for (unsigned j = 0; j < p->l; j++)
+            qstp_mldsa_bitpack(sig + p->ctilde_bytes + j * zb, &s.y[j], p->gamma1_bits, p->gamma1);
+        for (unsigned i = 0; i < p->k; i++) {
+            for (unsigned c = 0; c < MLDSA_N; c++)
+                s.u.c[c] = (s.hbits[i][c / 8] >> (c % 8)) & 1;
+            s.w[i] = s.u; /* w is dead now; reuse it to hold the hint polynomials */
+        }
+        qstp_mldsa_pack_hint(sig + qstp_mldsa_sig_h_off(p), s.w, p);
+        rc = 0;
+        break;
+    }
+
+out:
+    qstp_wipe(&s, sizeof(s));
+    return rc;
+}
