@@ -1,0 +1,167 @@
+/* qstp-acvp handlers for SLH-DSA (FIPS 205), ACVP revision "FIPS205", internal interface:
+ *   keyGen: skSeed, skPrf, pkSeed            -> pk, sk        (slh_keygen_internal)
+ *   sigGen: sk, message (+ messageLength in bits), group "deterministic", and for
+ *           non-deterministic groups additionalRandomness -> signature (slh_sign_internal)
+ *   sigVer: pk, message, signature           -> testPassed    (slh_verify_internal)
+ * Only the six SHAKE parameter sets are implemented; SHA2 groups are skipped. Groups that use
+ * the external interface (a "signatureInterface" other than "internal", or pre-hash) are skipped. */
+#include "acvp.h"
+#include "crypto/slhdsa/slhdsa.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static acvp_status slh_group_param(const cJSON *group, qstp_slhdsa_param *p, char *why, size_t whylen)
+{
+    const char *ps = acvp_str(group, "parameterSet");
+    const char *iface = acvp_str(group, "signatureInterface");
+    const char *type = acvp_str(group, "testType");
+
+    if (ps == NULL)
+        return acvp_fail(why, whylen, "no parameterSet");
+    if (qstp_slhdsa_param_from_name(ps, p) != 0) {
+        acvp_fail(why, whylen, "parameter set %s not supported (SHAKE sets only)", ps);
+        return ACVP_SKIP_GROUP;
+    }
+    if (iface != NULL && strcmp(iface, "internal") != 0) {
+        acvp_fail(why, whylen, "signatureInterface %s not supported (internal only)", iface);
+        return ACVP_SKIP_GROUP;
+    }
+    if (type != NULL && strcmp(type, "AFT") != 0) {
+        acvp_fail(why, whylen, "testType %s not supported", type);
+        return ACVP_SKIP_GROUP;
+    }
+    return ACVP_OK;
+}
+
+static acvp_status slh_check(const cJSON *group, char *why, size_t whylen)
+{
+    qstp_slhdsa_param p;
+    return slh_group_param(group, &p, why, whylen);
+}
+
+/* The message: messageLength bits (whole bytes) of the hex field message. */
+static unsigned char *slh_message(const cJSON *test, size_t *mlen, char *err, size_t errlen)
+{
+    unsigned char *m = acvp_hex_alloc(test, "message", mlen, err, errlen);
+    long bits;
+
+    if (m == NULL)
+        return NULL;
+    if (cJSON_GetObjectItemCaseSensitive(test, "messageLength") != NULL) {
+        if (acvp_int_field(test, "messageLength", &bits, err, errlen) != 0) {
+            free(m);
+            return NULL;
+        }
+        if (bits < 0 || bits % 8 != 0 || (size_t)bits / 8 > *mlen) {
+            acvp_fail(err, errlen, "messageLength %ld does not fit the message", bits);
+            free(m);
+            return NULL;
+        }
+        *mlen = (size_t)bits / 8;
+    }
+    return m;
+}
+
+static acvp_status slh_keygen(const cJSON *group, const cJSON *test, cJSON *out, char *err, size_t errlen)
+{
+    unsigned char sks[32], skp[32], pks[32], pk[QSTP_SLHDSA_PK_MAX], sk[QSTP_SLHDSA_SK_MAX];
+    qstp_slhdsa_param p;
+    size_t n;
+    long l1, l2, l3;
+
+    if (slh_group_param(group, &p, err, errlen) != ACVP_OK)
+        return ACVP_ERROR;
+    n = qstp_slhdsa_pk_size(p) / 2;
+    l1 = acvp_hex_field(test, "skSeed", sks, sizeof sks, err, errlen);
+    l2 = acvp_hex_field(test, "skPrf", skp, sizeof skp, err, errlen);
+    l3 = acvp_hex_field(test, "pkSeed", pks, sizeof pks, err, errlen);
+    if (l1 < 0 || l2 < 0 || l3 < 0)
+        return ACVP_ERROR;
+    if ((size_t)l1 != n || (size_t)l2 != n || (size_t)l3 != n)
+        return acvp_fail(err, errlen, "seeds must be %zu bytes", n);
+    if (qstp_slhdsa_keypair_seed(p, pk, sk, sks, skp, pks) != 0)
+        return acvp_fail(err, errlen, "key generation failed");
+    acvp_add_hex(out, "pk", pk, 2 * n);
+    acvp_add_hex(out, "sk", sk, 4 * n);
+    return ACVP_OK;
+}
+
+static acvp_status slh_siggen(const cJSON *group, const cJSON *test, cJSON *out, char *err, size_t errlen)
+{
+    unsigned char sk[QSTP_SLHDSA_SK_MAX], rnd[32];
+    unsigned char *m, *sig;
+    qstp_slhdsa_param p;
+    size_t mlen = 0, n;
+    long lsk, lr = 0;
+    int det, rc;
+
+    if (slh_group_param(group, &p, err, errlen) != ACVP_OK)
+        return ACVP_ERROR;
+    n = qstp_slhdsa_pk_size(p) / 2;
+    if (acvp_bool_field(group, "deterministic", &det, err, errlen) != 0)
+        return ACVP_ERROR;
+    lsk = acvp_hex_field(test, "sk", sk, sizeof sk, err, errlen);
+    if (lsk < 0)
+        return ACVP_ERROR;
+    if ((size_t)lsk != 4 * n)
+        return acvp_fail(err, errlen, "sk must be %zu bytes", 4 * n);
+    if (!det) {
+        lr = acvp_hex_field(test, "additionalRandomness", rnd, sizeof rnd, err, errlen);
+        if (lr < 0)
+            return ACVP_ERROR;
+        if ((size_t)lr != n)
+            return acvp_fail(err, errlen, "additionalRandomness must be %zu bytes", n);
+    }
+    m = slh_message(test, &mlen, err, errlen);
+    if (m == NULL)
+        return ACVP_ERROR;
+    sig = malloc(qstp_slhdsa_sig_size(p));
+    if (sig == NULL) {
+        free(m);
+        return acvp_fail(err, errlen, "out of memory");
+    }
+    rc = qstp_slhdsa_sign_internal(p, sig, m, mlen, sk, det ? NULL : rnd);
+    if (rc == 0)
+        acvp_add_hex(out, "signature", sig, qstp_slhdsa_sig_size(p));
+    free(sig);
+    free(m);
+    return rc == 0 ? ACVP_OK : acvp_fail(err, errlen, "signing failed (inconsistent sk?)");
+}
+
+static acvp_status slh_sigver(const cJSON *group, const cJSON *test, cJSON *out, char *err, size_t errlen)
+{
+    unsigned char pk[QSTP_SLHDSA_PK_MAX];
+    unsigned char *m, *sig;
+    qstp_slhdsa_param p;
+    size_t mlen = 0, siglen = 0;
+    long lpk;
+    int ok;
+
+    if (slh_group_param(group, &p, err, errlen) != ACVP_OK)
+        return ACVP_ERROR;
+    lpk = acvp_hex_field(test, "pk", pk, sizeof pk, err, errlen);
+    if (lpk < 0)
+        return ACVP_ERROR;
+    m = slh_message(test, &mlen, err, errlen);
+    if (m == NULL)
+        return ACVP_ERROR;
+    sig = acvp_hex_alloc(test, "signature", &siglen, err, errlen);
+    if (sig == NULL) {
+        free(m);
+        return ACVP_ERROR;
+    }
+    /* A malformed key or signature length is a failed verification, not a malformed test. */
+    ok = (size_t)lpk == qstp_slhdsa_pk_size(p) && qstp_slhdsa_verify_internal(p, sig, siglen, m, mlen, pk) == 0;
+    free(sig);
+    free(m);
+    acvp_add_bool(out, "testPassed", ok);
+    return ACVP_OK;
+}
+
+static const acvp_handler slh_keygen_handler = {"SLH-DSA", "keyGen", slh_check, slh_keygen};
+static const acvp_handler slh_siggen_handler = {"SLH-DSA", "sigGen", slh_check, slh_siggen};
+static const acvp_handler slh_sigver_handler = {"SLH-DSA", "sigVer", slh_check, slh_sigver};
+
+const acvp_handler *const acvp_slhdsa_handlers[] = {&slh_keygen_handler, &slh_siggen_handler, &slh_sigver_handler,
+                                                    NULL};
