@@ -1,0 +1,256 @@
+/* Unit tests of the polynomial seam (src/crypto/mlkem/poly.h) against naive definitions from
+ * FIPS 203 §4: Compress/Decompress for every input, ByteEncode/Decode, the modulus check, CBD,
+ * rejection sampling, and NTT-based multiplication against schoolbook multiplication in
+ * Z_q[X]/(X^256 + 1), including the worst-case bounds the accumulation relies on (k = 5). */
+#include "crypto/mlkem/poly.h"
+#include "mlkem_test_util.h"
+
+#define Q QSTP_MLKEM_Q
+#define N QSTP_MLKEM_N
+
+static int32_t modq(int64_t x)
+{
+    int64_t r = x % Q;
+    return (int32_t)(r < 0 ? r + Q : r);
+}
+
+/* Compress_d(x) = round(2^d x / q) mod 2^d, computed exactly with integers. */
+static uint32_t naive_compress(uint32_t x, unsigned d)
+{
+    return (uint32_t)((((uint64_t)x << (d + 1)) + Q) / (2 * Q)) & ((1u << d) - 1u);
+}
+
+static uint32_t naive_decompress(uint32_t y, unsigned d)
+{
+    return (uint32_t)(((uint64_t)y * Q * 2 + (1u << d)) >> (d + 1));
+}
+
+/* Read ByteEncode_d value i (little-endian bit order, Alg. 5). */
+static uint32_t get_bits(const uint8_t *b, unsigned i, unsigned d)
+{
+    uint32_t v = 0;
+    for (unsigned j = 0; j < d; j++) {
+        unsigned bit = i * d + j;
+        v |= (uint32_t)((b[bit / 8] >> (bit % 8)) & 1) << j;
+    }
+    return v;
+}
+
+static void test_compress(void)
+{
+    static const unsigned ds[] = {4, 5, 10, 11};
+    unsigned long bad = 0;
+    for (unsigned di = 0; di < 4; di++) {
+        const unsigned d = ds[di];
+        /* All of [0, q) in both representatives (x and x - q), 256 at a time. */
+        for (int rep = 0; rep < 2; rep++) {
+            for (unsigned base = 0; base < Q; base += N) {
+                qstp_mlkem_poly p;
+                uint8_t out[32 * 12];
+                for (unsigned i = 0; i < N; i++) {
+                    unsigned x = (base + i) % Q;
+                    p.c[i] = (int16_t)(rep && x != 0 ? (int)x - Q : (int)x);
+                }
+                qstp_mlkem_poly_compress(out, &p, d);
+                for (unsigned i = 0; i < N; i++)
+                    bad += get_bits(out, i, d) != naive_compress((base + i) % Q, d);
+            }
+        }
+        /* Decompress of every d-bit value, and Compress(Decompress(y)) == y (§4.2.1). */
+        for (uint32_t base = 0; base < (1u << d); base += N) {
+            uint8_t in[32 * 12];
+            qstp_mlkem_poly p;
+            uint16_t vals[N];
+            memset(in, 0, sizeof in);
+            for (unsigned i = 0; i < N; i++) {
+                vals[i] = (uint16_t)((base + i) & ((1u << d) - 1u));
+                for (unsigned j = 0; j < d; j++) {
+                    unsigned bit = i * d + j;
+                    in[bit / 8] |= (uint8_t)(((vals[i] >> j) & 1) << (bit % 8));
+                }
+            }
+            qstp_mlkem_poly_decompress(&p, in, d);
+            for (unsigned i = 0; i < N; i++) {
+                bad += (uint32_t)p.c[i] != naive_decompress(vals[i], d);
+                bad += naive_compress((uint32_t)p.c[i], d) != vals[i];
+            }
+        }
+    }
+    /* d = 1: the message encoding. */
+    for (unsigned base = 0; base < Q; base += N) {
+        qstp_mlkem_poly p;
+        uint8_t msg[32];
+        for (unsigned i = 0; i < N; i++)
+            p.c[i] = (int16_t)((base + i) % Q);
+        qstp_mlkem_poly_tomsg(msg, &p);
+        for (unsigned i = 0; i < N; i++)
+            bad += get_bits(msg, i, 1) != naive_compress((base + i) % Q, 1);
+    }
+    CHECK_MSG(bad == 0, "%lu compress/decompress mismatches", bad);
+}
+
+static void test_bytes(uint64_t *rs)
+{
+    qstp_mlkem_poly p, r;
+    uint8_t b[QSTP_MLKEM_POLYBYTES], b2[QSTP_MLKEM_POLYBYTES];
+    for (unsigned i = 0; i < N; i++)
+        p.c[i] = (int16_t)((int)(test_prng_u64(rs) % (2 * Q - 1)) - (Q - 1)); /* |c| < q */
+    qstp_mlkem_poly_tobytes(b, &p);
+    qstp_mlkem_poly_frombytes(&r, b);
+    int ok = 1;
+    for (unsigned i = 0; i < N; i++)
+        ok &= r.c[i] == modq(p.c[i]) && get_bits(b, i, 12) == (uint32_t)modq(p.c[i]);
+    CHECK(ok);
+    CHECK(qstp_mlkem_poly_bytes_reduced(b) == 1);
+    qstp_mlkem_poly_tobytes(b2, &r);
+    CHECK_BYTES(b2, b, sizeof b, "encode(decode(x))");
+
+    /* Modulus check: q-1 passes, q and 4095 fail, in the first, an odd and the last position. */
+    static const unsigned pos[] = {0, 1, 127, 254, 255};
+    for (unsigned pi = 0; pi < 5; pi++) {
+        static const int16_t vals[] = {Q - 1, Q, 4095};
+        for (unsigned vi = 0; vi < 3; vi++) {
+            r.c[pos[pi]] = vals[vi];
+            uint8_t t[QSTP_MLKEM_POLYBYTES];
+            /* encode raw 12-bit values */
+            memset(t, 0, sizeof t);
+            for (unsigned i = 0; i < N; i++)
+                for (unsigned j = 0; j < 12; j++)
+                    t[(12 * i + j) / 8] |= (uint8_t)((((uint32_t)r.c[i] >> j) & 1) << ((12 * i + j) % 8));
+            CHECK(qstp_mlkem_poly_bytes_reduced(t) == (vals[vi] < Q));
+            r.c[pos[pi]] = 0;
+        }
+    }
+}
+
+static void test_cbd(uint64_t *rs)
+{
+    for (unsigned eta = 2; eta <= 3; eta++) {
+        uint8_t buf[64 * 3];
+        qstp_mlkem_poly p;
+        test_prng_bytes(rs, buf, sizeof buf);
+        qstp_mlkem_poly_cbd(&p, buf, eta);
+        int ok = 1;
+        for (unsigned i = 0; i < N; i++) {
+            int x = 0, y = 0; /* Alg. 8 with the bit array b = BytesToBits(B) */
+            for (unsigned j = 0; j < eta; j++) {
+                unsigned bx = 2 * i * eta + j, by = 2 * i * eta + eta + j;
+                x += (buf[bx / 8] >> (bx % 8)) & 1;
+                y += (buf[by / 8] >> (by % 8)) & 1;
+            }
+            ok &= p.c[i] == x - y;
+        }
+        CHECK_MSG(ok, "CBD eta=%u", eta);
+    }
+}
+
+static void test_rej(uint64_t *rs)
+{
+    uint8_t buf[168 * 4];
+    int16_t got[N];
+    test_prng_bytes(rs, buf, sizeof buf);
+    unsigned n = 0, ctr = 0;
+    int16_t want[N];
+    for (size_t pos = 0; pos + 3 <= sizeof buf && n < N; pos += 3) { /* Alg. 7 steps 5-13 */
+        uint32_t d1 = buf[pos] + 256u * (buf[pos + 1] % 16), d2 = buf[pos + 1] / 16 + 16u * buf[pos + 2];
+        if (d1 < Q)
+            want[n++] = (int16_t)d1;
+        if (d2 < Q && n < N)
+            want[n++] = (int16_t)d2;
+    }
+    for (unsigned blk = 0; blk < 4; blk++) /* feeding it block by block gives the same stream */
+        ctr = qstp_mlkem_rej_uniform(got, ctr, buf + 168 * blk, 168);
+    CHECK(ctr == n && n == N);
+    CHECK(memcmp(got, want, sizeof(int16_t) * n) == 0);
+}
+
+/* Schoolbook product in Z_q[X]/(X^256 + 1). */
+static void schoolbook(int32_t *r, const int16_t *a, const int16_t *b)
+{
+    int64_t acc[N] = {0};
+    for (unsigned i = 0; i < N; i++)
+        for (unsigned j = 0; j < N; j++) {
+            int64_t prod = (int64_t)a[i] * b[j];
+            if (i + j < N)
+                acc[i + j] += prod;
+            else
+                acc[i + j - N] -= prod;
+        }
+    for (unsigned i = 0; i < N; i++)
+        r[i] = modq(acc[i]);
+}
+
+/* sum_j a[j] * b[j] via NTT: a is used as decoded (no NTT; in the NTT domain), b is NTT'd. */
+static void test_ntt_mul(uint64_t *rs, unsigned k, int worst)
+{
+    qstp_mlkem_poly a[5], b[5], bt[5], r;
+    qstp_mlkem_mulcache bc[5];
+    int32_t want[N] = {0}, tmp[N];
+    for (unsigned j = 0; j < k; j++) {
+        for (unsigned i = 0; i < N; i++) {
+            a[j].c[i] = (int16_t)(worst ? 4095 : (int)(test_prng_u64(rs) % Q));
+            /* b: small (CBD-like) or full range */
+            b[j].c[i] = (int16_t)(worst ? ((i & 1) ? -(Q - 1) : (Q - 1))
+                                        : (int)(test_prng_u64(rs) % (2 * Q - 1)) - (Q - 1));
+        }
+        bt[j] = b[j];
+        qstp_mlkem_poly_ntt(&bt[j]);
+        qstp_mlkem_poly_mulcache_compute(&bc[j], &bt[j]);
+    }
+    qstp_mlkem_polyvec_basemul_acc(&r, a, bt, bc, k);
+    qstp_mlkem_poly_invntt_tomont(&r);
+    /* a is in the NTT domain: its schoolbook counterpart is invNTT(a). */
+    for (unsigned j = 0; j < k; j++) {
+        qstp_mlkem_poly ai = a[j];
+        qstp_mlkem_poly_reduce(&ai);
+        /* invntt_tomont multiplies by R; undo with tomont of R^-1: use basemul with the NTT of 1 */
+        qstp_mlkem_poly one, onet;
+        qstp_mlkem_mulcache oc;
+        memset(&one, 0, sizeof one);
+        one.c[0] = 1;
+        onet = one;
+        qstp_mlkem_poly_ntt(&onet);
+        qstp_mlkem_poly_mulcache_compute(&oc, &onet);
+        qstp_mlkem_polyvec_basemul_acc(&one, &ai, &onet, &oc, 1); /* = ai * R^-1 (NTT domain) */
+        qstp_mlkem_poly_invntt_tomont(&one);                       /* = invNTT(ai) */
+        schoolbook(tmp, one.c, b[j].c);
+        for (unsigned i = 0; i < N; i++)
+            want[i] = modq((int64_t)want[i] + tmp[i]);
+    }
+    int ok = 1;
+    for (unsigned i = 0; i < N; i++)
+        ok &= modq(r.c[i]) == want[i] && r.c[i] > -Q && r.c[i] < Q;
+    CHECK_MSG(ok, "NTT product k=%u worst=%d", k, worst);
+}
+
+/* NTT round trip: invNTT(NTT(x)) (with the R factor removed) == x. */
+static void test_ntt_roundtrip(uint64_t *rs)
+{
+    qstp_mlkem_poly p, x;
+    for (unsigned i = 0; i < N; i++)
+        p.c[i] = (int16_t)((int)(test_prng_u64(rs) % (2 * Q - 1)) - (Q - 1));
+    x = p;
+    qstp_mlkem_poly_ntt(&x);
+    qstp_mlkem_poly_invntt_tomont(&x); /* = x * R */
+    int ok = 1;
+    for (unsigned i = 0; i < N; i++)
+        ok &= modq(x.c[i]) == modq((int64_t)p.c[i] * 65536);
+    CHECK(ok);
+}
+
+int main(void)
+{
+    uint64_t rs = 0x6d6c6b656d2d706fULL;
+    test_compress();
+    for (int i = 0; i < 20; i++) {
+        test_bytes(&rs);
+        test_cbd(&rs);
+        test_rej(&rs);
+        test_ntt_roundtrip(&rs);
+    }
+    for (unsigned k = 1; k <= 5; k++) {
+        test_ntt_mul(&rs, k, 0);
+        test_ntt_mul(&rs, k, 1);
+    }
+    return test_report();
+}
