@@ -1,0 +1,132 @@
+/* Server side of the handshake (QSTP-WIRE §4.4, §4.6), byte-exact with kex.c. The ephemeral KEM
+ * secret key lives in the caller's workspace from key generation until decapsulation and is
+ * wiped on every path out of the exchange (success or failure); the shared secret and KDF output
+ * never leave this stack frame unwiped. */
+#include <string.h>
+
+#include "core/session_internal.h"
+#include "crypto/ct.h"
+
+static int server_fail(qstp_session_impl *S, qstp_errors local, qstp_errors wire)
+{
+    S->wire_code = (uint8_t)wire;
+    return qstp_fail(local);
+}
+
+/* §4.4 check 1 with key rotation: compare the requested serial with every key (no early exit,
+ * constant-time compares) and keep the match. */
+static const qstp_server_keyref *select_key(const qstp_server_config *cfg, const uint8_t serial[16])
+{
+    const qstp_server_keyref *found = NULL;
+    for (size_t i = 0; i < cfg->nkeys; i++) {
+        if (qstp_ct_equal(cfg->keys[i].serial, serial, QSTP_SERIAL_SIZE) && found == NULL)
+            found = &cfg->keys[i];
+    }
+    return found;
+}
+
+int qstp_kex_server_connect_response(qstp_session_impl *S, const uint8_t *body)
+{
+    const uint64_t now = qstp_session_now(S);
+    const qstp_server_keyref *key;
+    const qstp_suite *su;
+    uint8_t field[QSTP_PROTOCOL_SET_SIZE];
+    uint8_t phash[32];
+    qstp_ws_layout l;
+    qstp_packet_header h;
+    size_t smlen = 0;
+    uint8_t *pkt, *pk, *ksk;
+
+    /* §4.4 checks, in the reference's order: serial, expiration, protocol string. */
+    key = select_key(S->scfg, body);
+    if (key == NULL)
+        return server_fail(S, qstp_error_key_unrecognized, qstp_error_key_unrecognized);
+    if (now > key->expiration_to)
+        return server_fail(S, qstp_error_key_expired, qstp_error_key_expired);
+    su = key->suite;
+    qstp_suite_protocol_field(su, field);
+    /* Only 41 bytes are compared; byte 42 is not checked (§4.4 check 3). */
+    if (memcmp(body + QSTP_SERIAL_SIZE, field, QSTP_PROTOCOL_COMPARE_SIZE) != 0)
+        return server_fail(S, qstp_error_unknown_protocol, qstp_error_unknown_protocol);
+
+    qstp_ws_layout_compute(su, QSTP_ROLE_SERVER, &l);
+    if (S->ws == NULL || S->wslen < l.total)
+        return server_fail(S, qstp_error_memory_allocation, qstp_error_memory_allocation);
+    S->suite = su;
+    S->key = key;
+    memcpy(S->sch, key->sch0, sizeof(S->sch));
+    pkt = S->ws + l.tx_off;
+    pk = pkt + QSTP_PACKET_HEADER_SIZE + su->signed_hash_size;
+    ksk = S->ws + l.ksk_off;
+
+    /* §4.4 construction 1: a fresh ephemeral key pair, pk straight into the outgoing body. */
+    if (su->kem_keypair(pk, ksk, l.kgw_len ? S->ws + l.kgw_off : NULL, l.kgw_len, S->env.random,
+                        S->env.ctx) != 0) {
+        qstp_wipe(ksk, l.ksk_len);
+        return server_fail(S, qstp_error_random_failure, qstp_error_random_failure);
+    }
+    if (l.kgw_len)
+        qstp_wipe(S->ws + l.kgw_off, l.kgw_len);
+
+    /* 2-4: the header is created first and its serialized bytes are hashed. */
+    qstp_packet_header_create(&h, qstp_flag_connect_response, S->txseq,
+                              (uint32_t)(su->signed_hash_size + su->kem_pk_size), now);
+    qstp_packet_header_serialize(&h, pkt);
+    qstp_transcript_phash(phash, pkt, S->sch, pk, su->kem_pk_size);
+    qstp_transcript_next(S->sch, phash, sizeof(phash));
+
+    /* 5-6: body = Sign(phash) (SIG || phash) || pk. */
+    if (su->sig_sign_attached(pkt + QSTP_PACKET_HEADER_SIZE, &smlen, phash, sizeof(phash), key->sigkey,
+                              S->env.random, S->env.ctx) != 0 ||
+        smlen != su->signed_hash_size) {
+        qstp_wipe(ksk, l.ksk_len);
+        return server_fail(S, qstp_error_signature_failure, qstp_error_signature_failure);
+    }
+    S->txseq += 1;
+    S->big = pkt;
+    S->big_len = QSTP_PACKET_HEADER_SIZE + su->signed_hash_size + su->kem_pk_size;
+    S->big_off = 0;
+    return 0;
+}
+
+int qstp_kex_server_exchange_response(qstp_session_impl *S, const uint8_t *body)
+{
+    const qstp_suite *su = S->suite;
+    uint8_t sec[QSTP_SECRET_SIZE];
+    uint8_t prnd[QSTP_KDF_PRND_SIZE];
+    qstp_ws_layout l;
+    qstp_packet_header h;
+    uint8_t *out;
+    int ok = 0, ret;
+
+    qstp_ws_layout_compute(su, QSTP_ROLE_SERVER, &l);
+    /* §4.6 step 2: the reference aborts when QSC's decapsulation reports the re-encryption
+     * mismatch, even though a key was produced (implicit rejection). */
+    ret = su->kem_decaps(sec, body, S->ws + l.ksk_off, &ok);
+    /* step 3: sch2 = H(sch1 || ct); the secret key is erased now, whatever happened. */
+    qstp_wipe(S->ws + l.ksk_off, l.ksk_len);
+    if (ret != 0 || !ok) {
+        ret = server_fail(S, qstp_error_decapsulation_failure, qstp_error_decapsulation_failure);
+        goto out;
+    }
+    qstp_transcript_next(S->sch, body, su->kem_ct_size);
+    ret = qstp_ctl_reserve(S, QSTP_PACKET_HEADER_SIZE + QSTP_EXCHANGE_RESPONSE_SIZE, &out);
+    if (ret != 0) {
+        ret = server_fail(S, qstp_error_of(ret), qstp_error_transmit_failure);
+        goto out;
+    }
+    /* step 4 / §4.9: server rx = (k1, n1), tx = (k2, n2); rtcs. */
+    qstp_kdf_session(sec, S->sch, prnd, S->rtcs);
+    qstp_session_set_keys(S, prnd, 0);
+    /* step 5: 08 | 32 | seq 1 | now, body = sch2 in plaintext. */
+    qstp_packet_header_create(&h, qstp_flag_exchange_response, S->txseq, QSTP_EXCHANGE_RESPONSE_SIZE,
+                              qstp_session_now(S));
+    qstp_packet_header_serialize(&h, out);
+    memcpy(out + QSTP_PACKET_HEADER_SIZE, S->sch, sizeof(S->sch));
+    S->txseq += 1;
+    ret = 0;
+out:
+    qstp_wipe(sec, sizeof(sec));
+    qstp_wipe(prnd, sizeof(prnd));
+    return ret;
+}
