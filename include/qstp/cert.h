@@ -166,4 +166,50 @@ int qstp_server_key_matches_certificate(const qstp_server_key *key,
 void qstp_root_key_clear(qstp_root_key *key);
 void qstp_server_key_clear(qstp_server_key *key);
 
+/* ---------------- encodings (certfile.c; in memory only, no file I/O) ----------------
+ * BINARY: the §8.1-§8.4 serialization.
+ * TEXT:   the reference's printable certificate form (§8.9, qstp_*_certificate_encode), for
+ *         certificates only. Deviations, all deliberate: times are printed in UTC (the reference
+ *         uses the host's local time; equal on TZ=UTC hosts, which is how the reference vectors
+ *         were made); the Algorithm line names the certificate's own set (the reference prints its
+ *         build's set, which is the same string for a certificate it can use); no NUL byte is
+ *         counted after the final newline (one is stored if the buffer has room). The issuer must
+ *         be printable ASCII followed only by zero padding, and the years must be 1970..9999.
+ * PEM:    "-----BEGIN QSTP ROOT CERTIFICATE-----" / SERVER CERTIFICATE / ROOT SECRET KEY /
+ *         SERVER SECRET KEY armor around the base64 of the binary form, 64 columns, LF endings.
+ * Decoding detects the encoding: "------BEGIN QSTP" (six dashes) is TEXT, "-----BEGIN QSTP"
+ * (five) is PEM, anything else BINARY. Leading whitespace is skipped for TEXT and PEM; CRLF line
+ * endings are accepted. Trailing whitespace and NUL bytes after the end line are ignored;
+ * anything else is malformed. */
+typedef enum qstp_encoding {
+    QSTP_ENCODING_BINARY = 0,
+    QSTP_ENCODING_TEXT = 1,
+    QSTP_ENCODING_PEM = 2
+} qstp_encoding;
+
+/* Buffer size that suffices to encode an object of `binary_len` bytes in any encoding. */
+size_t qstp_encoded_size_max(size_t binary_len);
+
+/* encode: *written excludes the trailing NUL that TEXT/PEM add when there is room.
+ * Keys have no TEXT form (invalid_input). decode: *detected (may be NULL) gets the encoding. */
+int qstp_root_certificate_encode(uint8_t *out, size_t outlen, size_t *written,
+                                 const qstp_root_certificate *cert, qstp_encoding enc);
+int qstp_root_certificate_decode(qstp_root_certificate *cert, const uint8_t *in, size_t inlen,
+                                 qstp_encoding *detected);
+int qstp_server_certificate_encode(uint8_t *out, size_t outlen, size_t *written,
+                                   const qstp_server_certificate *cert, qstp_encoding enc);
+int qstp_server_certificate_decode(qstp_server_certificate *cert, const uint8_t *in,
+                                   size_t inlen, qstp_encoding *detected);
+int qstp_root_key_encode(uint8_t *out, size_t outlen, size_t *written, const qstp_root_key *key,
+                         qstp_encoding enc);
+int qstp_root_key_decode(qstp_root_key *key, const uint8_t *in, size_t inlen,
+                         qstp_encoding *detected);
+/* The server key's BINARY and PEM forms carry schash as zeros, as the reference's file (§8.4). */
+int qstp_server_key_encode(uint8_t *out, size_t outlen, size_t *written,
+                           const qstp_server_key *key, qstp_encoding enc);
+int qstp_server_key_decode(qstp_server_key *key, const uint8_t *in, size_t inlen,
+                           qstp_encoding *detected);
+/* Which encoding a buffer is in (the detection rule above). */
+qstp_encoding qstp_encoding_detect(const uint8_t *in, size_t inlen);
+
 #endif

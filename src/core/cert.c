@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "core/buf.h"
+#include "core/cert_layout.h"
 #include "crypto/ct.h"
 #include "crypto/sha3.h"
 
@@ -32,246 +33,240 @@ size_t qstp_server_key_size(uint8_t algorithm)
     return s ? s->server_key_size : 0;
 }
 
-/* Which object kind a parse is for, to look up the expected size. */
-enum kind { K_ROOT_CERT, K_SERVER_CERT, K_ROOT_KEY, K_SERVER_KEY };
-
-static size_t kind_size(const qstp_suite *s, enum kind k)
+size_t qstp_cert_kind_size(const qstp_suite *s, qstp_cert_kind kind)
 {
-    switch (k) {
-    case K_ROOT_CERT:
+    switch (kind) {
+    case QSTP_KIND_ROOT_CERT:
         return s->root_cert_size;
-    case K_SERVER_CERT:
+    case QSTP_KIND_SERVER_CERT:
         return s->server_cert_size;
-    case K_ROOT_KEY:
+    case QSTP_KIND_ROOT_KEY:
         return s->root_key_size;
     default:
         return s->server_key_size;
     }
 }
 
+static void add(qstp_cert_layout *L, uint8_t *p, size_t n)
+{
+    L->f[L->count].p = p;
+    L->f[L->count].n = n;
+    L->f[L->count].u64 = NULL;
+    L->count++;
+    L->total += n;
+}
+
+static void add_u64(qstp_cert_layout *L, uint64_t *v)
+{
+    L->f[L->count].p = NULL;
+    L->f[L->count].n = 8;
+    L->f[L->count].u64 = v;
+    L->count++;
+    L->total += 8;
+}
+
+void qstp_cert_layout_get(qstp_cert_layout *L, qstp_cert_kind kind, void *obj, const qstp_suite *s)
+{
+    L->count = 0;
+    L->total = 0;
+    switch (kind) {
+    case QSTP_KIND_ROOT_CERT: { /* §8.1 */
+        qstp_root_certificate *c = obj;
+        add(L, c->csig, s->signed_hash_size);
+        add(L, c->verkey, s->sig_vk_size);
+        add(L, c->issuer, QSTP_ISSUER_SIZE);
+        add(L, c->serial, QSTP_SERIAL_SIZE);
+        add_u64(L, &c->from);
+        add_u64(L, &c->to);
+        add(L, &c->algorithm, 1);
+        add(L, &c->version, 1);
+        break;
+    }
+    case QSTP_KIND_SERVER_CERT: { /* §8.2 */
+        qstp_server_certificate *c = obj;
+        add(L, c->csig, s->signed_hash_size);
+        add(L, c->verkey, s->sig_vk_size);
+        add(L, c->issuer, QSTP_ISSUER_SIZE);
+        add(L, c->serial, QSTP_SERIAL_SIZE);
+        add(L, c->rootser, QSTP_SERIAL_SIZE);
+        add_u64(L, &c->from);
+        add_u64(L, &c->to);
+        add(L, &c->algorithm, 1);
+        add(L, &c->version, 1);
+        break;
+    }
+    case QSTP_KIND_ROOT_KEY: { /* §8.3 */
+        qstp_root_key *k = obj;
+        add(L, k->issuer, QSTP_ISSUER_SIZE);
+        add(L, k->serial, QSTP_SERIAL_SIZE);
+        add(L, k->sigkey, s->sig_sk_size);
+        add(L, k->verkey, s->sig_vk_size);
+        add_u64(L, &k->from);
+        add_u64(L, &k->to);
+        add(L, &k->algorithm, 1);
+        add(L, &k->version, 1);
+        break;
+    }
+    default: { /* §8.4 */
+        qstp_server_key *k = obj;
+        add(L, k->issuer, QSTP_ISSUER_SIZE);
+        add(L, k->schash, QSTP_HASH_SIZE);
+        add(L, k->serial, QSTP_SERIAL_SIZE);
+        add(L, k->sigkey, s->sig_sk_size);
+        add(L, k->verkey, s->sig_vk_size);
+        add_u64(L, &k->from);
+        add_u64(L, &k->to);
+        add(L, &k->algorithm, 1);
+        add(L, &k->version, 1);
+        break;
+    }
+    }
+}
+
+static size_t kind_struct_size(qstp_cert_kind kind)
+{
+    switch (kind) {
+    case QSTP_KIND_ROOT_CERT:
+        return sizeof(qstp_root_certificate);
+    case QSTP_KIND_SERVER_CERT:
+        return sizeof(qstp_server_certificate);
+    case QSTP_KIND_ROOT_KEY:
+        return sizeof(qstp_root_key);
+    default:
+        return sizeof(qstp_server_key);
+    }
+}
+
+void qstp_cert_clear(qstp_cert_kind kind, void *obj)
+{
+    qstp_wipe(obj, kind_struct_size(kind));
+}
+
 /* Every object ends with algorithm(1) || version(1) (§8.1-§8.4), so the set is read from the
  * byte two from the end and the length must then be exactly that set's size. An input whose
  * length fits no set at all is malformed rather than of an "unknown configuration". */
-static int parse_suite(const qstp_suite **out, const uint8_t *in, size_t inlen, enum kind k)
+int qstp_cert_parse_suite(const qstp_suite **out, uint8_t algorithm, size_t inlen,
+                          qstp_cert_kind kind)
 {
-    const qstp_suite *s;
+    const qstp_suite *s = qstp_suite_by_id(algorithm);
     *out = NULL;
-    if (in == NULL || inlen < 2)
-        return qstp_fail(qstp_error_malformed);
-    s = qstp_suite_by_id(in[inlen - 2]);
     if (s == NULL) {
         for (size_t i = 0; i < qstp_suite_count(); i++) {
-            if (kind_size(qstp_suite_at(i), k) == inlen)
+            if (qstp_cert_kind_size(qstp_suite_at(i), kind) == inlen)
                 return qstp_fail(qstp_error_unknown_configuration);
         }
         return qstp_fail(qstp_error_malformed);
     }
-    if (inlen != kind_size(s, k))
+    if (inlen != qstp_cert_kind_size(s, kind))
         return qstp_fail(qstp_error_malformed);
     *out = s;
     return 0;
 }
 
-/* Common checks before a serialization: known set and room for the object. */
-static int begin_write(const qstp_suite **out, uint8_t algorithm, enum kind k, uint8_t *buf,
-                       size_t buflen, size_t *written)
+static int serialize(uint8_t *out, size_t outlen, size_t *written, qstp_cert_kind kind,
+                     const void *obj, uint8_t algorithm)
 {
     const qstp_suite *s = qstp_suite_by_id(algorithm);
-    *out = NULL;
+    qstp_cert_layout L;
+    qstp_writer w;
     if (written != NULL)
         *written = 0;
-    if (buf == NULL)
+    if (out == NULL)
         return qstp_fail(qstp_error_invalid_input);
     if (s == NULL)
         return qstp_fail(qstp_error_unknown_configuration);
-    if (buflen < kind_size(s, k))
+    if (outlen < qstp_cert_kind_size(s, kind))
         return qstp_fail(qstp_error_buffer_too_small);
-    *out = s;
-    return 0;
-}
-
-static int end_write(const qstp_writer *w, size_t expect, uint8_t *buf, size_t *written)
-{
-    if (!qstp_writer_ok(w) || w->off != expect) {
-        qstp_wipe(buf, w->off);
+    /* The layout only reads through its pointers here. */
+    qstp_cert_layout_get(&L, kind, (void *)(uintptr_t)obj, s);
+    qstp_writer_init(&w, out, outlen);
+    for (size_t i = 0; i < L.count; i++) {
+        if (L.f[i].u64 != NULL)
+            qstp_write_le64(&w, *L.f[i].u64);
+        else
+            qstp_write_bytes(&w, L.f[i].p, L.f[i].n);
+    }
+    if (!qstp_writer_ok(&w) || w.off != L.total) {
+        qstp_wipe(out, outlen < L.total ? outlen : L.total);
         return qstp_fail(qstp_error_internal);
     }
     if (written != NULL)
-        *written = w->off;
+        *written = w.off;
     return 0;
 }
 
-/* ---------------- root certificate (§8.1) ---------------- */
+static int deserialize(void *obj, qstp_cert_kind kind, const uint8_t *in, size_t inlen)
+{
+    const qstp_suite *s;
+    qstp_cert_layout L;
+    qstp_reader rd;
+    int r;
+    qstp_cert_clear(kind, obj);
+    if (in == NULL || inlen < 2)
+        return qstp_fail(qstp_error_malformed);
+    r = qstp_cert_parse_suite(&s, in[inlen - 2], inlen, kind);
+    if (r != 0)
+        return r;
+    qstp_cert_layout_get(&L, kind, obj, s);
+    qstp_reader_init(&rd, in, inlen);
+    for (size_t i = 0; i < L.count; i++) {
+        if (L.f[i].u64 != NULL)
+            *L.f[i].u64 = qstp_read_le64(&rd);
+        else
+            qstp_read_bytes(&rd, L.f[i].p, L.f[i].n);
+    }
+    if (!qstp_reader_done(&rd)) {
+        qstp_cert_clear(kind, obj);
+        return qstp_fail(qstp_error_malformed);
+    }
+    return 0;
+}
 
 int qstp_root_certificate_serialize(uint8_t *out, size_t outlen, size_t *written,
                                     const qstp_root_certificate *c)
 {
-    const qstp_suite *s;
-    qstp_writer w;
-    int r = begin_write(&s, c->algorithm, K_ROOT_CERT, out, outlen, written);
-    if (r != 0)
-        return r;
-    qstp_writer_init(&w, out, outlen);
-    qstp_write_bytes(&w, c->csig, s->signed_hash_size);
-    qstp_write_bytes(&w, c->verkey, s->sig_vk_size);
-    qstp_write_bytes(&w, c->issuer, QSTP_ISSUER_SIZE);
-    qstp_write_bytes(&w, c->serial, QSTP_SERIAL_SIZE);
-    qstp_write_le64(&w, c->from);
-    qstp_write_le64(&w, c->to);
-    qstp_write_u8(&w, c->algorithm);
-    qstp_write_u8(&w, c->version);
-    return end_write(&w, s->root_cert_size, out, written);
+    return serialize(out, outlen, written, QSTP_KIND_ROOT_CERT, c, c->algorithm);
 }
 
 int qstp_root_certificate_deserialize(qstp_root_certificate *c, const uint8_t *in, size_t inlen)
 {
-    const qstp_suite *s;
-    qstp_reader rd;
-    int r;
-    memset(c, 0, sizeof *c);
-    r = parse_suite(&s, in, inlen, K_ROOT_CERT);
-    if (r != 0)
-        return r;
-    qstp_reader_init(&rd, in, inlen);
-    qstp_read_bytes(&rd, c->csig, s->signed_hash_size);
-    qstp_read_bytes(&rd, c->verkey, s->sig_vk_size);
-    qstp_read_bytes(&rd, c->issuer, QSTP_ISSUER_SIZE);
-    qstp_read_bytes(&rd, c->serial, QSTP_SERIAL_SIZE);
-    c->from = qstp_read_le64(&rd);
-    c->to = qstp_read_le64(&rd);
-    c->algorithm = qstp_read_u8(&rd);
-    c->version = qstp_read_u8(&rd);
-    if (!qstp_reader_done(&rd)) {
-        memset(c, 0, sizeof *c);
-        return qstp_fail(qstp_error_malformed);
-    }
-    return 0;
+    return deserialize(c, QSTP_KIND_ROOT_CERT, in, inlen);
 }
-
-/* ---------------- server certificate (§8.2) ---------------- */
 
 int qstp_server_certificate_serialize(uint8_t *out, size_t outlen, size_t *written,
                                       const qstp_server_certificate *c)
 {
-    const qstp_suite *s;
-    qstp_writer w;
-    int r = begin_write(&s, c->algorithm, K_SERVER_CERT, out, outlen, written);
-    if (r != 0)
-        return r;
-    qstp_writer_init(&w, out, outlen);
-    qstp_write_bytes(&w, c->csig, s->signed_hash_size);
-    qstp_write_bytes(&w, c->verkey, s->sig_vk_size);
-    qstp_write_bytes(&w, c->issuer, QSTP_ISSUER_SIZE);
-    qstp_write_bytes(&w, c->serial, QSTP_SERIAL_SIZE);
-    qstp_write_bytes(&w, c->rootser, QSTP_SERIAL_SIZE);
-    qstp_write_le64(&w, c->from);
-    qstp_write_le64(&w, c->to);
-    qstp_write_u8(&w, c->algorithm);
-    qstp_write_u8(&w, c->version);
-    return end_write(&w, s->server_cert_size, out, written);
+    return serialize(out, outlen, written, QSTP_KIND_SERVER_CERT, c, c->algorithm);
 }
 
 int qstp_server_certificate_deserialize(qstp_server_certificate *c, const uint8_t *in,
                                         size_t inlen)
 {
-    const qstp_suite *s;
-    qstp_reader rd;
-    int r;
-    memset(c, 0, sizeof *c);
-    r = parse_suite(&s, in, inlen, K_SERVER_CERT);
-    if (r != 0)
-        return r;
-    qstp_reader_init(&rd, in, inlen);
-    qstp_read_bytes(&rd, c->csig, s->signed_hash_size);
-    qstp_read_bytes(&rd, c->verkey, s->sig_vk_size);
-    qstp_read_bytes(&rd, c->issuer, QSTP_ISSUER_SIZE);
-    qstp_read_bytes(&rd, c->serial, QSTP_SERIAL_SIZE);
-    qstp_read_bytes(&rd, c->rootser, QSTP_SERIAL_SIZE);
-    c->from = qstp_read_le64(&rd);
-    c->to = qstp_read_le64(&rd);
-    c->algorithm = qstp_read_u8(&rd);
-    c->version = qstp_read_u8(&rd);
-    if (!qstp_reader_done(&rd)) {
-        memset(c, 0, sizeof *c);
-        return qstp_fail(qstp_error_malformed);
-    }
-    return 0;
+    return deserialize(c, QSTP_KIND_SERVER_CERT, in, inlen);
 }
-
-/* ---------------- root signing key (§8.3) ---------------- */
 
 int qstp_root_key_serialize(uint8_t *out, size_t outlen, size_t *written, const qstp_root_key *k)
 {
-    const qstp_suite *s;
-    qstp_writer w;
-    int r = begin_write(&s, k->algorithm, K_ROOT_KEY, out, outlen, written);
-    if (r != 0)
-        return r;
-    qstp_writer_init(&w, out, outlen);
-    qstp_write_bytes(&w, k->issuer, QSTP_ISSUER_SIZE);
-    qstp_write_bytes(&w, k->serial, QSTP_SERIAL_SIZE);
-    qstp_write_bytes(&w, k->sigkey, s->sig_sk_size);
-    qstp_write_bytes(&w, k->verkey, s->sig_vk_size);
-    qstp_write_le64(&w, k->from);
-    qstp_write_le64(&w, k->to);
-    qstp_write_u8(&w, k->algorithm);
-    qstp_write_u8(&w, k->version);
-    return end_write(&w, s->root_key_size, out, written);
+    return serialize(out, outlen, written, QSTP_KIND_ROOT_KEY, k, k->algorithm);
 }
 
 int qstp_root_key_deserialize(qstp_root_key *k, const uint8_t *in, size_t inlen)
 {
-    const qstp_suite *s;
-    qstp_reader rd;
-    int r;
-    qstp_wipe(k, sizeof *k);
-    r = parse_suite(&s, in, inlen, K_ROOT_KEY);
-    if (r != 0)
-        return r;
-    qstp_reader_init(&rd, in, inlen);
-    qstp_read_bytes(&rd, k->issuer, QSTP_ISSUER_SIZE);
-    qstp_read_bytes(&rd, k->serial, QSTP_SERIAL_SIZE);
-    qstp_read_bytes(&rd, k->sigkey, s->sig_sk_size);
-    qstp_read_bytes(&rd, k->verkey, s->sig_vk_size);
-    k->from = qstp_read_le64(&rd);
-    k->to = qstp_read_le64(&rd);
-    k->algorithm = qstp_read_u8(&rd);
-    k->version = qstp_read_u8(&rd);
-    if (!qstp_reader_done(&rd)) {
-        qstp_wipe(k, sizeof *k);
-        return qstp_fail(qstp_error_malformed);
-    }
-    return 0;
+    return deserialize(k, QSTP_KIND_ROOT_KEY, in, inlen);
 }
-
-/* ---------------- server signing key (§8.4) ---------------- */
 
 int qstp_server_key_serialize(uint8_t *out, size_t outlen, size_t *written,
                               const qstp_server_key *k)
 {
-    const qstp_suite *s;
-    qstp_writer w;
-    int r = begin_write(&s, k->algorithm, K_SERVER_KEY, out, outlen, written);
-    if (r != 0)
-        return r;
-    qstp_writer_init(&w, out, outlen);
-    qstp_write_bytes(&w, k->issuer, QSTP_ISSUER_SIZE);
-    qstp_write_bytes(&w, k->schash, QSTP_HASH_SIZE);
-    qstp_write_bytes(&w, k->serial, QSTP_SERIAL_SIZE);
-    qstp_write_bytes(&w, k->sigkey, s->sig_sk_size);
-    qstp_write_bytes(&w, k->verkey, s->sig_vk_size);
-    qstp_write_le64(&w, k->from);
-    qstp_write_le64(&w, k->to);
-    qstp_write_u8(&w, k->algorithm);
-    qstp_write_u8(&w, k->version);
-    return end_write(&w, s->server_key_size, out, written);
+    return serialize(out, outlen, written, QSTP_KIND_SERVER_KEY, k, k->algorithm);
 }
 
 int qstp_server_key_serialize_file(uint8_t *out, size_t outlen, size_t *written,
                                    const qstp_server_key *k)
 {
     int r = qstp_server_key_serialize(out, outlen, written, k);
-    /* §8.4: the key file carries schash as zeros; the server recomputes it at load time. */
+    /* §8.4: the key file carries schash as zeros (it follows the 32-byte issuer); the server
+     * recomputes it at load time. */
     if (r == 0)
         memset(out + QSTP_ISSUER_SIZE, 0, QSTP_HASH_SIZE);
     return r;
@@ -279,28 +274,7 @@ int qstp_server_key_serialize_file(uint8_t *out, size_t outlen, size_t *written,
 
 int qstp_server_key_deserialize(qstp_server_key *k, const uint8_t *in, size_t inlen)
 {
-    const qstp_suite *s;
-    qstp_reader rd;
-    int r;
-    qstp_wipe(k, sizeof *k);
-    r = parse_suite(&s, in, inlen, K_SERVER_KEY);
-    if (r != 0)
-        return r;
-    qstp_reader_init(&rd, in, inlen);
-    qstp_read_bytes(&rd, k->issuer, QSTP_ISSUER_SIZE);
-    qstp_read_bytes(&rd, k->schash, QSTP_HASH_SIZE);
-    qstp_read_bytes(&rd, k->serial, QSTP_SERIAL_SIZE);
-    qstp_read_bytes(&rd, k->sigkey, s->sig_sk_size);
-    qstp_read_bytes(&rd, k->verkey, s->sig_vk_size);
-    k->from = qstp_read_le64(&rd);
-    k->to = qstp_read_le64(&rd);
-    k->algorithm = qstp_read_u8(&rd);
-    k->version = qstp_read_u8(&rd);
-    if (!qstp_reader_done(&rd)) {
-        qstp_wipe(k, sizeof *k);
-        return qstp_fail(qstp_error_malformed);
-    }
-    return 0;
+    return deserialize(k, QSTP_KIND_SERVER_KEY, in, inlen);
 }
 
 void qstp_root_key_clear(qstp_root_key *key)
