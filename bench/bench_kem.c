@@ -1,0 +1,174 @@
+/* bench_kem: key generation, encapsulation and decapsulation time per KEM parameter set, as
+ * median microseconds and TSC cycles, next to published anchors for this machine kind and the
+ * ratio to the plain-C anchor (target for the portable code: <= 1.5x).
+ *
+ * Anchors (liboqs / mlkem-native on this machine kind, ML-KEM-1024 only):
+ *   AVX2: keygen 11.7 us, encaps 11.1 us, decaps 14.4 us;  plain C: 55 / 51 / 56 us.
+ *
+ * Usage: bench_kem [filter]   -- only the rows whose name contains filter (e.g. "ML-KEM-1024").
+ *
+ * ADDING A KEM (e.g. the Classic McEliece rows): append entries to kems[] below. Each entry has
+ *   - name, the three sizes (pk, sk, ct) and an opaque `param` passed back to the wrappers;
+ *   - three wrappers with the kem_keypair_fn / kem_encaps_fn / kem_decaps_fn signatures; if your
+ *     key generation needs caller-provided working memory, allocate it once (static or malloc in
+ *     a setup wrapper) -- the bench allocates only pk, sk and ct;
+ *   - samples per operation {keygen, encaps, decaps} (McEliece keygen: a handful, e.g. 5);
+ *   - anchors in microseconds {keygen, encaps, decaps}, 0 where none is published.
+ * Add `mceliece` to nothing else: bench/CMakeLists.txt already links modules mlkem and mceliece.
+ * Include your header under the ML-KEM one and guard nothing: every row is always built. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bench.h"
+#include "crypto/mlkem/mlkem.h"
+
+typedef int (*kem_keypair_fn)(unsigned param, uint8_t *pk, uint8_t *sk, qstp_rng_fn rng, void *rng_ctx);
+typedef int (*kem_encaps_fn)(unsigned param, uint8_t *ct, uint8_t ss[32], const uint8_t *pk,
+                             qstp_rng_fn rng, void *rng_ctx);
+typedef int (*kem_decaps_fn)(unsigned param, uint8_t ss[32], const uint8_t *ct, const uint8_t *sk);
+
+typedef struct {
+    const char *name;
+    size_t pk_size, sk_size, ct_size;
+    unsigned param;
+    kem_keypair_fn keypair;
+    kem_encaps_fn encaps;
+    kem_decaps_fn decaps;
+    size_t samples[3];      /* keygen, encaps, decaps */
+    double anchor_c_us[3];  /* plain C anchor, 0 = none */
+    double anchor_simd_us[3]; /* AVX2 anchor, 0 = none */
+} kem_desc;
+
+/* ---- ML-KEM wrappers (param = k) ---- */
+static int mlkem_kp(unsigned k, uint8_t *pk, uint8_t *sk, qstp_rng_fn rng, void *ctx)
+{
+    return qstp_mlkem_keypair(k, pk, sk, rng, ctx);
+}
+static int mlkem_enc(unsigned k, uint8_t *ct, uint8_t ss[32], const uint8_t *pk, qstp_rng_fn rng,
+                     void *ctx)
+{
+    return qstp_mlkem_encaps(k, ct, ss, pk, rng, ctx);
+}
+static int mlkem_dec(unsigned k, uint8_t ss[32], const uint8_t *ct, const uint8_t *sk)
+{
+    int ok;
+    return qstp_mlkem_decaps(k, ss, ct, sk, &ok);
+}
+
+static const kem_desc kems[] = {
+    {"ML-KEM-512", 800, 1632, 768, 2, mlkem_kp, mlkem_enc, mlkem_dec, {2001, 2001, 2001},
+     {0, 0, 0}, {0, 0, 0}},
+    {"ML-KEM-768", 1184, 2400, 1088, 3, mlkem_kp, mlkem_enc, mlkem_dec, {2001, 2001, 2001},
+     {0, 0, 0}, {0, 0, 0}},
+    {"ML-KEM-1024", 1568, 3168, 1568, 4, mlkem_kp, mlkem_enc, mlkem_dec, {2001, 2001, 2001},
+     {55.0, 51.0, 56.0}, {11.7, 11.1, 14.4}},
+    {"Kyber-k5 (QRCS S6)", 1952, 3936, 1920, 5, mlkem_kp, mlkem_enc, mlkem_dec, {2001, 2001, 2001},
+     {0, 0, 0}, {0, 0, 0}},
+    /* McEliece rows go here (see the comment at the top). */
+};
+
+/* Fast deterministic rng for timing (not for keys): splitmix64. */
+static int bench_rng(void *ctx, uint8_t *out, size_t len)
+{
+    uint64_t *s = (uint64_t *)ctx;
+    while (len > 0) {
+        uint64_t z = (*s += 0x9E3779B97F4A7C15ULL);
+        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+        z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+        z ^= z >> 31;
+        size_t n = len < 8 ? len : 8;
+        memcpy(out, &z, n);
+        out += n;
+        len -= n;
+    }
+    return 0;
+}
+
+typedef struct {
+    const kem_desc *kem;
+    uint8_t *pk, *sk, *ct;
+    uint8_t ss[32];
+    uint64_t rng;
+    int failed;
+} kem_ctx;
+
+static void op_keygen(void *arg)
+{
+    kem_ctx *c = (kem_ctx *)arg;
+    c->failed |= c->kem->keypair(c->kem->param, c->pk, c->sk, bench_rng, &c->rng) != 0;
+    bench_keep(c->pk);
+}
+static void op_encaps(void *arg)
+{
+    kem_ctx *c = (kem_ctx *)arg;
+    c->failed |= c->kem->encaps(c->kem->param, c->ct, c->ss, c->pk, bench_rng, &c->rng) != 0;
+    bench_keep(c->ct);
+}
+static void op_decaps(void *arg)
+{
+    kem_ctx *c = (kem_ctx *)arg;
+    c->failed |= c->kem->decaps(c->kem->param, c->ss, c->ct, c->sk) != 0;
+    bench_keep(c->ss);
+}
+
+int main(int argc, char **argv)
+{
+    const char *filter = argc > 1 ? argv[1] : NULL;
+    static const char *const cols[] = {"parameter set / operation", "median", "cycles", "p99", "stack",
+                                       "C anchor", "ratio to C", "AVX2 anchor"};
+    static const char *const opname[3] = {"keygen", "encaps", "decaps"};
+    static const bench_fn ops[3] = {op_keygen, op_encaps, op_decaps};
+    bench_table t;
+    int status = 0;
+
+    bench_table_begin(&t, "KEM timings (median per call; anchors: liboqs/mlkem-native, this machine kind)",
+                      cols, 8);
+    for (size_t i = 0; i < sizeof kems / sizeof kems[0]; i++) {
+        const kem_desc *kem = &kems[i];
+        if (filter != NULL && strstr(kem->name, filter) == NULL)
+            continue;
+        kem_ctx c = {kem, malloc(kem->pk_size), malloc(kem->sk_size), malloc(kem->ct_size), {0},
+                     0x51ab1e5eedULL + i, 0};
+        if (c.pk == NULL || c.sk == NULL || c.ct == NULL) {
+            fprintf(stderr, "%s: out of memory\n", kem->name);
+            return 1;
+        }
+        /* A valid key pair and ciphertext for the encaps/decaps rows. */
+        op_keygen(&c);
+        op_encaps(&c);
+        for (int op = 0; op < 3; op++) {
+            bench_stats st;
+            char name[64], a[32], b[32], d[32], e[32], f[32], g[32], h[32];
+            if (bench_run(ops[op], &c, kem->samples[op], &st) != 0) {
+                fprintf(stderr, "%s %s: bench_run failed\n", kem->name, opname[op]);
+                return 1;
+            }
+            if (op == 0) { /* keygen overwrote the keys: refresh the ciphertext */
+                op_encaps(&c);
+            }
+            long stack = bench_stack_usage(ops[op], &c, 0);
+            snprintf(name, sizeof name, "%s %s", kem->name, opname[op]);
+            const double anchor = kem->anchor_c_us[op], simd = kem->anchor_simd_us[op];
+            const char *row[8] = {name,
+                                  bench_fmt_ns(a, st.median_ns),
+                                  bench_fmt_count(b, st.median_cycles),
+                                  bench_fmt_ns(d, st.p99_ns),
+                                  bench_fmt_bytes(e, stack),
+                                  anchor > 0 ? bench_fmt_ns(f, anchor * 1000.0) : NULL,
+                                  anchor > 0 ? bench_fmt_ratio(g, st.median_ns / (anchor * 1000.0)) : NULL,
+                                  simd > 0 ? bench_fmt_ns(h, simd * 1000.0) : NULL};
+            bench_table_row(&t, row);
+        }
+        if (c.failed) {
+            fprintf(stderr, "%s: an operation failed\n", kem->name);
+            status = 1;
+        }
+        free(c.pk);
+        free(c.sk);
+        free(c.ct);
+    }
+    bench_table_end(&t);
+    printf("ratio to C = our median / plain-C anchor; target <= 1.50x for the portable code.\n");
+    return status;
+}
