@@ -59,26 +59,27 @@ static void encrypt1(const uint8_t *rk, unsigned rounds, __m128i *lo, __m128i *h
     last1(lo, hi, load_rk(rk, rounds, 0), load_rk(rk, rounds, 1), mask, shuf);
 }
 
-/* Four independent blocks, interleaved round by round. */
-static void encrypt4(const uint8_t *rk, unsigned rounds, __m128i lo[4], __m128i hi[4])
-{
-    const __m128i mask = R256_BLEND_MASK, shuf = R256_SHUFFLE;
-    __m128i k0 = load_rk(rk, 0, 0), k1 = load_rk(rk, 0, 1);
-    for (unsigned b = 0; b < 4; b++) {
-        lo[b] = _mm_xor_si128(lo[b], k0);
-        hi[b] = _mm_xor_si128(hi[b], k1);
-    }
-    for (unsigned r = 1; r < rounds; r++) {
-        k0 = load_rk(rk, r, 0);
-        k1 = load_rk(rk, r, 1);
-        for (unsigned b = 0; b < 4; b++)
-            round1(&lo[b], &hi[b], k0, k1, mask, shuf);
-    }
-    k0 = load_rk(rk, rounds, 0);
-    k1 = load_rk(rk, rounds, 1);
-    for (unsigned b = 0; b < 4; b++)
-        last1(&lo[b], &hi[b], k0, k1, mask, shuf);
-}
+/* Four independent blocks, interleaved round by round. Written out by hand (not as arrays and
+ * loops) so the eight halves stay in registers. */
+#define R256_ROUND4(op, k0, k1)                                                                     \
+    do {                                                                                            \
+        const __m128i a0_ = _mm_shuffle_epi8(_mm_blendv_epi8(l0, h0, mask), shuf);                  \
+        const __m128i b0_ = _mm_shuffle_epi8(_mm_blendv_epi8(h0, l0, mask), shuf);                  \
+        const __m128i a1_ = _mm_shuffle_epi8(_mm_blendv_epi8(l1, h1, mask), shuf);                  \
+        const __m128i b1_ = _mm_shuffle_epi8(_mm_blendv_epi8(h1, l1, mask), shuf);                  \
+        const __m128i a2_ = _mm_shuffle_epi8(_mm_blendv_epi8(l2, h2, mask), shuf);                  \
+        const __m128i b2_ = _mm_shuffle_epi8(_mm_blendv_epi8(h2, l2, mask), shuf);                  \
+        const __m128i a3_ = _mm_shuffle_epi8(_mm_blendv_epi8(l3, h3, mask), shuf);                  \
+        const __m128i b3_ = _mm_shuffle_epi8(_mm_blendv_epi8(h3, l3, mask), shuf);                  \
+        l0 = op(a0_, k0);                                                                           \
+        h0 = op(b0_, k1);                                                                           \
+        l1 = op(a1_, k0);                                                                           \
+        h1 = op(b1_, k1);                                                                           \
+        l2 = op(a2_, k0);                                                                           \
+        h2 = op(b2_, k1);                                                                           \
+        l3 = op(a3_, k0);                                                                           \
+        h3 = op(b3_, k1);                                                                           \
+    } while (0)
 
 void qstp_rijndael256_encrypt_aesni(const uint8_t *rk, unsigned rounds, const uint8_t in[32],
                                     uint8_t out[32])
@@ -116,21 +117,54 @@ void qstp_rijndael256_ctr_xor_aesni(const uint8_t *rk, unsigned rounds, uint8_t 
     for (unsigned i = 0; i < 4; i++)
         ctr[i] = load64_le(nonce + 8 * i);
 
+    const __m128i mask = R256_BLEND_MASK, shuf = R256_SHUFFLE;
     while (len >= 128) {
-        __m128i lo[4], hi[4];
-        for (unsigned b = 0; b < 4; b++) {
-            ctr_block(ctr, &lo[b], &hi[b]);
-            qstp_rijndael256_ctr_increment(ctr);
+        __m128i l0, h0, l1, h1, l2, h2, l3, h3;
+        ctr_block(ctr, &l0, &h0);
+        qstp_rijndael256_ctr_increment(ctr);
+        ctr_block(ctr, &l1, &h1);
+        qstp_rijndael256_ctr_increment(ctr);
+        ctr_block(ctr, &l2, &h2);
+        qstp_rijndael256_ctr_increment(ctr);
+        ctr_block(ctr, &l3, &h3);
+        qstp_rijndael256_ctr_increment(ctr);
+
+        __m128i k0 = load_rk(rk, 0, 0), k1 = load_rk(rk, 0, 1);
+        l0 = _mm_xor_si128(l0, k0);
+        h0 = _mm_xor_si128(h0, k1);
+        l1 = _mm_xor_si128(l1, k0);
+        h1 = _mm_xor_si128(h1, k1);
+        l2 = _mm_xor_si128(l2, k0);
+        h2 = _mm_xor_si128(h2, k1);
+        l3 = _mm_xor_si128(l3, k0);
+        h3 = _mm_xor_si128(h3, k1);
+        for (unsigned r = 1; r < rounds; r++) {
+            k0 = load_rk(rk, r, 0);
+            k1 = load_rk(rk, r, 1);
+            R256_ROUND4(_mm_aesenc_si128, k0, k1);
         }
-        encrypt4(rk, rounds, lo, hi);
-        for (unsigned b = 0; b < 4; b++) {
-            const __m128i *src = (const __m128i *)(const void *)(in + 32 * b);
-            __m128i *dst = (__m128i *)(void *)(out + 32 * b);
-            const __m128i x0 = _mm_xor_si128(_mm_loadu_si128(src), lo[b]);
-            const __m128i x1 = _mm_xor_si128(_mm_loadu_si128(src + 1), hi[b]);
-            _mm_storeu_si128(dst, x0);
-            _mm_storeu_si128(dst + 1, x1);
-        }
+        k0 = load_rk(rk, rounds, 0);
+        k1 = load_rk(rk, rounds, 1);
+        R256_ROUND4(_mm_aesenclast_si128, k0, k1);
+
+        const __m128i *src = (const __m128i *)(const void *)in;
+        __m128i *dst = (__m128i *)(void *)out;
+        const __m128i x0 = _mm_xor_si128(_mm_loadu_si128(src + 0), l0);
+        const __m128i x1 = _mm_xor_si128(_mm_loadu_si128(src + 1), h0);
+        const __m128i x2 = _mm_xor_si128(_mm_loadu_si128(src + 2), l1);
+        const __m128i x3 = _mm_xor_si128(_mm_loadu_si128(src + 3), h1);
+        const __m128i x4 = _mm_xor_si128(_mm_loadu_si128(src + 4), l2);
+        const __m128i x5 = _mm_xor_si128(_mm_loadu_si128(src + 5), h2);
+        const __m128i x6 = _mm_xor_si128(_mm_loadu_si128(src + 6), l3);
+        const __m128i x7 = _mm_xor_si128(_mm_loadu_si128(src + 7), h3);
+        _mm_storeu_si128(dst + 0, x0);
+        _mm_storeu_si128(dst + 1, x1);
+        _mm_storeu_si128(dst + 2, x2);
+        _mm_storeu_si128(dst + 3, x3);
+        _mm_storeu_si128(dst + 4, x4);
+        _mm_storeu_si128(dst + 5, x5);
+        _mm_storeu_si128(dst + 6, x6);
+        _mm_storeu_si128(dst + 7, x7);
         in += 128;
         out += 128;
         len -= 128;
