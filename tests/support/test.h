@@ -60,8 +60,11 @@ uint8_t *test_hex_alloc(const char *hex, size_t *len);
 char *test_hex_encode(const uint8_t *in, size_t len, int upper);
 
 /* ---- "key = value" record files (NIST .rsp and similar) ----
- * Records are separated by blank lines; "[...]" section lines and "#" comments are reported via
- * section (the last [..] line seen). Keys and values are trimmed; CR is ignored. */
+ * A record is a run of "key = value" lines ended by a blank line, a "[...]" section line or end
+ * of file. rec->section is the text inside the last [..] line seen before the record started.
+ * "#" lines are skipped (they do not end a record); lines without '=' are ignored. Keys and
+ * values are trimmed (value = everything after the first '='); CR is ignored; lines may be
+ * megabytes long. A record with more than 64 keys records a failure (the rest are dropped). */
 typedef struct test_rsp test_rsp;
 typedef struct {
     size_t count;
