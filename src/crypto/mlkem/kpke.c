@@ -28,6 +28,7 @@ void qstp_mlkem_kpke_keygen(const qstp_mlkem_params *p, uint8_t *ek, uint8_t *dk
     in[32] = (uint8_t)k;
     qstp_sha3_512(rs, in, sizeof(in));
     const uint8_t *rho = rs, *sigma = rs + 32;
+    QSTP_MLKEM_DECLASSIFY(rho, 32); /* rho is published in ek (step 19) */
 
     qstp_mlkem_gen_matrix(a, rho, k, 0);
     memset(eta, (int)p->eta1, sizeof(eta));
