@@ -11,7 +11,7 @@
 const acvp_handler *const *const acvp_families[] = {
     acvp_sha3_handlers,
     acvp_mlkem_handlers,
-    /* acvp_mldsa_handlers,  -- uncomment when tools/acvp/acvp_mldsa.c lands */
+    acvp_mldsa_handlers,
     acvp_slhdsa_handlers,
     NULL,
 };
