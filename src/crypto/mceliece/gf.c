@@ -1,0 +1,116 @@
+/* GF(2^m) arithmetic for Classic McEliece (spec §2.1, §7: f(z) = z^12+z^3+1 or
+ * z^13+z^4+z^3+z+1), scalar and bitsliced. Everything is branch-free in the data; the only
+ * branches test m, which is public. */
+#include "crypto/mceliece/mc_internal.h"
+
+mc_gf qstp_mceliece_gf_inv(mc_gf a, unsigned m)
+{
+    /* a^(2^m - 2) = (a^(2^(m-1) - 1))^2 */
+    mc_gf r = a;
+    for (unsigned i = 1; i < m - 1; i++)
+        r = mc_gf_mul(mc_gf_mul(r, r, m), a, m);
+    return mc_gf_mul(r, r, m);
+}
+
+/* Bitsliced product, written once and instantiated for m = 12 and 13 so the compiler sees
+ * constant loop bounds. The schoolbook product has 2m-1 planes; plane i >= m folds down by
+ * z^m = f(z) - z^m. */
+static inline void vec_mul_m(uint64_t *h, const uint64_t *f, const uint64_t *g, const unsigned m)
+{
+    uint64_t buf[2 * MC_M_MAX - 1];
+    for (unsigned i = 0; i < 2 * m - 1; i++)
+        buf[i] = 0;
+    for (unsigned i = 0; i < m; i++) {
+        uint64_t fi = f[i];
+        for (unsigned j = 0; j < m; j++)
+            buf[i + j] ^= fi & g[j];
+    }
+    for (unsigned i = 2 * m - 2; i >= m; i--) {
+        if (m == 12) {
+            buf[i - 12] ^= buf[i];
+            buf[i - 9] ^= buf[i];
+        } else {
+            buf[i - 13] ^= buf[i];
+            buf[i - 12] ^= buf[i];
+            buf[i - 10] ^= buf[i];
+            buf[i - 9] ^= buf[i];
+        }
+    }
+    for (unsigned i = 0; i < m; i++)
+        h[i] = buf[i];
+}
+
+void qstp_mceliece_vec_mul(uint64_t *h, const uint64_t *f, const uint64_t *g, unsigned m)
+{
+    if (m == 12)
+        vec_mul_m(h, f, g, 12);
+    else
+        vec_mul_m(h, f, g, 13);
+}
+
+/* Squaring is linear over GF(2): plane i moves to plane 2i, then the same fold. */
+static inline void vec_sq_m(uint64_t *h, const uint64_t *f, const unsigned m)
+{
+    uint64_t buf[2 * MC_M_MAX - 1];
+    for (unsigned i = 0; i < 2 * m - 1; i++)
+        buf[i] = 0;
+    for (unsigned i = 0; i < m; i++)
+        buf[2 * i] = f[i];
+    for (unsigned i = 2 * m - 2; i >= m; i--) {
+        if (m == 12) {
+            buf[i - 12] ^= buf[i];
+            buf[i - 9] ^= buf[i];
+        } else {
+            buf[i - 13] ^= buf[i];
+            buf[i - 12] ^= buf[i];
+            buf[i - 10] ^= buf[i];
+            buf[i - 9] ^= buf[i];
+        }
+    }
+    for (unsigned i = 0; i < m; i++)
+        h[i] = buf[i];
+}
+
+void qstp_mceliece_vec_sq(uint64_t *h, const uint64_t *f, unsigned m)
+{
+    if (m == 12)
+        vec_sq_m(h, f, 12);
+    else
+        vec_sq_m(h, f, 13);
+}
+
+void qstp_mceliece_vec_inv(uint64_t *h, const uint64_t *f, unsigned m)
+{
+    uint64_t r[MC_M_MAX];
+    for (unsigned i = 0; i < m; i++)
+        r[i] = f[i];
+    for (unsigned i = 1; i < m - 1; i++) {
+        qstp_mceliece_vec_sq(r, r, m);
+        qstp_mceliece_vec_mul(r, r, f, m);
+    }
+    qstp_mceliece_vec_sq(h, r, m);
+}
+
+void qstp_mceliece_vec_eval(uint64_t *h, const mc_gf *c, unsigned deg, const uint64_t *a, unsigned m)
+{
+    uint64_t acc[MC_M_MAX];
+    for (unsigned b = 0; b < m; b++)
+        acc[b] = (uint64_t)0 - (uint64_t)((c[deg] >> b) & 1u);
+    for (unsigned i = deg; i-- > 0;) {
+        qstp_mceliece_vec_mul(acc, acc, a, m);
+        for (unsigned b = 0; b < m; b++)
+            acc[b] ^= (uint64_t)0 - (uint64_t)((c[i] >> b) & 1u);
+    }
+    for (unsigned b = 0; b < m; b++)
+        h[b] = acc[b];
+}
+
+void qstp_mceliece_vec_from_scalars(uint64_t *v, const mc_gf *x, unsigned m)
+{
+    for (unsigned b = 0; b < m; b++) {
+        uint64_t w = 0;
+        for (unsigned j = 64; j-- > 0;)
+            w = (w << 1) | (uint64_t)((x[j] >> b) & 1u);
+        v[b] = w;
+    }
+}
