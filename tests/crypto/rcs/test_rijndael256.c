@@ -202,7 +202,7 @@ static void test_nessie(void)
     CHECK_MSG(n == 1540, "%s: parsed %d vectors, want 1540", NESSIE_FILE, n);
 
     uint8_t rk[15 * 32];
-    int bad[3] = {0, 0, 0}, it100_checked = 0, it1000_checked = 0;
+    int bad[4] = {0, 0, 0, 0}, it100_checked = 0, it1000_checked = 0;
     for (int i = 0; i < n; i++) {
         struct nessie_vec *v = &vecs[i];
         CHECK_MSG((v->have & 7) == 7, "%s: key/plain/cipher missing", v->label);
