@@ -38,9 +38,14 @@ static inline int16_t montgomery_reduce(int32_t a)
     return (int16_t)((a - (int32_t)t * Q) >> 16);
 }
 
+/* a b 2^-16 mod q, |result| < q for |a b| < q 2^15. Same value as montgomery_reduce(a * b), written
+ * as high half minus high half so compilers can map it to 16-bit SIMD multiplies (pmulhw/pmullw):
+ * the low 16 bits of a b and of t q are equal, so no borrow crosses bit 16. */
 static inline int16_t fqmul(int16_t a, int16_t b)
 {
-    return montgomery_reduce((int32_t)a * b);
+    const int32_t p = (int32_t)a * b;
+    const int16_t t = (int16_t)(uint16_t)((uint32_t)p * QINV);
+    return (int16_t)((p >> 16) - (((int32_t)t * Q) >> 16));
 }
 
 /* Centred representative of a mod q, |result| <= (q-1)/2. */
@@ -58,38 +63,57 @@ static inline uint32_t to_canonical(int16_t a)
     return (uint32_t)x;
 }
 
-void qstp_mlkem_poly_ntt(qstp_mlkem_poly *p)
+/* One Cooley-Tukey layer (Alg. 9 steps 3-9) with a compile-time len, so the inner loop has a
+ * constant trip count and vectorises. */
+static inline __attribute__((always_inline)) void ntt_layer(int16_t *r, unsigned len, unsigned k)
 {
-    int16_t *r = p->c;
-    unsigned k = 1;
-    for (unsigned len = 128; len >= 2; len >>= 1) {
-        for (unsigned start = 0; start < QSTP_MLKEM_N; start += 2 * len) {
-            const int16_t zeta = zetas[k++];
-            for (unsigned j = start; j < start + len; j++) {
-                int16_t t = fqmul(zeta, r[j + len]);
-                r[j + len] = (int16_t)(r[j] - t);
-                r[j] = (int16_t)(r[j] + t);
-            }
+    for (unsigned start = 0; start < QSTP_MLKEM_N; start += 2 * len) {
+        const int16_t zeta = zetas[k++];
+        for (unsigned j = start; j < start + len; j++) {
+            int16_t t = fqmul(zeta, r[j + len]);
+            r[j + len] = (int16_t)(r[j] - t);
+            r[j] = (int16_t)(r[j] + t);
         }
     }
+}
+
+/* One Gentleman-Sande layer of the inverse (Alg. 10 steps 3-9). */
+static inline __attribute__((always_inline)) void invntt_layer(int16_t *r, unsigned len, unsigned k)
+{
+    for (unsigned start = 0; start < QSTP_MLKEM_N; start += 2 * len) {
+        const int16_t zeta = zetas[k--];
+        for (unsigned j = start; j < start + len; j++) {
+            int16_t t = r[j];
+            r[j] = barrett_reduce((int16_t)(t + r[j + len]));
+            /* (b - a) * zeta_k: the sign flip makes zeta_k act as the inverse root. */
+            r[j + len] = fqmul(zeta, (int16_t)(r[j + len] - t));
+        }
+    }
+}
+
+void qstp_mlkem_poly_ntt(qstp_mlkem_poly *p)
+{
+    /* Layer with length len uses zetas[128/len ..]. Coefficients grow by < q per layer. */
+    ntt_layer(p->c, 128, 1);
+    ntt_layer(p->c, 64, 2);
+    ntt_layer(p->c, 32, 4);
+    ntt_layer(p->c, 16, 8);
+    ntt_layer(p->c, 8, 16);
+    ntt_layer(p->c, 4, 32);
+    ntt_layer(p->c, 2, 64);
     qstp_mlkem_poly_reduce(p);
 }
 
 void qstp_mlkem_poly_invntt_tomont(qstp_mlkem_poly *p)
 {
     int16_t *r = p->c;
-    unsigned k = 127;
-    for (unsigned len = 2; len <= 128; len <<= 1) {
-        for (unsigned start = 0; start < QSTP_MLKEM_N; start += 2 * len) {
-            const int16_t zeta = zetas[k--];
-            for (unsigned j = start; j < start + len; j++) {
-                int16_t t = r[j];
-                r[j] = barrett_reduce((int16_t)(t + r[j + len]));
-                /* (b - a) * zeta_k: the sign flip makes zeta_k act as the inverse root. */
-                r[j + len] = fqmul(zeta, (int16_t)(r[j + len] - t));
-            }
-        }
-    }
+    invntt_layer(r, 2, 127);
+    invntt_layer(r, 4, 63);
+    invntt_layer(r, 8, 31);
+    invntt_layer(r, 16, 15);
+    invntt_layer(r, 32, 7);
+    invntt_layer(r, 64, 3);
+    invntt_layer(r, 128, 1);
     for (unsigned j = 0; j < QSTP_MLKEM_N; j++)
         r[j] = fqmul(r[j], INVNTT_F);
 }
