@@ -561,54 +561,63 @@ static void test_roundtrip_all_lengths_and_backends(void)
     }
 }
 
-/* Every bit of AD, ciphertext and tag, one at a time, on a fresh receiver. */
+/* Every bit of AD, ciphertext and tag, one at a time, on a fresh receiver; at lengths 0, 40, 68
+ * (the §7.7 finalize quirk with a 21-byte AD) and 150 (two MAC blocks). */
 static void test_tamper(int cipher)
 {
-    enum { N = 40, ADLEN = 21 };
-    uint8_t key[64], nonce[32], ad[ADLEN], pt[N], rec[N + 64], bad[N + 64], badad[ADLEN], out[N];
+    enum { MAXN = 150, ADLEN = 21 };
+    static const size_t lens[4] = {0, 40, 68, 150};
+    uint8_t key[64], nonce[32], ad[ADLEN], pt[MAXN], rec[MAXN + 64], bad[MAXN + 64], badad[ADLEN], out[MAXN];
     uint64_t prng = 0x74616d7065720000ull + (uint64_t)cipher;
-    test_prng_bytes(&prng, key, sizeof(key));
-    test_prng_bytes(&prng, nonce, sizeof(nonce));
-    test_prng_bytes(&prng, ad, sizeof(ad));
-    test_prng_bytes(&prng, pt, sizeof(pt));
     const size_t tl = tag_size(cipher);
     any_rcs *st = calloc(1, sizeof(*st));
-    any_init(st, cipher, key, nonce, 1);
-    any_ad(st, ad, ADLEN);
-    any_seal(st, rec, pt, N);
-
     int accepted = 0, touched = 0, moved = 0, tried = 0;
-    const size_t bits = (ADLEN + N + tl) * 8;
-    for (size_t b = 0; b < bits; b++) {
-        memcpy(badad, ad, ADLEN);
-        memcpy(bad, rec, N + tl);
-        if (b < ADLEN * 8)
-            badad[b / 8] ^= (uint8_t)(1u << (b % 8));
-        else
-            bad[(b - ADLEN * 8) / 8] ^= (uint8_t)(1u << (b % 8));
+
+    for (int li = 0; li < 4; li++) {
+        const size_t n = lens[li];
+        test_prng_bytes(&prng, key, sizeof(key));
+        test_prng_bytes(&prng, nonce, sizeof(nonce));
+        test_prng_bytes(&prng, ad, sizeof(ad));
+        test_prng_bytes(&prng, pt, n);
+        any_init(st, cipher, key, nonce, 1);
+        any_ad(st, ad, ADLEN);
+        any_seal(st, rec, pt, n);
+
+        const size_t bits = (ADLEN + n + tl) * 8;
+        for (size_t b = 0; b < bits; b++) {
+            memcpy(badad, ad, ADLEN);
+            memcpy(bad, rec, n + tl);
+            if (b < ADLEN * 8)
+                badad[b / 8] ^= (uint8_t)(1u << (b % 8));
+            else
+                bad[(b - ADLEN * 8) / 8] ^= (uint8_t)(1u << (b % 8));
+            any_init(st, cipher, key, nonce, 0);
+            any_ad(st, badad, ADLEN);
+            memset(out, 0x5A, sizeof(out));
+            accepted += any_open(st, out, bad, n) != -1;
+            for (size_t i = 0; i < sizeof(out); i++)
+                touched += out[i] != 0x5A;
+            moved += memcmp(any_nonce(st), nonce, 32) != 0;
+            tried++;
+        }
+        if (n > 0) {
+            /* A truncated record (tag read from the wrong place) fails too. */
+            any_init(st, cipher, key, nonce, 0);
+            any_ad(st, ad, ADLEN);
+            CHECK_MSG(any_open(st, out, rec, n - 1) == -1, "RCS-%d n=%zu: truncated record accepted", cipher, n);
+        }
+        /* Missing AD fails. */
         any_init(st, cipher, key, nonce, 0);
-        any_ad(st, badad, ADLEN);
-        memset(out, 0x5A, sizeof(out));
-        accepted += any_open(st, out, bad, N) != -1;
-        for (size_t i = 0; i < N; i++)
-            touched += out[i] != 0x5A;
-        moved += memcmp(any_nonce(st), nonce, 32) != 0;
-        tried++;
+        CHECK_MSG(any_open(st, out, rec, n) == -1, "RCS-%d n=%zu: record without its AD accepted", cipher, n);
+        /* The genuine record passes on a fresh receiver. */
+        any_init(st, cipher, key, nonce, 0);
+        any_ad(st, ad, ADLEN);
+        CHECK_MSG(any_open(st, out, rec, n) == 0 && memcmp(out, pt, n) == 0, "RCS-%d n=%zu: genuine record refused",
+                  cipher, n);
     }
     CHECK_MSG(accepted == 0, "RCS-%d: %d of %d single-bit forgeries accepted", cipher, accepted, tried);
     CHECK_MSG(touched == 0, "RCS-%d: failed open wrote to out", cipher);
     CHECK_MSG(moved == 0, "RCS-%d: failed open advanced the nonce", cipher);
-    /* A truncated record (tag taken from the wrong place) fails too. */
-    any_init(st, cipher, key, nonce, 0);
-    any_ad(st, ad, ADLEN);
-    CHECK(any_open(st, out, rec, N - 1) == -1);
-    /* Missing AD fails. */
-    any_init(st, cipher, key, nonce, 0);
-    CHECK(any_open(st, out, rec, N) == -1);
-    /* The genuine record passes on a fresh receiver. */
-    any_init(st, cipher, key, nonce, 0);
-    any_ad(st, ad, ADLEN);
-    CHECK(any_open(st, out, rec, N) == 0 && memcmp(out, pt, N) == 0);
     free(st);
     printf("RCS-%d: %d single-bit forgeries of AD, ciphertext and tag all refused\n", cipher, tried);
 }
