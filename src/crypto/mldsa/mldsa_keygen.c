@@ -27,6 +27,7 @@ int qstp_mldsa_keypair_seed(unsigned level, uint8_t *pk, uint8_t *sk, const uint
     in[MLDSA_SEED_BYTES] = (uint8_t)p->k;
     in[MLDSA_SEED_BYTES + 1] = (uint8_t)p->l;
     qstp_shake256(seeds, sizeof(seeds), in, sizeof(in));
+    QSTP_MLDSA_DECLASSIFY(seeds, MLDSA_SEED_BYTES); /* rho is published in pk */
     const uint8_t *rho = seeds;
     const uint8_t *rhoprime = seeds + MLDSA_SEED_BYTES;
     const uint8_t *key = seeds + MLDSA_SEED_BYTES + MLDSA_CRH_BYTES;

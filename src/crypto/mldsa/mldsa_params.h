@@ -35,6 +35,20 @@ typedef struct qstp_mldsa_params {
     size_t pk_bytes, sk_bytes, sig_bytes;
 } qstp_mldsa_params;
 
+/* Constant-time testing hook (tests/crypto/mldsa/test_mldsa_ct.c builds this module's sources
+ * with QSTP_MLDSA_CT_TESTING and runs under valgrind with the secrets marked undefined). Values
+ * derived from secrets that FIPS 204 lets an implementation reveal are declassified here, so
+ * memcheck flags only real secret-dependent branches and indices:
+ *   rho (public, part of pk); whether a rejection-sampling candidate of ExpandS is accepted;
+ *   whether a signing attempt is rejected (§3.6.3); the attempt's challenge c~; the accepted
+ *   signature; whether a secret key decodes (malformed keys are refused). */
+#if defined(QSTP_MLDSA_CT_TESTING)
+#include <valgrind/memcheck.h>
+#define QSTP_MLDSA_DECLASSIFY(p, n) ((void)VALGRIND_MAKE_MEM_DEFINED((p), (n)))
+#else
+#define QSTP_MLDSA_DECLASSIFY(p, n) ((void)0)
+#endif
+
 /* The parameter set for level 44, 65 or 87; NULL otherwise. */
 const qstp_mldsa_params *qstp_mldsa_params_get(unsigned level);
 

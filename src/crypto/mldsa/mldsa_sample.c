@@ -61,14 +61,22 @@ void qstp_mldsa_sample_eta(qstp_mldsa_poly *a, unsigned eta,
         for (size_t i = 0; i < sizeof(buf) && n < MLDSA_N; i++) {
             uint32_t z[2] = {buf[i] & 0x0Fu, (uint32_t)buf[i] >> 4};
             for (unsigned h = 0; h < 2 && n < MLDSA_N; h++) {
-                /* Alg. 15 CoeffFromHalfByte. */
-                if (eta == 2 && z[h] < 15) {
-                    /* z mod 5 by multiply-shift: (z * 205) >> 10 = floor(z / 5) for z < 15. */
+                /* Alg. 15 CoeffFromHalfByte. Which candidates are accepted is independent of the
+                 * accepted values, so branching on acceptance (only) is allowed (§3.6.3); the
+                 * value itself is computed without a branch. */
+                uint32_t accept, value;
+                if (eta == 2) {
+                    /* z mod 5 by multiply-shift: (z * 205) >> 10 = floor(z / 5) for z < 16. */
                     uint32_t q5 = (z[h] * 205u) >> 10;
-                    a->c[n++] = 2 - (int32_t)(z[h] - 5 * q5);
-                } else if (eta == 4 && z[h] < 9) {
-                    a->c[n++] = 4 - (int32_t)z[h];
+                    accept = (z[h] - 15u) >> 31;
+                    value = 2u - (z[h] - 5u * q5);
+                } else {
+                    accept = (z[h] - 9u) >> 31;
+                    value = 4u - z[h];
                 }
+                QSTP_MLDSA_DECLASSIFY(&accept, sizeof(accept));
+                if (accept)
+                    a->c[n++] = (int32_t)value;
             }
         }
     }
@@ -110,6 +118,7 @@ void qstp_mldsa_sample_in_ball(qstp_mldsa_poly *c, const qstp_mldsa_params *p, c
     /* The first 8 bytes are the tau sign bits (little-endian); then one byte per candidate j.
      * c~ is part of the signature; for rejected attempts it is a hash output that FIPS 204
      * §3.6.3 does not require to be hidden, so the loop may branch on it. */
+    QSTP_MLDSA_DECLASSIFY(buf, sizeof(buf));
     uint64_t signs = 0;
     for (unsigned i = 0; i < 8; i++)
         signs |= (uint64_t)buf[i] << (8 * i);
@@ -121,6 +130,7 @@ void qstp_mldsa_sample_in_ball(qstp_mldsa_poly *c, const qstp_mldsa_params *p, c
         do {
             if (pos == sizeof(buf)) {
                 qstp_shake_squeeze(&st, buf, sizeof(buf));
+                QSTP_MLDSA_DECLASSIFY(buf, sizeof(buf));
                 pos = 0;
             }
             j = buf[pos++];

@@ -104,6 +104,7 @@ static int attempt(sign_work *s, const qstp_mldsa_params *p, const uint8_t *rho,
         qstp_mldsa_poly_reduce(&s->y[j]);
         reject |= qstp_mldsa_poly_chknorm(&s->y[j], p->gamma1 - (int32_t)p->beta);
     }
+    QSTP_MLDSA_DECLASSIFY(&reject, sizeof(reject));
     if (reject)
         return 0; /* leak-free rejection (FIPS 204 §3.6.3) */
 
@@ -136,6 +137,7 @@ static int attempt(sign_work *s, const qstp_mldsa_params *p, const uint8_t *rho,
     }
     /* Only the combined verdict is branched on. */
     reject |= (unsigned)(((uint32_t)p->omega - hints) >> 31);
+    QSTP_MLDSA_DECLASSIFY(&reject, sizeof(reject));
     return reject == 0;
 }
 
@@ -151,7 +153,9 @@ int qstp_mldsa_sign_mu(unsigned level, uint8_t *sig, const uint8_t mu[64], const
     const uint8_t *rho = sk + MLDSA_SK_RHO;
     qstp_keccak_state st;
 
-    if (load_secret(&s, p, sk) != 0)
+    unsigned bad = load_secret(&s, p, sk);
+    QSTP_MLDSA_DECLASSIFY(&bad, sizeof(bad));
+    if (bad != 0)
         goto out; /* malformed key: only the fact that it is malformed is revealed */
 
     /* rho'' = H(K || rnd || mu, 64) (Alg. 7 line 7). */
@@ -165,6 +169,8 @@ int qstp_mldsa_sign_mu(unsigned level, uint8_t *sig, const uint8_t mu[64], const
     for (unsigned n = 0; n < MLDSA_MAX_ATTEMPTS; n++) {
         if (!attempt(&s, p, rho, mu, n * p->l))
             continue;
+        /* Accepted: c~, z and h are the signature, public from here on. */
+        QSTP_MLDSA_DECLASSIFY(s.hbits, sizeof(s.hbits));
         /* sigEncode (Alg. 26): c~ || BitPack(z, gamma1 - 1, gamma1) || HintBitPack(h). */
         const size_t zb = qstp_mldsa_poly_z_bytes(p);
         memcpy(sig, s.ctilde, p->ctilde_bytes);
