@@ -21,7 +21,7 @@ typedef struct {
     uint16_t *pi;    /* 2^m: the field ordering as a permutation */
     mc_gf *L;        /* 2^m: alpha_i = bitrev(pi(i)) */
     uint16_t *qtmp;  /* 2 * 2^m: control-bit recursion */
-    uint64_t *big;   /* max(mt * W, 2 * 2^m) words: matrix, or sort buffers, or genpoly matrix */
+    uint64_t *big;   /* pk_gen work, or sort buffers, or the genpoly matrix (in turn) */
     size_t rlen, total;
 } layout;
 
@@ -29,8 +29,8 @@ static size_t align8(size_t x) { return (x + 7) & ~(size_t)7; }
 
 static int make_layout(layout *ly, const mc_params *P, uint8_t *base)
 {
-    size_t q = (size_t)1 << P->m, W = (P->n + 63) / 64, off = 0;
-    size_t bigwords = (size_t)P->mt * W;
+    size_t q = (size_t)1 << P->m, off = 0;
+    size_t bigwords = qstp_mceliece_pk_gen_words(P);
     size_t gpwords = ((size_t)P->t * (P->t + 1) * sizeof(mc_gf) + 7) / 8;
     if (bigwords < 2 * q)
         bigwords = 2 * q;

@@ -110,9 +110,11 @@ static inline mc_gf mc_bitrev(mc_gf a, unsigned m)
  * implied). mat: (t+1)*(t+1) mc_gf of scratch. Returns 0, or -1 if deg < t (caller retries). */
 int qstp_mceliece_genpoly(mc_gf *g, const mc_gf *f, const mc_params *P, mc_gf *mat);
 /* Public key from g and the support L[0..n-1] (spec §3.4 steps 4-6, systematic form by
- * constant-time elimination). mat: mt * ceil(n/64) words. Returns 0 or -1 (not systematic). */
+ * constant-time elimination). work: qstp_mceliece_pk_gen_words(P) words (matrix, recorded
+ * row-operation masks, one word column). Returns 0 or -1 (not systematic). */
+size_t qstp_mceliece_pk_gen_words(const mc_params *P);
 int qstp_mceliece_pk_gen(uint8_t *pk, const mc_gf *g, const mc_gf *L, const mc_params *P,
-                         uint64_t *mat);
+                         uint64_t *work);
 
 /* ---- decoding (spec §3.3.1 / §4.6) ---- */
 /* e (n/8 bytes) from C0 and the secret key's (g, control bits); returns 1 if decoding succeeded
