@@ -2,11 +2,12 @@
  * QSTP-WIRE §6.3 (block function) and §6.4 (counter mode).
  *
  * Representation: two blocks are processed at once in eight 64-bit "planes". Plane i holds bit i
- * of every state byte: bit j (0..31) is byte j of the first block, bit 32 + j byte j of the second.
- * Byte j = 4c + r is row r of column c, so within each 32-bit half:
- *   - a row is every fourth bit (mask 0x11111111 << r), and ShiftRows (offsets 0, 1, 3, 4 for
- *     Nb = 8) is a rotation of that row by 4 * offset bits;
- *   - a column is a nibble, and the row rotations MixColumns needs are rotations inside nibbles.
+ * of every state byte, the two blocks interleaved: bit 2j + b is byte j of block b. Byte
+ * j = 4c + r is row r of column c, so:
+ *   - column c is byte c of the plane (8 bits: 4 rows x 2 blocks), and the row rotations
+ *     MixColumns needs are 2-bit rotations inside each byte;
+ *   - row r is bits 2r, 2r + 1 of every byte (mask 0x03 << 2r), and ShiftRows (offsets 0, 1, 3, 4
+ *     for Nb = 8) rotates that row by 8 * offset bits: a plain 64-bit rotation.
  * SubBytes is the Boyar-Peralta depth-16 circuit (113 gates) evaluated on the planes, so no byte
  * ever indexes memory and there is no branch on data. */
 #include "crypto/rijndael256.h"
@@ -70,22 +71,47 @@ static void unbitslice32(const uint32_t q[8], uint8_t out[32])
     }
 }
 
-/* Two blocks into 64-bit planes (block a in the low halves, block b in the high halves). */
+/* Bit j of x to bit 2j (Morton spread), and back. */
+static uint64_t spread32(uint32_t v)
+{
+    uint64_t x = v;
+    x = (x | (x << 16)) & 0x0000FFFF0000FFFFull;
+    x = (x | (x << 8)) & 0x00FF00FF00FF00FFull;
+    x = (x | (x << 4)) & 0x0F0F0F0F0F0F0F0Full;
+    x = (x | (x << 2)) & 0x3333333333333333ull;
+    x = (x | (x << 1)) & 0x5555555555555555ull;
+    return x;
+}
+
+static uint32_t compact32(uint64_t x)
+{
+    x &= 0x5555555555555555ull;
+    x = (x | (x >> 1)) & 0x3333333333333333ull;
+    x = (x | (x >> 2)) & 0x0F0F0F0F0F0F0F0Full;
+    x = (x | (x >> 4)) & 0x00FF00FF00FF00FFull;
+    x = (x | (x >> 8)) & 0x0000FFFF0000FFFFull;
+    x = (x | (x >> 16)) & 0x00000000FFFFFFFFull;
+    return (uint32_t)x;
+}
+
+/* Two blocks into interleaved 64-bit planes (block a on the even bits, block b on the odd). */
 static void bitslice2(const uint8_t a[32], const uint8_t b[32], planes q)
 {
     uint32_t qa[8], qb[8];
     bitslice32(a, qa);
     bitslice32(b, qb);
     for (unsigned i = 0; i < 8; i++)
-        q[i] = (uint64_t)qa[i] | (uint64_t)qb[i] << 32;
+        q[i] = spread32(qa[i]) | (spread32(qb[i]) << 1);
+    qstp_wipe(qa, sizeof(qa));
+    qstp_wipe(qb, sizeof(qb));
 }
 
 static void unbitslice2(const planes q, uint8_t a[32], uint8_t b[32])
 {
     uint32_t qa[8], qb[8];
     for (unsigned i = 0; i < 8; i++) {
-        qa[i] = (uint32_t)q[i];
-        qb[i] = (uint32_t)(q[i] >> 32);
+        qa[i] = compact32(q[i]);
+        qb[i] = compact32(q[i] >> 1);
     }
     unbitslice32(qa, a);
     unbitslice32(qb, b);
@@ -145,12 +171,9 @@ static void sub_bytes(planes q)
     q[0] = ~(L6 ^ L23);
 }
 
-/* Rotate each 32-bit half right by k (0 < k < 32): bit p of a half takes bit (p + k) mod 32. */
-static uint64_t rotr_halves(uint64_t x, unsigned k)
+static uint64_t rotr64(uint64_t x, unsigned k)
 {
-    const uint64_t low = 0xFFFFFFFFull >> k;
-    const uint64_t m = low | (low << 32);
-    return ((x >> k) & m) | ((x << (32 - k)) & ~m);
+    return (x >> k) | (x << (64 - k)); /* 0 < k < 64 */
 }
 
 /* ShiftRows for Nb = 8: t[4c + r] = s[4((c + C_r) mod 8) + r], C = (0, 1, 3, 4) (§6.3). */
@@ -158,20 +181,20 @@ static void shift_rows(planes q)
 {
     for (unsigned i = 0; i < 8; i++) {
         const uint64_t x = q[i];
-        q[i] = (x & 0x1111111111111111ull) | rotr_halves(x & 0x2222222222222222ull, 4) |
-               rotr_halves(x & 0x4444444444444444ull, 12) | rotr_halves(x & 0x8888888888888888ull, 16);
+        q[i] = (x & 0x0303030303030303ull) | rotr64(x & 0x0C0C0C0C0C0C0C0Cull, 8) |
+               rotr64(x & 0x3030303030303030ull, 24) | rotr64(x & 0xC0C0C0C0C0C0C0C0ull, 32);
     }
 }
 
-/* Row rotations inside each column (nibble): rot1(x)[4c + r] = x[4c + (r + 1) mod 4]. */
+/* Row rotations inside each column (byte): rot1(x)[4c + r] = x[4c + (r + 1) mod 4]. */
 static uint64_t rot1_col(uint64_t x)
 {
-    return ((x >> 1) & 0x7777777777777777ull) | ((x << 3) & 0x8888888888888888ull);
+    return ((x >> 2) & 0x3F3F3F3F3F3F3F3Full) | ((x << 6) & 0xC0C0C0C0C0C0C0C0ull);
 }
 
 static uint64_t rot2_col(uint64_t x)
 {
-    return ((x >> 2) & 0x3333333333333333ull) | ((x << 2) & 0xCCCCCCCCCCCCCCCCull);
+    return ((x >> 4) & 0x0F0F0F0F0F0F0F0Full) | ((x << 4) & 0xF0F0F0F0F0F0F0F0ull);
 }
 
 /* MixColumns: b_r = 2 a_r + 3 a_{r+1} + a_{r+2} + a_{r+3}
@@ -197,14 +220,16 @@ static void add_round_key(planes q, const planes k)
         q[i] ^= k[i];
 }
 
-/* Round keys in plane form, the same key in both halves. */
+/* Round keys in plane form, the same key for both blocks. */
 static void expand_round_keys(const uint8_t *rk, unsigned rounds, planes *kq)
 {
     for (unsigned r = 0; r <= rounds; r++) {
         uint32_t k[8];
         bitslice32(rk + 32 * r, k);
-        for (unsigned i = 0; i < 8; i++)
-            kq[r][i] = (uint64_t)k[i] | (uint64_t)k[i] << 32;
+        for (unsigned i = 0; i < 8; i++) {
+            const uint64_t x = spread32(k[i]);
+            kq[r][i] = x | (x << 1);
+        }
         qstp_wipe(k, sizeof(k));
     }
 }
