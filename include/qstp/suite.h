@@ -70,8 +70,7 @@ struct qstp_suite {
     size_t exchange_request_size;     /* message body: CT */
     size_t exchange_response_size;    /* message body: 32 */
 
-    /* ---- operations (all return 0 or a negative value; qstp_error_not_implemented negated
-     * if the primitive's module is not linked in) ---- */
+    /* ---- operations: 0 on success, else a negated qstp_errors code ---- */
 
     /* Signature key pair: pk has sig_vk_size bytes, sk sig_sk_size. */
     int (*sig_keypair)(uint8_t *pk, uint8_t *sk, qstp_rng_fn rng, void *ctx);
@@ -112,8 +111,7 @@ const qstp_suite *qstp_suite_at(size_t index);
 /* Writes the 42-byte zero-padded protocol field (§4.3). */
 void qstp_suite_protocol_field(const qstp_suite *s, uint8_t field[QSTP_PROTOCOL_SET_SIZE]);
 
-/* 1 if the suite's asymmetric primitives are linked into this binary (all of them are in a full
- * build; during development a module may be missing). */
+/* 1 for a row of the table: every build links every primitive, so every set is usable. */
 int qstp_suite_available(const qstp_suite *s);
 
 /* The reference default set 0x03 (§1.4). */

@@ -1,104 +1,19 @@
 /* The configuration-set table (QSTP-WIRE §1.1-§1.3) and the adapters that give every set the same
  * operation signatures (include/qstp/suite.h).
  *
- * Linking: the asymmetric primitives are referenced weakly, so a binary that links the core
- * without (say) the McEliece module still links; the missing set's operations then return
- * qstp_error_not_implemented and qstp_suite_available() says so. In a full build every module is
- * present and every set works. */
+ * Every build links every primitive (ML-KEM, ML-DSA, SLH-DSA, Classic McEliece), so every set
+ * works everywhere. (During development the references were weak; they are ordinary references
+ * now, so a static link pulls the primitives in.) */
 #include "qstp/suite.h"
 
 #include <string.h>
 
 #include "crypto/ct.h"
-#include "qstp/errors.h"
-
-#if defined(__has_include)
-#if __has_include("crypto/mlkem/mlkem.h")
-#include "crypto/mlkem/mlkem.h"
-#define HAVE_MLKEM_H 1
-#endif
-#if __has_include("crypto/mldsa/mldsa.h")
-#include "crypto/mldsa/mldsa.h"
-#define HAVE_MLDSA_H 1
-#endif
-#if __has_include("crypto/slhdsa/slhdsa.h")
-#include "crypto/slhdsa/slhdsa.h"
-#define HAVE_SLHDSA_H 1
-#endif
-#if __has_include("crypto/mceliece/mceliece.h")
 #include "crypto/mceliece/mceliece.h"
-#define HAVE_MCELIECE_H 1
-#endif
-#endif
-
-/* Until a module's header exists, declare its API as agreed (the header, once present, replaces
- * these and the compiler checks our calls against it). */
-#ifndef HAVE_MLKEM_H
-int qstp_mlkem_keypair(unsigned k, uint8_t *pk, uint8_t *sk, qstp_rng_fn rng, void *ctx);
-int qstp_mlkem_encaps(unsigned k, uint8_t *ct, uint8_t ss[32], const uint8_t *pk, qstp_rng_fn rng,
-                      void *ctx);
-int qstp_mlkem_decaps(unsigned k, uint8_t ss[32], const uint8_t *ct, const uint8_t *sk,
-                      int *reencrypt_ok);
-#endif
-#ifndef HAVE_MLDSA_H
-int qstp_mldsa_keypair(unsigned level, uint8_t *pk, uint8_t *sk, qstp_rng_fn rng, void *ctx);
-int qstp_mldsa_sign_attached(unsigned level, uint8_t *sm, size_t *smlen, const uint8_t *msg,
-                             size_t mlen, const uint8_t *sk, const uint8_t *rnd);
-int qstp_mldsa_open_attached(unsigned level, uint8_t *msg, size_t *mlen, const uint8_t *sm,
-                             size_t smlen, const uint8_t *pk);
-#endif
-#ifndef HAVE_SLHDSA_H
-enum qstp_slhdsa_param {
-    QSTP_SLHDSA_SHAKE_128S,
-    QSTP_SLHDSA_SHAKE_128F,
-    QSTP_SLHDSA_SHAKE_192S,
-    QSTP_SLHDSA_SHAKE_192F,
-    QSTP_SLHDSA_SHAKE_256S,
-    QSTP_SLHDSA_SHAKE_256F
-};
-int qstp_slhdsa_keypair(enum qstp_slhdsa_param p, uint8_t *pk, uint8_t *sk, qstp_rng_fn rng,
-                        void *ctx);
-int qstp_slhdsa_sign_attached(enum qstp_slhdsa_param p, uint8_t *sm, size_t *smlen,
-                              const uint8_t *msg, size_t mlen, const uint8_t *sk,
-                              const uint8_t *addrnd);
-int qstp_slhdsa_open_attached(enum qstp_slhdsa_param p, uint8_t *msg, size_t *mlen,
-                              const uint8_t *sm, size_t smlen, const uint8_t *pk);
-#endif
-#ifndef HAVE_MCELIECE_H
-enum qstp_mceliece_param {
-    QSTP_MCELIECE_348864,
-    QSTP_MCELIECE_460896,
-    QSTP_MCELIECE_6688128,
-    QSTP_MCELIECE_6960119,
-    QSTP_MCELIECE_8192128
-};
-size_t qstp_mceliece_keygen_workspace_size(enum qstp_mceliece_param p);
-int qstp_mceliece_keypair(enum qstp_mceliece_param p, uint8_t *pk, uint8_t *sk, void *ws,
-                          size_t wslen, qstp_rng_fn rng, void *ctx);
-int qstp_mceliece_encaps(enum qstp_mceliece_param p, int pc, uint8_t *ct, uint8_t *ss,
-                         const uint8_t *pk, qstp_rng_fn rng, void *ctx);
-int qstp_mceliece_decaps(enum qstp_mceliece_param p, int pc, uint8_t *ss, const uint8_t *ct,
-                         const uint8_t *sk);
-#endif
-
-#pragma weak qstp_mlkem_keypair
-#pragma weak qstp_mlkem_encaps
-#pragma weak qstp_mlkem_decaps
-#pragma weak qstp_mldsa_keypair
-#pragma weak qstp_mldsa_sign_attached
-#pragma weak qstp_mldsa_open_attached
-#pragma weak qstp_slhdsa_keypair
-#pragma weak qstp_slhdsa_sign_attached
-#pragma weak qstp_slhdsa_open_attached
-#pragma weak qstp_mceliece_keygen_workspace_size
-#pragma weak qstp_mceliece_keypair
-#pragma weak qstp_mceliece_encaps
-#pragma weak qstp_mceliece_decaps
-
-/* A weak symbol's address is NULL when its module is not linked in. */
-#define LINKED(fn) ((fn) != NULL)
-
-#define NOT_IMPL qstp_fail(qstp_error_not_implemented)
+#include "crypto/mldsa/mldsa.h"
+#include "crypto/mlkem/mlkem.h"
+#include "crypto/slhdsa/slhdsa.h"
+#include "qstp/errors.h"
 
 /* QSTP-WIRE §1.5: McEliece ciphertexts carry the 32-byte plaintext confirmation (round 3). */
 #define MCELIECE_PC 1
@@ -107,8 +22,6 @@ int qstp_mceliece_decaps(enum qstp_mceliece_param p, int pc, uint8_t *ss, const 
 #define MLDSA_ADAPTERS(L)                                                                          \
     static int mldsa##L##_keypair(uint8_t *pk, uint8_t *sk, qstp_rng_fn rng, void *ctx)           \
     {                                                                                              \
-        if (!LINKED(qstp_mldsa_keypair))                                                           \
-            return NOT_IMPL;                                                                       \
         return qstp_mldsa_keypair(L, pk, sk, rng, ctx) == 0 ? 0                                    \
                                                             : qstp_fail(qstp_error_random_failure); \
     }                                                                                              \
@@ -117,8 +30,6 @@ int qstp_mceliece_decaps(enum qstp_mceliece_param p, int pc, uint8_t *ss, const 
     {                                                                                              \
         (void)rng;                                                                                 \
         (void)ctx;                                                                                 \
-        if (!LINKED(qstp_mldsa_sign_attached))                                                     \
-            return NOT_IMPL;                                                                       \
         return qstp_mldsa_sign_attached(L, sm, smlen, msg, mlen, sk, NULL) == 0                    \
                    ? 0                                                                             \
                    : qstp_fail(qstp_error_signature_failure);                                     \
@@ -126,8 +37,6 @@ int qstp_mceliece_decaps(enum qstp_mceliece_param p, int pc, uint8_t *ss, const 
     static int mldsa##L##_open(uint8_t *msg, size_t *mlen, const uint8_t *sm, size_t smlen,         \
                                const uint8_t *pk)                                                  \
     {                                                                                              \
-        if (!LINKED(qstp_mldsa_open_attached))                                                     \
-            return NOT_IMPL;                                                                       \
         return qstp_mldsa_open_attached(L, msg, mlen, sm, smlen, pk) == 0                          \
                    ? 0                                                                             \
                    : qstp_fail(qstp_error_verify_failure);                                        \
@@ -141,8 +50,6 @@ MLDSA_ADAPTERS(87)
 #define SLHDSA_ADAPTERS(NAME, P, N)                                                                \
     static int NAME##_keypair(uint8_t *pk, uint8_t *sk, qstp_rng_fn rng, void *ctx)               \
     {                                                                                              \
-        if (!LINKED(qstp_slhdsa_keypair))                                                          \
-            return NOT_IMPL;                                                                       \
         return qstp_slhdsa_keypair(P, pk, sk, rng, ctx) == 0 ? 0                                   \
                                                              : qstp_fail(qstp_error_random_failure); \
     }                                                                                              \
@@ -152,8 +59,6 @@ MLDSA_ADAPTERS(87)
         uint8_t addrnd[N];                                                                         \
         const uint8_t *opt = NULL;                                                                 \
         int r;                                                                                     \
-        if (!LINKED(qstp_slhdsa_sign_attached))                                                    \
-            return NOT_IMPL;                                                                       \
         if (rng != NULL) {                                                                         \
             if (rng(ctx, addrnd, sizeof addrnd) != 0)                                              \
                 return qstp_fail(qstp_error_random_failure);                                       \
@@ -166,8 +71,6 @@ MLDSA_ADAPTERS(87)
     static int NAME##_open(uint8_t *msg, size_t *mlen, const uint8_t *sm, size_t smlen,             \
                            const uint8_t *pk)                                                      \
     {                                                                                              \
-        if (!LINKED(qstp_slhdsa_open_attached))                                                    \
-            return NOT_IMPL;                                                                       \
         return qstp_slhdsa_open_attached(P, msg, mlen, sm, smlen, pk) == 0                         \
                    ? 0                                                                             \
                    : qstp_fail(qstp_error_verify_failure);                                        \
@@ -184,24 +87,18 @@ SLHDSA_ADAPTERS(slh256s, QSTP_SLHDSA_SHAKE_256S, 32)
     {                                                                                              \
         (void)ws;                                                                                  \
         (void)wslen;                                                                               \
-        if (!LINKED(qstp_mlkem_keypair))                                                           \
-            return NOT_IMPL;                                                                       \
         return qstp_mlkem_keypair(K, pk, sk, rng, ctx) == 0 ? 0                                    \
                                                             : qstp_fail(qstp_error_random_failure); \
     }                                                                                              \
     static int mlkem##K##_encaps(uint8_t *ct, uint8_t *ss, const uint8_t *pk, qstp_rng_fn rng,     \
                                  void *ctx)                                                        \
     {                                                                                              \
-        if (!LINKED(qstp_mlkem_encaps))                                                            \
-            return NOT_IMPL;                                                                       \
         return qstp_mlkem_encaps(K, ct, ss, pk, rng, ctx) == 0                                     \
                    ? 0                                                                             \
                    : qstp_fail(qstp_error_exchange_failure);                                      \
     }                                                                                              \
     static int mlkem##K##_decaps(uint8_t *ss, const uint8_t *ct, const uint8_t *sk, int *ok)       \
     {                                                                                              \
-        if (!LINKED(qstp_mlkem_decaps))                                                            \
-            return NOT_IMPL;                                                                       \
         return qstp_mlkem_decaps(K, ss, ct, sk, ok) == 0                                           \
                    ? 0                                                                             \
                    : qstp_fail(qstp_error_decapsulation_failure);                                 \
@@ -221,8 +118,6 @@ MLKEM_ADAPTERS(5)
     static int NAME##_keypair(uint8_t *pk, uint8_t *sk, void *ws, size_t wslen, qstp_rng_fn rng,   \
                               void *ctx)                                                           \
     {                                                                                              \
-        if (!LINKED(qstp_mceliece_keypair))                                                        \
-            return NOT_IMPL;                                                                       \
         return qstp_mceliece_keypair(P, pk, sk, ws, wslen, rng, ctx) == 0                          \
                    ? 0                                                                             \
                    : qstp_fail(qstp_error_random_failure);                                        \
@@ -230,8 +125,6 @@ MLKEM_ADAPTERS(5)
     static int NAME##_encaps(uint8_t *ct, uint8_t *ss, const uint8_t *pk, qstp_rng_fn rng,         \
                              void *ctx)                                                            \
     {                                                                                              \
-        if (!LINKED(qstp_mceliece_encaps))                                                         \
-            return NOT_IMPL;                                                                       \
         return qstp_mceliece_encaps(P, MCELIECE_PC, ct, ss, pk, rng, ctx) == 0                     \
                    ? 0                                                                             \
                    : qstp_fail(qstp_error_exchange_failure);                                      \
@@ -239,8 +132,6 @@ MLKEM_ADAPTERS(5)
     static int NAME##_decaps(uint8_t *ss, const uint8_t *ct, const uint8_t *sk, int *ok)           \
     {                                                                                              \
         int r;                                                                                     \
-        if (!LINKED(qstp_mceliece_decaps))                                                         \
-            return NOT_IMPL;                                                                       \
         /* McEliece decapsulation rejects implicitly; a negative return is the only failure. */    \
         r = qstp_mceliece_decaps(P, MCELIECE_PC, ss, ct, sk);                                      \
         if (ok != NULL)                                                                            \
@@ -249,8 +140,6 @@ MLKEM_ADAPTERS(5)
     }                                                                                              \
     static size_t NAME##_ws(void)                                                                  \
     {                                                                                              \
-        if (!LINKED(qstp_mceliece_keygen_workspace_size))                                          \
-            return 0;                                                                              \
         return qstp_mceliece_keygen_workspace_size(P);                                             \
     }
 
@@ -388,19 +277,6 @@ void qstp_suite_protocol_field(const qstp_suite *s, uint8_t field[QSTP_PROTOCOL_
 
 int qstp_suite_available(const qstp_suite *s)
 {
-    int sig, kem;
-    if (s == NULL)
-        return 0;
-    if (s->sig_family == QSTP_SIG_MLDSA)
-        sig = LINKED(qstp_mldsa_keypair) && LINKED(qstp_mldsa_sign_attached) &&
-              LINKED(qstp_mldsa_open_attached);
-    else
-        sig = LINKED(qstp_slhdsa_keypair) && LINKED(qstp_slhdsa_sign_attached) &&
-              LINKED(qstp_slhdsa_open_attached);
-    if (s->kem_family == QSTP_KEM_MLKEM)
-        kem = LINKED(qstp_mlkem_keypair) && LINKED(qstp_mlkem_encaps) && LINKED(qstp_mlkem_decaps);
-    else
-        kem = LINKED(qstp_mceliece_keypair) && LINKED(qstp_mceliece_encaps) &&
-              LINKED(qstp_mceliece_decaps) && LINKED(qstp_mceliece_keygen_workspace_size);
-    return sig && kem;
+    /* Every primitive is linked into every build (see the top of this file). */
+    return s != NULL && qstp_suite_by_id(s->id) == s;
 }
