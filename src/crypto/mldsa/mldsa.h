@@ -73,4 +73,34 @@ int qstp_mldsa_verify_mu(unsigned level, const uint8_t *sig, size_t siglen, cons
 int qstp_mldsa_mu_pure(unsigned level, uint8_t mu[64], const uint8_t *pk, const uint8_t *msg,
                        size_t mlen, const uint8_t *ctx, size_t ctxlen);
 
+/* HashML-DSA (FIPS 204 Alg. 4 and 5): M' = 0x01 || ctxlen || ctx || OID(PH) || PH(M).
+ * The pre-hash functions of FIPS 204 §5.4.1 that the library can also compute itself are the
+ * SHA-3 / SHAKE ones; for SHA-2 the caller passes the digest (qstp_mldsa_*_prehashed). */
+typedef enum {
+    QSTP_MLDSA_PH_SHA2_256 = 1,
+    QSTP_MLDSA_PH_SHA2_384 = 2,
+    QSTP_MLDSA_PH_SHA2_512 = 3,
+    QSTP_MLDSA_PH_SHA3_256 = 8,
+    QSTP_MLDSA_PH_SHA3_512 = 10,
+    QSTP_MLDSA_PH_SHAKE128 = 11, /* 256-bit output */
+    QSTP_MLDSA_PH_SHAKE256 = 12, /* 512-bit output */
+} qstp_mldsa_prehash;
+
+/* Digest length of a pre-hash function, 0 if unknown. */
+size_t qstp_mldsa_prehash_size(qstp_mldsa_prehash ph);
+/* HashML-DSA.Sign / Verify over a digest the caller computed with ph (digestlen must match). */
+int qstp_mldsa_sign_prehashed(unsigned level, uint8_t *sig, qstp_mldsa_prehash ph,
+                              const uint8_t *digest, size_t digestlen, const uint8_t *ctx,
+                              size_t ctxlen, const uint8_t *sk, const uint8_t *rnd);
+int qstp_mldsa_verify_prehashed(unsigned level, const uint8_t *sig, size_t siglen,
+                                qstp_mldsa_prehash ph, const uint8_t *digest, size_t digestlen,
+                                const uint8_t *ctx, size_t ctxlen, const uint8_t *pk);
+/* HashML-DSA over a message, for the SHA-3/SHAKE pre-hashes (-1 for the SHA-2 ones). */
+int qstp_mldsa_hash_sign(unsigned level, uint8_t *sig, qstp_mldsa_prehash ph, const uint8_t *msg,
+                         size_t mlen, const uint8_t *ctx, size_t ctxlen, const uint8_t *sk,
+                         const uint8_t *rnd);
+int qstp_mldsa_hash_verify(unsigned level, const uint8_t *sig, size_t siglen, qstp_mldsa_prehash ph,
+                           const uint8_t *msg, size_t mlen, const uint8_t *ctx, size_t ctxlen,
+                           const uint8_t *pk);
+
 #endif

@@ -227,6 +227,36 @@ static void test_bad_secret_key(unsigned level)
     CHECK(qstp_mldsa_verify(level, sig, qstp_mldsa_sig_size(level), msg, 32, NULL, 0, pk) != 0);
 }
 
+/* HashML-DSA with the Keccak pre-hashes the library computes itself (the SHA-2 ones are covered
+ * by the pqc-kat-repo KATs in test_mldsa_kat.c). */
+static void test_hashml(unsigned level)
+{
+    static const qstp_mldsa_prehash phs[4] = {QSTP_MLDSA_PH_SHA3_256, QSTP_MLDSA_PH_SHA3_512,
+                                              QSTP_MLDSA_PH_SHAKE128, QSTP_MLDSA_PH_SHAKE256};
+    const size_t sigb = qstp_mldsa_sig_size(level);
+    uint8_t pk[QSTP_MLDSA_PK_MAX], sk[QSTP_MLDSA_SK_MAX], xi[32] = {5}, msg[100], ctx[8] = {1, 2};
+    uint8_t sig[QSTP_MLDSA_SIG_MAX], d[64] = {0};
+    uint64_t s = 77;
+    test_prng_bytes(&s, msg, sizeof(msg));
+    CHECK(qstp_mldsa_keypair_seed(level, pk, sk, xi) == 0);
+    for (unsigned i = 0; i < 4; i++) {
+        CHECK(qstp_mldsa_hash_sign(level, sig, phs[i], msg, sizeof(msg), ctx, sizeof(ctx), sk, NULL) == 0);
+        CHECK(qstp_mldsa_hash_verify(level, sig, sigb, phs[i], msg, sizeof(msg), ctx, sizeof(ctx), pk) == 0);
+        CHECK(qstp_mldsa_hash_verify(level, sig, sigb, phs[i], msg, sizeof(msg) - 1, ctx, sizeof(ctx), pk) != 0);
+        CHECK(qstp_mldsa_hash_verify(level, sig, sigb, phs[(i + 1) % 4], msg, sizeof(msg), ctx, sizeof(ctx), pk) != 0);
+        /* domain separation: not a pure signature of the message */
+        CHECK(qstp_mldsa_verify(level, sig, sigb, msg, sizeof(msg), ctx, sizeof(ctx), pk) != 0);
+    }
+    /* the library does not compute SHA-2; digests of the wrong length and unknown ids fail */
+    CHECK(qstp_mldsa_hash_sign(level, sig, QSTP_MLDSA_PH_SHA2_256, msg, sizeof(msg), NULL, 0, sk, NULL) != 0);
+    CHECK(qstp_mldsa_sign_prehashed(level, sig, QSTP_MLDSA_PH_SHA2_256, d, 31, NULL, 0, sk, NULL) != 0);
+    CHECK(qstp_mldsa_sign_prehashed(level, sig, (qstp_mldsa_prehash)4, d, 28, NULL, 0, sk, NULL) != 0);
+    CHECK(qstp_mldsa_sign_prehashed(level, sig, QSTP_MLDSA_PH_SHA2_384, d, 48, ctx, 256, sk, NULL) != 0);
+    CHECK(qstp_mldsa_sign_prehashed(level, sig, QSTP_MLDSA_PH_SHA2_384, d, 48, NULL, 0, sk, NULL) == 0);
+    CHECK(qstp_mldsa_verify_prehashed(level, sig, sigb, QSTP_MLDSA_PH_SHA2_384, d, 48, NULL, 0, pk) == 0);
+    CHECK(qstp_mldsa_verify_prehashed(level, sig, sigb, QSTP_MLDSA_PH_SHA2_512, d, 64, NULL, 0, pk) != 0);
+}
+
 int main(void)
 {
     test_sizes();
@@ -235,6 +265,7 @@ int main(void)
         test_attached(levels[i]);
         test_context(levels[i]);
         test_bad_secret_key(levels[i]);
+        test_hashml(levels[i]);
     }
     return test_report();
 }

@@ -1,6 +1,8 @@
 /* ML-DSA known answers from NIST-KAT-style files and hash-only KATs:
  *   vectors/mldsa/pqc-kat-repo/kat_MLDSA_{44,65,87}_{det,hedged}_{raw,pure}.rsp
- *       (xi -> pk, sk; raw = Sign_internal(M'), pure = ML-DSA.Sign with a 16-byte ctx; sm = sig || msg)
+ *   vectors/mldsa/pqc-kat-repo/kat_MLDSA_{44,65,87}_{det,hedged}_hashed.rsp
+ *       (xi -> pk, sk; raw = Sign_internal(M'), pure = ML-DSA.Sign with a 16-byte ctx, hashed =
+ *        HashML-DSA with SHA2-256/384/512 and ctx (the digest computed by the test); sm = sig || msg)
  *   vectors/mldsa/qsc-nist-format/dilithium-{2544,4016,4880}.rsp
  *       (keypair and deterministic attached signing driven by the NIST DRBG; the QRCS reference's
  *        own KATs, i.e. what QSTP peers produce)
@@ -14,6 +16,7 @@
 
 #include "crypto/mldsa/mldsa.h"
 #include "crypto/sha3.h"
+#include "sha512_kat.h"
 #include "test.h"
 
 static const unsigned levels[3] = {44, 65, 87};
@@ -43,11 +46,12 @@ static uint8_t *kv_hex(const kv_record *r, const char *key, size_t *len)
     return out;
 }
 
-static void pqckat_record(unsigned level, int hedged, int pure, const kv_record *r, unsigned *done)
+static void pqckat_record(unsigned level, int hedged, int mode, const kv_record *r, unsigned *done)
 {
     size_t xl, pkl, skl, ml, sml, cl = 0, rl = 32;
     uint8_t *xi = kv_hex(r, "xi", &xl), *pk = kv_hex(r, "pk", &pkl), *sk = kv_hex(r, "sk", &skl);
     uint8_t *msg = kv_hex(r, "msg", &ml), *sm = kv_hex(r, "sm", &sml);
+    const int pure = mode != 0;
     uint8_t *ctx = pure ? kv_hex(r, "ctx", &cl) : NULL;
     uint8_t *rnd = hedged ? kv_hex(r, "rng", &rl) : calloc(1, 32);
     const size_t sigb = qstp_mldsa_sig_size(level);
@@ -58,7 +62,25 @@ static void pqckat_record(unsigned level, int hedged, int pure, const kv_record 
         CHECK(qstp_mldsa_keypair_seed(level, gpk, gsk, xi) == 0);
         CHECK_BYTES(gpk, pk, pkl, "pqc-kat pk");
         CHECK_BYTES(gsk, sk, skl, "pqc-kat sk");
-        if (pure) {
+        if (mode == 2) {
+            /* HashML-DSA: SHA2-256 for 44, SHA2-384 for 65, SHA2-512 for 87 (upstream README) */
+            uint8_t d[64];
+            qstp_mldsa_prehash ph = level == 44 ? QSTP_MLDSA_PH_SHA2_256
+                                    : level == 65 ? QSTP_MLDSA_PH_SHA2_384
+                                                  : QSTP_MLDSA_PH_SHA2_512;
+            size_t dl = qstp_mldsa_prehash_size(ph);
+            if (level == 44)
+                test_sha256(d, msg, ml);
+            else
+                kat_sha2_512(d, dl, msg, ml);
+            CHECK(qstp_mldsa_sign_prehashed(level, sig, ph, d, dl, ctx, cl, sk, rnd) == 0);
+            CHECK(qstp_mldsa_verify_prehashed(level, sm, sigb, ph, d, dl, ctx, cl, pk) == 0);
+            /* not a pure signature of the message, nor of the digest under another OID */
+            CHECK(qstp_mldsa_verify(level, sm, sigb, msg, ml, ctx, cl, pk) != 0);
+            CHECK(qstp_mldsa_verify_prehashed(level, sm, sigb,
+                                              level == 44 ? QSTP_MLDSA_PH_SHA3_256 : QSTP_MLDSA_PH_SHA3_512,
+                                              d, level == 65 ? 64 : dl, ctx, cl, pk) != 0);
+        } else if (pure) {
             CHECK(qstp_mldsa_sign(level, sig, msg, ml, ctx, cl, sk, rnd) == 0);
             CHECK(qstp_mldsa_verify(level, sm, sigb, msg, ml, ctx, cl, pk) == 0);
             /* the same signature must not verify under another (empty) context */
@@ -76,11 +98,12 @@ static void pqckat_record(unsigned level, int hedged, int pure, const kv_record 
     free(xi), free(pk), free(sk), free(msg), free(sm), free(ctx), free(rnd);
 }
 
-static void test_pqckat_file(unsigned level, int hedged, int pure)
+static void test_pqckat_file(unsigned level, int hedged, int mode)
 {
+    static const char *const modes[3] = {"raw", "pure", "hashed"};
     char rel[128];
     snprintf(rel, sizeof(rel), "vectors/mldsa/pqc-kat-repo/kat_MLDSA_%u_%s_%s.rsp", level,
-             hedged ? "hedged" : "det", pure ? "pure" : "raw");
+             hedged ? "hedged" : "det", modes[mode]);
     const char *path = test_vector_path(rel);
     size_t len;
     char *text = path ? test_read_file(path, &len) : NULL;
@@ -93,7 +116,7 @@ static void test_pqckat_file(unsigned level, int hedged, int pure)
         char *eq = line ? strstr(line, " = ") : NULL;
         if (line == NULL || (eq && strncmp(line, "count", 5) == 0)) {
             if (r.n > 0)
-                pqckat_record(level, hedged, pure, &r, &done);
+                pqckat_record(level, hedged, mode, &r, &done);
             r.n = 0;
             if (line == NULL)
                 break;
@@ -261,15 +284,36 @@ static void test_cctv(unsigned level)
     CHECK_BYTES(got, want, 32, "cctv accumulated 100");
 }
 
+/* The test's own SHA-384/512 against FIPS 180-4 examples ("abc", and two-block messages). */
+static void test_sha2_helper(void)
+{
+    uint8_t d[64], want[64];
+    kat_sha2_512(d, 64, (const uint8_t *)"abc", 3);
+    test_hex_decode(want, 64, "ddaf35a193617abacc417349ae20413112e6fa4e89a97ea20a9eeee64b55d39a"
+                              "2192992a274fc1a836ba3c23a3feebbd454d4423643ce80e2a9ac94fa54ca49f");
+    CHECK_BYTES(d, want, 64, "SHA-512(abc)");
+    kat_sha2_512(d, 48, (const uint8_t *)"abc", 3);
+    test_hex_decode(want, 48, "cb00753f45a35e8bb5a03d699ac65007272c32ab0eded1631a8b605a43ff5bed"
+                              "8086072ba1e7cc2358baeca134c825a7");
+    CHECK_BYTES(d, want, 48, "SHA-384(abc)");
+    static const char m2[] = "abcdefghbcdefghicdefghijdefghijkefghijklfghijklmghijklmnhijklmno"
+                             "ijklmnopjklmnopqklmnopqrlmnopqrsmnopqrstnopqrstu";
+    kat_sha2_512(d, 64, (const uint8_t *)m2, sizeof(m2) - 1);
+    test_hex_decode(want, 64, "8e959b75dae313da8cf4f72814fc143f8f7779c6eb9f7fa17299aeadb6889018"
+                              "501d289e4900f7e4331b99dec4b5433ac7d329eeb6dd26545e96e55b874be909");
+    CHECK_BYTES(d, want, 64, "SHA-512(896-bit message)");
+}
+
 int main(void)
 {
+    test_sha2_helper();
     static const char *qsc[3] = {"vectors/mldsa/qsc-nist-format/dilithium-2544.rsp",
                                  "vectors/mldsa/qsc-nist-format/dilithium-4016.rsp",
                                  "vectors/mldsa/qsc-nist-format/dilithium-4880.rsp"};
     for (unsigned i = 0; i < 3; i++) {
         for (int hedged = 0; hedged < 2; hedged++) {
-            for (int pure = 0; pure < 2; pure++)
-                test_pqckat_file(levels[i], hedged, pure);
+            for (int mode = 0; mode < 3; mode++)
+                test_pqckat_file(levels[i], hedged, mode);
         }
         test_qsc_file(levels[i], qsc[i]);
         test_pqclean(levels[i]);
