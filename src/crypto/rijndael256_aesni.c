@@ -120,6 +120,8 @@ void qstp_rijndael256_ctr_xor_aesni(const uint8_t *rk, unsigned rounds, uint8_t 
     const __m128i mask = R256_BLEND_MASK, shuf = R256_SHUFFLE;
     while (len >= 128) {
         __m128i l0, h0, l1, h1, l2, h2, l3, h3;
+        /* Keeps the compiler from folding the (secret) counter into the loop test. */
+        ctr[0] = qstp_ct_barrier_u64(ctr[0]);
         ctr_block(ctr, &l0, &h0);
         qstp_rijndael256_ctr_increment(ctr);
         ctr_block(ctr, &l1, &h1);
