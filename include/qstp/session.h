@@ -120,12 +120,20 @@ typedef struct qstp_server_keyref {
     uint64_t expiration_to;          /* key valid-to, §4.4 check 2 */
 } qstp_server_keyref;
 
+struct qstp_root_certificate;
+
 typedef struct qstp_server_config {
     const qstp_server_keyref *keys;
     size_t nkeys;
     uint32_t options;
     uint32_t idle_timeout;           /* seconds without an authenticated record; 0 = none */
     uint32_t handshake_timeout;      /* seconds; 0 = none */
+    /* Non-NULL enables revocation notices (docs/PROTOCOL.md "## Revocation"): a connection whose
+     * first packet has flag 0x20 carries a root-signed notice, checked against this root
+     * certificate; the session answers (22 bytes) and reports QSTP_EVENT_REVOKED. The caller
+     * then withdraws the key with that serial from `keys`. NULL: flag 0x20 is refused like any
+     * malformed connect request. */
+    const struct qstp_root_certificate *revocation_root;
 } qstp_server_config;
 
 typedef enum qstp_event_type {
@@ -135,7 +143,10 @@ typedef enum qstp_event_type {
     QSTP_EVENT_RATCHET,      /* the peer's ratchet request was applied (or ours completed) */
     QSTP_EVENT_KEEPALIVE,    /* a keep-alive response arrived (client) or request answered (server) */
     QSTP_EVENT_PEER_CLOSED,  /* close record / terminate / EOF; peer_code says why */
-    QSTP_EVENT_ERROR         /* error says why; the session is dead */
+    QSTP_EVENT_ERROR,        /* error says why; the session is dead */
+    QSTP_EVENT_REVOKED       /* server: a valid revocation notice; data/len = the 16-byte serial
+                                (valid until the session is wiped); the reply is queued and the
+                                session is closed */
 } qstp_event_type;
 
 typedef struct qstp_event {
@@ -152,7 +163,6 @@ typedef struct qstp_event {
  * call qstp_server_certificate_verify() first (the reference checks it before connecting, §9.2).
  * The server keyref points at key->sigkey and copies key->schash, which must already be set
  * (qstp_server_key_set_schash). Return 0 or -unknown_configuration. */
-struct qstp_root_certificate;
 struct qstp_server_certificate;
 struct qstp_server_key;
 int qstp_client_config_from_certs(qstp_client_config *cfg, const struct qstp_root_certificate *root,

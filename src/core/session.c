@@ -6,6 +6,7 @@
 #include "core/buf.h"
 #include "core/session_internal.h"
 #include "crypto/ct.h"
+#include "qstp/revoke.h"
 
 #define ALIGN64(x) (((x) + 63u) & ~(size_t)63u)
 
@@ -325,6 +326,24 @@ static int on_header(qstp_session_impl *S, const uint8_t *rest, size_t restlen, 
             session_fail(S, qstp_error_connection_failure, ev);
             return 1;
         }
+        if (S->state == ST_S_WAIT_REQUEST && S->scfg->revocation_root != NULL &&
+            S->cur.flag == qstp_flag_revocation_notice) {
+            /* PROTOCOL.md "## Revocation": a notice in place of the connect request. The reply
+             * has the §3.3 shape: 0x13 for a stale header, 0x1A for anything else wrong. */
+            size_t mlen = 0;
+            ret = qstp_revocation_header_check(S->hdr, now, &mlen);
+            if (ret == 0 && (S->ws == NULL || S->wslen < mlen))
+                ret = qstp_fail(qstp_error_memory_allocation);
+            if (ret != 0) {
+                S->wire_code = qstp_error_of(ret) == qstp_error_message_time_invalid
+                                   ? qstp_error_message_time_invalid
+                                   : qstp_error_verify_failure;
+                session_fail(S, qstp_error_of(ret), ev);
+                return 1;
+            }
+            S->revocation = 1;
+            return 0;
+        }
         ret = qstp_packet_header_validate(&S->cur, expected_flag(S), S->rxseq,
                                           (uint32_t)qstp_kex_expected_msglen(S), now);
         if (ret != 0) {
@@ -466,9 +485,32 @@ static void on_record(qstp_session_impl *S, const uint8_t *body, qstp_event *ev)
     session_fail(S, why, ev);
 }
 
+static void on_revocation_body(qstp_session_impl *S, const uint8_t *body, qstp_event *ev)
+{
+    qstp_revocation_notice notice;
+    uint8_t *out;
+    int ret = qstp_revocation_notice_verify(&notice, body, S->cur.msglen, S->scfg->revocation_root);
+    if (ret != 0) {
+        S->wire_code = qstp_error_verify_failure;
+        session_fail(S, qstp_error_of(ret), ev);
+        return;
+    }
+    memcpy(S->revoked_serial, notice.server_serial, sizeof(S->revoked_serial));
+    if (qstp_ctl_reserve(S, QSTP_PACKET_ERROR_SIZE, &out) == 0)
+        qstp_packet_error_create(out, qstp_error_none, qstp_session_now(S)); /* accepted */
+    session_closed(S);
+    ev->type = QSTP_EVENT_REVOKED;
+    ev->data = S->revoked_serial;
+    ev->len = sizeof(S->revoked_serial);
+}
+
 static void on_handshake_body(qstp_session_impl *S, const uint8_t *body, qstp_event *ev)
 {
     int ret;
+    if (S->revocation) {
+        on_revocation_body(S, body, ev);
+        return;
+    }
     switch (S->state) {
     case ST_C_WAIT_RESPONSE:
         ret = qstp_kex_client_exchange_request(S, body);

@@ -80,6 +80,8 @@ typedef struct qstp_session_impl {
     /* ---- handshake ---- */
     uint8_t sch[32];                  /* transcript: sch0, then sch1, then sch2 (§4) */
     uint8_t wire_code;                /* code for the §3.3 error packet when a handshake fails */
+    uint8_t revocation;               /* server: the first packet is a revocation notice */
+    uint8_t revoked_serial[16];       /* QSTP_EVENT_REVOKED data */
 } qstp_session_impl;
 
 _Static_assert(sizeof(qstp_session_impl) <= QSTP_SESSION_SIZE, "qstp_session too small");

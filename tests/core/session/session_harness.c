@@ -109,6 +109,11 @@ void h_handle(endpoint *e, const qstp_event *ev)
         e->has_peer_code = ev->has_peer_code;
         e->peer_code = ev->peer_code;
         break;
+    case QSTP_EVENT_REVOKED:
+        CHECK(ev->len == 16);
+        e->revoked = 1;
+        memcpy(e->revoked_serial, ev->data, 16);
+        break;
     case QSTP_EVENT_ERROR:
         e->failed = 1;
         e->err = ev->error;

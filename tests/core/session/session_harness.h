@@ -25,7 +25,8 @@ typedef struct endpoint {
     size_t wslen;
     uint8_t *rx;
     struct endpoint *peer;
-    int established, closed, failed, ratchets, keepalives;
+    int established, closed, failed, ratchets, keepalives, revoked;
+    uint8_t revoked_serial[16];
     qstp_errors err;
     int has_peer_code;
     uint8_t peer_code;

@@ -4,6 +4,7 @@
 #include <stdio.h>
 
 #include "core/buf.h"
+#include "qstp/revoke.h"
 #include "session_harness.h"
 
 static keyset ks;
@@ -469,6 +470,55 @@ static void test_key_rotation(void)
     }
 }
 
+
+/* Revocation notices in place of a connect request (docs/PROTOCOL.md "## Revocation"). */
+static void test_revocation(void)
+{
+    static uint8_t notice[QSTP_REVOCATION_NOTICE_MAX], packet[QSTP_REVOCATION_NOTICE_MAX + 21];
+    size_t nlen = 0, plen = 0;
+    qstp_server_config sc = ks.scfg;
+    uint64_t st = 5;
+    sc.revocation_root = &ks.root;
+    CHECK(qstp_revocation_notice_create(notice, sizeof(notice), &nlen, &ks.rootkey, ks.skey.serial, T0,
+                                        h_random, &st) == 0);
+    CHECK(qstp_revocation_packet_create(packet, sizeof(packet), &plen, notice, nlen, T0) == 0);
+
+    /* Accepted: the serial is reported and 13|1|FF..|now|00 is the answer. */
+    h_endpoint_free(&c);
+    h_endpoint_free(&s);
+    h_now = T0;
+    h_endpoint_server(&s, &sc, su, 7);
+    s.chunk = 100;
+    h_feed(&s, packet, plen);
+    CHECK(s.revoked && memcmp(s.revoked_serial, ks.skey.serial, 16) == 0 && !s.failed);
+    expect_error_packet(&s, 0x00, "revocation: accepted");
+
+    /* Tampered signature: verify_failure (0x1A). */
+    h_endpoint_free(&s);
+    h_endpoint_server(&s, &sc, su, 7);
+    packet[plen - 40] ^= 1;
+    h_feed(&s, packet, plen);
+    packet[plen - 40] ^= 1;
+    CHECK(!s.revoked && s.failed);
+    expect_error_packet(&s, 0x1A, "revocation: bad signature");
+
+    /* Stale header: message_time_invalid (0x13). */
+    h_endpoint_free(&s);
+    h_endpoint_server(&s, &sc, su, 7);
+    h_now = T0 + 61;
+    h_feed(&s, packet, plen);
+    CHECK(!s.revoked && s.failed && s.err == qstp_error_message_time_invalid);
+    expect_error_packet(&s, 0x13, "revocation: stale header");
+    h_now = T0;
+
+    /* A server without revocation treats 0x20 as a malformed connect request. */
+    h_endpoint_free(&s);
+    h_endpoint_server(&s, &ks.scfg, su, 7);
+    h_feed(&s, packet, plen);
+    CHECK(!s.revoked);
+    expect_fail(&s, qstp_error_receive_failure, 0x14, "revocation: not enabled");
+}
+
 int main(void)
 {
     su = qstp_suite_by_id(0x01);
@@ -484,6 +534,7 @@ int main(void)
     test_exchange_response();
     test_records();
     test_key_rotation();
+    test_revocation();
     h_endpoint_free(&c);
     h_endpoint_free(&s);
     return test_report();
