@@ -31,7 +31,7 @@ static int make_layout(layout *ly, const mc_params *P, uint8_t *base)
 {
     size_t q = (size_t)1 << P->m, off = 0;
     size_t bigwords = qstp_mceliece_pk_gen_words(P);
-    size_t gpwords = ((size_t)P->t * (P->t + 1) * sizeof(mc_gf) + 7) / 8;
+    size_t gpwords = qstp_mceliece_genpoly_words(P);
     if (bigwords < 2 * q)
         bigwords = 2 * q;
     if (bigwords < gpwords)
@@ -120,7 +120,7 @@ int qstp_mceliece_keypair(qstp_mceliece_param p, uint8_t *pk, uint8_t *sk, void 
 
         for (unsigned i = 0; i < P->t; i++)
             f[i] = (mc_gf)((fbytes[2 * i] | (fbytes[2 * i + 1] << 8)) & (q - 1));
-        if (qstp_mceliece_genpoly(g, f, P, (mc_gf *)(void *)ly.big) != 0)
+        if (qstp_mceliece_genpoly(g, f, P, ly.big) != 0)
             continue;
         if (field_ordering(ly.pi, ly.L, ly.r + nb, P, ly.big) != 0)
             continue;

@@ -107,8 +107,10 @@ static inline mc_gf mc_bitrev(mc_gf a, unsigned m)
 
 /* ---- key generation pieces ---- */
 /* Minimal polynomial of f in GF(2^m)[y]/F(y) (spec §3.4 step 3): g[0..t-1] (monic, g[t] = 1
- * implied). mat: (t+1)*(t+1) mc_gf of scratch. Returns 0, or -1 if deg < t (caller retries). */
-int qstp_mceliece_genpoly(mc_gf *g, const mc_gf *f, const mc_params *P, mc_gf *mat);
+ * implied). work: qstp_mceliece_genpoly_words(P) words of scratch. Returns 0, or -1 if
+ * deg < t (caller retries). */
+size_t qstp_mceliece_genpoly_words(const mc_params *P);
+int qstp_mceliece_genpoly(mc_gf *g, const mc_gf *f, const mc_params *P, uint64_t *work);
 /* Public key from g and the support L[0..n-1] (spec §3.4 steps 4-6, systematic form by
  * constant-time elimination). work: qstp_mceliece_pk_gen_words(P) words (matrix, recorded
  * row-operation masks, one word column). Returns 0 or -1 (not systematic). */
