@@ -5,7 +5,8 @@
  * in Montgomery form, so fqmul(x, zeta_mont) = x * zeta mod q exactly.
  * Every function here runs in time independent of coefficient values, except rej_uniform, which
  * only ever sees public XOF output (FIPS 203 §3.3 note on SampleNTT). */
-#include "crypto/mlkem/poly.h"
+#include "crypto/cpu.h"
+#include "crypto/mlkem/poly_backend.h"
 
 #define Q QSTP_MLKEM_Q
 #define QINV 62209u      /* q^-1 mod 2^16 */
@@ -18,7 +19,7 @@
 #define DIVQ_S 40
 
 /* zetas[i] = 17^brv7(i) * 2^16 mod q, centred (FIPS 203 Appendix A, in Montgomery form). */
-static const int16_t zetas[128] = {
+const int16_t qstp_mlkem_zetas[128] = {
     -1044, -758,  -359,  -1517, 1493,  1422,  287,   202,   -171,  622,   1577,  182,   962,
     -1202, -1474, 1468,  573,   -1325, 264,   383,   -829,  1458,  -1602, -130,  -681,  1017,
     732,   608,   -1542, 411,   -205,  -1571, 1223,  652,   -552,  1015,  -1293, 1491,  -282,
@@ -68,7 +69,7 @@ static inline uint32_t to_canonical(int16_t a)
 static inline __attribute__((always_inline)) void ntt_layer(int16_t *r, unsigned len, unsigned k)
 {
     for (unsigned start = 0; start < QSTP_MLKEM_N; start += 2 * len) {
-        const int16_t zeta = zetas[k++];
+        const int16_t zeta = qstp_mlkem_zetas[k++];
         for (unsigned j = start; j < start + len; j++) {
             int16_t t = fqmul(zeta, r[j + len]);
             r[j + len] = (int16_t)(r[j] - t);
@@ -81,7 +82,7 @@ static inline __attribute__((always_inline)) void ntt_layer(int16_t *r, unsigned
 static inline __attribute__((always_inline)) void invntt_layer(int16_t *r, unsigned len, unsigned k)
 {
     for (unsigned start = 0; start < QSTP_MLKEM_N; start += 2 * len) {
-        const int16_t zeta = zetas[k--];
+        const int16_t zeta = qstp_mlkem_zetas[k--];
         for (unsigned j = start; j < start + len; j++) {
             int16_t t = r[j];
             r[j] = barrett_reduce((int16_t)(t + r[j + len]));
@@ -91,7 +92,7 @@ static inline __attribute__((always_inline)) void invntt_layer(int16_t *r, unsig
     }
 }
 
-void qstp_mlkem_poly_ntt(qstp_mlkem_poly *p)
+void qstp_mlkem_poly_ntt_portable(qstp_mlkem_poly *p)
 {
     /* Layer with length len uses zetas[128/len ..]. Coefficients grow by < q per layer. */
     ntt_layer(p->c, 128, 1);
@@ -104,7 +105,7 @@ void qstp_mlkem_poly_ntt(qstp_mlkem_poly *p)
     qstp_mlkem_poly_reduce(p);
 }
 
-void qstp_mlkem_poly_invntt_tomont(qstp_mlkem_poly *p)
+void qstp_mlkem_poly_invntt_tomont_portable(qstp_mlkem_poly *p)
 {
     int16_t *r = p->c;
     invntt_layer(r, 2, 127);
@@ -118,18 +119,55 @@ void qstp_mlkem_poly_invntt_tomont(qstp_mlkem_poly *p)
         r[j] = fqmul(r[j], INVNTT_F);
 }
 
-void qstp_mlkem_poly_mulcache_compute(qstp_mlkem_mulcache *mc, const qstp_mlkem_poly *b)
+/* ---- dispatch (poly_backend.h): AVX2 when the CPU and OS support it, else portable ---- */
+
+void qstp_mlkem_poly_ntt(qstp_mlkem_poly *p)
 {
-    /* Pair 2i uses zeta^(2brv(i)+1) = zetas[64+i], pair 2i+1 its negation (Alg. 12 gamma). */
-    for (unsigned i = 0; i < QSTP_MLKEM_N / 4; i++) {
-        mc->c[2 * i] = fqmul(b->c[4 * i + 1], zetas[64 + i]);
-        mc->c[2 * i + 1] = fqmul(b->c[4 * i + 3], (int16_t)-zetas[64 + i]);
+#if defined(QSTP_MLKEM_HAVE_AVX2)
+    if (qstp_cpu_has_avx2()) {
+        qstp_mlkem_poly_ntt_avx2(p);
+        return;
     }
+#endif
+    qstp_mlkem_poly_ntt_portable(p);
+}
+
+void qstp_mlkem_poly_invntt_tomont(qstp_mlkem_poly *p)
+{
+#if defined(QSTP_MLKEM_HAVE_AVX2)
+    if (qstp_cpu_has_avx2()) {
+        qstp_mlkem_poly_invntt_tomont_avx2(p);
+        return;
+    }
+#endif
+    qstp_mlkem_poly_invntt_tomont_portable(p);
 }
 
 void qstp_mlkem_polyvec_basemul_acc(qstp_mlkem_poly *r, const qstp_mlkem_poly *a,
                                     const qstp_mlkem_poly *b, const qstp_mlkem_mulcache *bc,
                                     unsigned k)
+{
+#if defined(QSTP_MLKEM_HAVE_AVX2)
+    if (qstp_cpu_has_avx2()) {
+        qstp_mlkem_polyvec_basemul_acc_avx2(r, a, b, bc, k);
+        return;
+    }
+#endif
+    qstp_mlkem_polyvec_basemul_acc_portable(r, a, b, bc, k);
+}
+
+void qstp_mlkem_poly_mulcache_compute(qstp_mlkem_mulcache *mc, const qstp_mlkem_poly *b)
+{
+    /* Pair 2i uses zeta^(2brv(i)+1) = zetas[64+i], pair 2i+1 its negation (Alg. 12 gamma). */
+    for (unsigned i = 0; i < QSTP_MLKEM_N / 4; i++) {
+        mc->c[2 * i] = fqmul(b->c[4 * i + 1], qstp_mlkem_zetas[64 + i]);
+        mc->c[2 * i + 1] = fqmul(b->c[4 * i + 3], (int16_t)-qstp_mlkem_zetas[64 + i]);
+    }
+}
+
+void qstp_mlkem_polyvec_basemul_acc_portable(qstp_mlkem_poly *r, const qstp_mlkem_poly *a,
+                                             const qstp_mlkem_poly *b,
+                                             const qstp_mlkem_mulcache *bc, unsigned k)
 {
     /* Accumulate in 32 bits and reduce once. Bound: |a| <= 4095, |b| <= 1664, |bc| < 1707, so each
      * term is < 2^24.3 and the sum over k <= 5 stays below q 2^15, the Montgomery input limit. */

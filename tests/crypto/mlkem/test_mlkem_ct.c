@@ -9,6 +9,7 @@
  * mlkem_ct_valgrind (tests/crypto/mlkem/CMakeLists.txt). */
 #include <valgrind/memcheck.h>
 
+#include "crypto/cpu.h"
 #include "mlkem_test_util.h"
 
 #define SECRET(p, n) ((void)VALGRIND_MAKE_MEM_UNDEFINED((p), (n)))
@@ -58,7 +59,8 @@ static void one(unsigned k, uint64_t *rs)
 int main(void)
 {
     uint64_t rs = 0xC7C7C7C7u;
-    printf("running under valgrind: %s\n", RUNNING_ON_VALGRIND ? "yes" : "no");
+    printf("running under valgrind: %s; AVX2 backend: %s\n", RUNNING_ON_VALGRIND ? "yes" : "no",
+           qstp_cpu_has_avx2() ? "yes" : "no");
     for (unsigned k = 2; k <= 5; k++)
         for (int i = 0; i < 2; i++)
             one(k, &rs);

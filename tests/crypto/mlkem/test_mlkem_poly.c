@@ -1,8 +1,11 @@
 /* Unit tests of the polynomial seam (src/crypto/mlkem/poly.h) against naive definitions from
  * FIPS 203 §4: Compress/Decompress for every input, ByteEncode/Decode, the modulus check, CBD,
  * rejection sampling, and NTT-based multiplication against schoolbook multiplication in
- * Z_q[X]/(X^256 + 1), including the worst-case bounds the accumulation relies on (k = 5). */
-#include "crypto/mlkem/poly.h"
+ * Z_q[X]/(X^256 + 1), including the worst-case bounds the accumulation relies on (k = 5); and, on
+ * a CPU with AVX2, the AVX2 backend against the portable one coefficient by coefficient (the
+ * backends promise identical output, poly_backend.h). */
+#include "crypto/cpu.h"
+#include "crypto/mlkem/poly_backend.h"
 #include "mlkem_test_util.h"
 
 #define Q QSTP_MLKEM_Q
@@ -238,6 +241,52 @@ static void test_ntt_roundtrip(uint64_t *rs)
     CHECK(ok);
 }
 
+#if defined(QSTP_MLKEM_HAVE_AVX2)
+/* Random polynomial with |c| <= bound (bound < 2^15). */
+static void rand_poly(uint64_t *rs, qstp_mlkem_poly *p, int bound)
+{
+    for (unsigned i = 0; i < N; i++)
+        p->c[i] = (int16_t)((int)(test_prng_u64(rs) % (uint64_t)(2 * bound + 1)) - bound);
+}
+
+static void test_backends(uint64_t *rs)
+{
+    if (!qstp_cpu_has_avx2()) {
+        printf("no AVX2 on this CPU (or QSTP_NO_ASM set): backend comparison skipped\n");
+        return;
+    }
+    unsigned long bad = 0;
+    for (int it = 0; it < 200; it++) {
+        qstp_mlkem_poly p, x, y, a[5], b[5];
+        qstp_mlkem_mulcache bc[5];
+        /* NTT input: |c| < q (decompressed values, CBD noise); extremes every 4th round. */
+        rand_poly(rs, &p, it % 4 == 0 ? Q - 1 : (it % 4 == 1 ? 3 : Q / 2));
+        x = y = p;
+        qstp_mlkem_poly_ntt_portable(&x);
+        qstp_mlkem_poly_ntt_avx2(&y);
+        bad += memcmp(x.c, y.c, sizeof x.c) != 0;
+        /* invNTT input: |c| < q */
+        rand_poly(rs, &p, Q - 1);
+        x = y = p;
+        qstp_mlkem_poly_invntt_tomont_portable(&x);
+        qstp_mlkem_poly_invntt_tomont_avx2(&y);
+        bad += memcmp(x.c, y.c, sizeof x.c) != 0;
+        /* basemul: a in [-4095, 4095] (decoded keys), b = NTT output, k = 1..5 */
+        const unsigned k = 1 + (unsigned)(it % 5);
+        for (unsigned j = 0; j < k; j++) {
+            rand_poly(rs, &a[j], it % 3 == 0 ? 4095 : Q - 1);
+            rand_poly(rs, &b[j], Q - 1);
+            qstp_mlkem_poly_ntt_portable(&b[j]);
+            qstp_mlkem_poly_mulcache_compute(&bc[j], &b[j]);
+        }
+        qstp_mlkem_polyvec_basemul_acc_portable(&x, a, b, bc, k);
+        qstp_mlkem_polyvec_basemul_acc_avx2(&y, a, b, bc, k);
+        bad += memcmp(x.c, y.c, sizeof x.c) != 0;
+    }
+    CHECK_MSG(bad == 0, "%lu AVX2/portable mismatches", bad);
+}
+#endif
+
 int main(void)
 {
     uint64_t rs = 0x6d6c6b656d2d706fULL;
@@ -252,5 +301,8 @@ int main(void)
         test_ntt_mul(&rs, k, 0);
         test_ntt_mul(&rs, k, 1);
     }
+#if defined(QSTP_MLKEM_HAVE_AVX2)
+    test_backends(&rs);
+#endif
     return test_report();
 }

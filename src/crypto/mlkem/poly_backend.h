@@ -1,0 +1,29 @@
+/* Internal to the mlkem module: the backends behind the poly.h seam. poly.c holds the portable
+ * code and the dispatch; poly_avx2.c (compiled with -mavx2, called only after qstp_cpu_has_avx2())
+ * holds the AVX2 versions of the hot functions. Each AVX2 function returns exactly the same
+ * coefficients as its portable twin (same butterflies, same reductions); the tests check that and
+ * run the KATs with QSTP_NO_ASM=1 as well. */
+#ifndef QSTP_CRYPTO_MLKEM_POLY_BACKEND_H
+#define QSTP_CRYPTO_MLKEM_POLY_BACKEND_H
+
+#include "crypto/mlkem/poly.h"
+
+/* zetas[i] = 17^brv7(i) 2^16 mod q, centred (poly.c). */
+extern const int16_t qstp_mlkem_zetas[128];
+
+void qstp_mlkem_poly_ntt_portable(qstp_mlkem_poly *p);
+void qstp_mlkem_poly_invntt_tomont_portable(qstp_mlkem_poly *p);
+void qstp_mlkem_polyvec_basemul_acc_portable(qstp_mlkem_poly *r, const qstp_mlkem_poly *a,
+                                             const qstp_mlkem_poly *b,
+                                             const qstp_mlkem_mulcache *bc, unsigned k);
+
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#define QSTP_MLKEM_HAVE_AVX2 1
+void qstp_mlkem_poly_ntt_avx2(qstp_mlkem_poly *p);
+void qstp_mlkem_poly_invntt_tomont_avx2(qstp_mlkem_poly *p);
+void qstp_mlkem_polyvec_basemul_acc_avx2(qstp_mlkem_poly *r, const qstp_mlkem_poly *a,
+                                         const qstp_mlkem_poly *b, const qstp_mlkem_mulcache *bc,
+                                         unsigned k);
+#endif
+
+#endif
