@@ -502,10 +502,10 @@ static int pem_decode(void *obj, qstp_cert_kind kind, const uint8_t *in, size_t 
 {
     const qstp_suite *s = NULL;
     qstp_cert_layout L;
+    b64dec d; /* holds decoded (possibly secret) bits: wiped on every path */
     int r = qstp_fail(qstp_error_malformed);
     for (int pass = 0; pass < 2; pass++) {
         qstp_reader rd;
-        b64dec d;
         const uint8_t *line;
         size_t len;
         int ended = 0;
@@ -537,10 +537,11 @@ static int pem_decode(void *obj, qstp_cert_kind kind, const uint8_t *in, size_t 
         } else if (d.total != L.total || d.field != L.count) {
             goto fail;
         }
-        qstp_wipe(&d, sizeof d);
     }
+    qstp_wipe(&d, sizeof d);
     return 0;
 fail:
+    qstp_wipe(&d, sizeof d);
     qstp_cert_clear(kind, obj);
     return r;
 }
