@@ -37,10 +37,10 @@ static int make_layout(layout *ly, const mc_params *P, uint8_t *base)
     if (bigwords < gpwords)
         bigwords = gpwords;
     ly->rlen = P->n / 8 + 4 * q + 2 * (size_t)P->t + 32;
-    /* the caller's pointer may have any alignment: start at the next multiple of 8 */
+    /* the caller's pointer may have any alignment: work from the next multiple of 8 */
     if (base != NULL)
-        off = (size_t)((8 - ((uintptr_t)base & 7)) & 7);
-    ly->big = base ? (uint64_t *)(void *)(base + off) : NULL;
+        base += (size_t)((8 - ((uintptr_t)base & 7)) & 7);
+    ly->big = base ? (uint64_t *)(void *)base : NULL;
     off += bigwords * 8;
     ly->r = base ? base + off : NULL;
     off = align8(off + ly->rlen);
