@@ -1,10 +1,13 @@
 /* SLH-DSA SHAKE hash functions (FIPS 205 §11.1) on a pre-built Keccak lane template. */
 #include <string.h>
 
+#include "crypto/cpu.h"
 #include "crypto/ct.h"
 #include "crypto/keccak.h"
 #include "crypto/sha3.h"
+#include "crypto/slhdsa/slh_address.h"
 #include "crypto/slhdsa/slh_hash.h"
+#include "crypto/slhdsa/slh_hash_x4.h"
 
 static inline uint64_t slh_load64(const uint8_t *p)
 {
@@ -41,6 +44,13 @@ void qstp_slh_ctx_init(qstp_slh_ctx *c, const qstp_slh_params *p, const uint8_t 
         memcpy(c->sk_seed, sk_seed, p->n);
     slh_template(c->tmpl_f, pk_seed, p->n, 2 * p->n + 32);
     slh_template(c->tmpl_h, pk_seed, p->n, 3 * p->n + 32);
+    c->x4 = 0;
+#if defined(__x86_64__)
+    if (qstp_cpu_has_avx512())
+        c->x4 = 2;
+    else if (qstp_cpu_has_avx2())
+        c->x4 = 1;
+#endif
 }
 
 void qstp_slh_ctx_wipe(qstp_slh_ctx *c)
@@ -88,12 +98,48 @@ void qstp_slh_f_x4(const qstp_slh_ctx *c, uint8_t *const out[4], const uint8_t *
     const unsigned nw = c->p->n / 8;
     uint64_t s[4][25];
 
+#if defined(__x86_64__)
+    if (c->x4 == 2) {
+        qstp_slh_f_x4_avx512(c, out, adrs, in);
+        return;
+    }
+    if (c->x4 == 1) {
+        qstp_slh_f_x4_avx2(c, out, adrs, in);
+        return;
+    }
+#endif
     for (unsigned j = 0; j < 4; j++)
         slh_load_state(s[j], c->tmpl_f, nw, adrs[j], in[j], NULL);
     qstp_keccak_f1600_x4(s);
     for (unsigned j = 0; j < 4; j++)
         slh_store_out(out[j], s[j], nw);
     qstp_wipe(s, sizeof s);
+}
+
+void qstp_slh_chain_x4(const qstp_slh_ctx *c, uint8_t *const val[4], const uint8_t *const adrs[4], unsigned start,
+                       unsigned steps)
+{
+    uint8_t ad[4][32];
+    const uint8_t *const ads[4] = {ad[0], ad[1], ad[2], ad[3]};
+    const uint8_t *const ins[4] = {val[0], val[1], val[2], val[3]};
+
+#if defined(__x86_64__)
+    if (c->x4 == 2) {
+        qstp_slh_chain_x4_avx512(c, val, adrs, start, steps);
+        return;
+    }
+    if (c->x4 == 1) {
+        qstp_slh_chain_x4_avx2(c, val, adrs, start, steps);
+        return;
+    }
+#endif
+    for (unsigned j = 0; j < 4; j++)
+        memcpy(ad[j], adrs[j], 32);
+    for (unsigned s = start; s < start + steps; s++) {
+        for (unsigned j = 0; j < 4; j++)
+            qstp_slh_adrs_set_hash(ad[j], s);
+        qstp_slh_f_x4(c, val, ads, ins);
+    }
 }
 
 void qstp_slh_h(const qstp_slh_ctx *c, uint8_t *out, const uint8_t adrs[32], const uint8_t *left,

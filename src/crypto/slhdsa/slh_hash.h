@@ -22,6 +22,7 @@ typedef struct qstp_slh_ctx {
     uint64_t tmpl_h[25]; /* PK.seed lanes + padding for |input| = 3n + 32 (H) */
     uint8_t pk_seed[QSTP_SLH_N_MAX];
     uint8_t sk_seed[QSTP_SLH_N_MAX]; /* secret; zero in a verify-only context */
+    unsigned x4;                     /* x4 backend: 0 portable, 1 AVX2, 2 AVX-512VL (cpu.h) */
 } qstp_slh_ctx;
 
 /* sk_seed may be NULL (verification). Wipe with qstp_slh_ctx_wipe. */
@@ -33,6 +34,10 @@ void qstp_slh_ctx_wipe(qstp_slh_ctx *c);
 void qstp_slh_f(const qstp_slh_ctx *c, uint8_t *out, const uint8_t adrs[32], const uint8_t *in);
 void qstp_slh_f_x4(const qstp_slh_ctx *c, uint8_t *const out[4], const uint8_t *const adrs[4],
                    const uint8_t *const in[4]);
+/* Four WOTS+ chains (Alg. 5) at once: val[j] <- F applied steps times, with hash addresses
+ * start .. start + steps - 1 in adrs[j] (whose hash-address field is ignored). */
+void qstp_slh_chain_x4(const qstp_slh_ctx *c, uint8_t *const val[4], const uint8_t *const adrs[4], unsigned start,
+                       unsigned steps);
 /* H(PK.seed, ADRS, left || right), each n bytes. */
 void qstp_slh_h(const qstp_slh_ctx *c, uint8_t *out, const uint8_t adrs[32], const uint8_t *left,
                 const uint8_t *right);

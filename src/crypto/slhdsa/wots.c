@@ -56,7 +56,14 @@ void qstp_slh_wots_pkgen(const qstp_slh_ctx *c, uint8_t *pk, const uint8_t adrs[
             memcpy(ad[j] + 20, adrs + 20, 4);
             qstp_slh_adrs_set_chain(ad[j], chain[j]);
         }
-        /* chain(sk, 0, w - 1): step s hashes with hash address s (Alg. 5). */
+        /* chain(sk, 0, w - 1): step s hashes with hash address s (Alg. 5). Without a signature
+         * to capture, the four chains run whole in the backend (values stay in vector lanes). */
+        if (digits == NULL) {
+            qstp_slh_chain_x4(c, outs, ads, 0, QSTP_SLH_W - 1);
+            for (unsigned j = 0; j < 4 && i + j < p->len; j++)
+                memcpy(tmp + (size_t)(i + j) * n, val[j], n);
+            continue;
+        }
         for (unsigned s = 0; s < QSTP_SLH_W; s++) {
             if (digits != NULL) {
                 for (unsigned j = 0; j < 4 && i + j < p->len; j++) {

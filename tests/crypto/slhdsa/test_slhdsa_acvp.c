@@ -4,10 +4,12 @@
  *   vectors/slhdsa/acvp/SLH-DSA-sigVer-FIPS205.v1.1.0.37.SHAKE-only.{prompt,expectedResults}.json
  *   vectors/slhdsa/acvp/SLH-DSA-sigGen-FIPS205.2024-08.SHAKE-only.{prompt,expectedResults}.json
  * Arguments select the parts: keygen, sigver, siggen (all sets but the "s" ones), siggen-s
- * (SHAKE-192s, slow). No argument = keygen sigver siggen. */
+ * (SHAKE-192s, slow), portable (force the portable hash code, QSTP_NO_ASM=1, for the parts that
+ * follow). No argument = keygen sigver siggen. */
 #include <stdlib.h>
 #include <string.h>
 
+#include "crypto/cpu.h"
 #include "crypto/slhdsa/slhdsa.h"
 #include "test.h"
 
@@ -193,7 +195,11 @@ int main(int argc, char **argv)
         nparts = 3;
     }
     for (int i = 0; i < nparts; i++) {
-        if (strcmp(parts[i], "keygen") == 0) {
+        if (strcmp(parts[i], "portable") == 0) {
+            setenv("QSTP_NO_ASM", "1", 1);
+            qstp_cpu_refresh();
+            printf("portable code forced (QSTP_NO_ASM=1)\n");
+        } else if (strcmp(parts[i], "keygen") == 0) {
             unsigned n = for_each_case(KG "prompt.json", KG "expectedResults.json", keygen_case, NULL);
             printf("keyGen: %u SHAKE cases\n", n);
             CHECK(n == 60);
