@@ -3,6 +3,7 @@
 
 #include "crypto/ct.h"
 #include "crypto/mldsa/mldsa.h"
+#include "crypto/mldsa/mldsa_matrix.h"
 #include "crypto/mldsa/mldsa_pack.h"
 #include "crypto/mldsa/mldsa_rounding.h"
 #include "crypto/mldsa/mldsa_sample.h"
@@ -17,7 +18,9 @@ int qstp_mldsa_keypair_seed(unsigned level, uint8_t *pk, uint8_t *sk, const uint
     uint8_t in[MLDSA_SEED_BYTES + 2];
     uint8_t seeds[2 * MLDSA_SEED_BYTES + MLDSA_CRH_BYTES]; /* rho || rho' || K */
     qstp_mldsa_poly s1hat[MLDSA_L_MAX];
-    qstp_mldsa_poly acc, s2, t1, t0;
+    qstp_mldsa_poly t[MLDSA_K_MAX];
+    qstp_mldsa_poly scratch[4];
+    qstp_mldsa_poly s2, t1, t0;
     const size_t etab = qstp_mldsa_poly_eta_bytes(p);
     const size_t s2_off = qstp_mldsa_sk_s2_off(p);
     const size_t t0_off = qstp_mldsa_sk_t0_off(p);
@@ -43,25 +46,19 @@ int qstp_mldsa_keypair_seed(unsigned level, uint8_t *pk, uint8_t *sk, const uint
         qstp_mldsa_poly_ntt(&s1hat[j]);
     }
 
-    /* t = A s1 + s2 one row at a time, sampling A on the fly (no expanded matrix). */
+    /* t = NTT^-1(A^ o NTT(s1)) + s2 (Alg. 6 line 5), A sampled on the fly. */
+    qstp_mldsa_matrix_mul(t, p, rho, s1hat, scratch);
     for (unsigned i = 0; i < p->k; i++) {
-        for (unsigned j = 0; j < p->l; j++) {
-            qstp_mldsa_sample_a(&t1, rho, i, j);
-            if (j == 0)
-                qstp_mldsa_poly_pointwise_montgomery(&acc, &t1, &s1hat[0]);
-            else
-                qstp_mldsa_poly_pointwise_acc_montgomery(&acc, &t1, &s1hat[j]);
-        }
-        qstp_mldsa_poly_reduce(&acc);
-        qstp_mldsa_poly_invntt_tomont(&acc);
+        qstp_mldsa_poly_reduce(&t[i]);
+        qstp_mldsa_poly_invntt_tomont(&t[i]);
 
         qstp_mldsa_sample_eta(&s2, p->eta, rhoprime, (uint16_t)(p->l + i));
         qstp_mldsa_pack_eta(sk + s2_off + i * etab, &s2, p);
-        qstp_mldsa_poly_add(&acc, &acc, &s2);
-        qstp_mldsa_poly_freeze(&acc);
+        qstp_mldsa_poly_add(&t[i], &t[i], &s2);
+        qstp_mldsa_poly_freeze(&t[i]);
 
         /* Alg. 6 line 6: (t1, t0) = Power2Round(t). */
-        qstp_mldsa_poly_power2round(&t1, &t0, &acc);
+        qstp_mldsa_poly_power2round(&t1, &t0, &t[i]);
         qstp_mldsa_simple_pack(pk + MLDSA_SEED_BYTES + i * MLDSA_POLYT1_BYTES, &t1, 10);
         qstp_mldsa_pack_t0(sk + t0_off + i * MLDSA_POLYT0_BYTES, &t0);
     }
@@ -72,7 +69,8 @@ int qstp_mldsa_keypair_seed(unsigned level, uint8_t *pk, uint8_t *sk, const uint
     qstp_wipe(in, sizeof(in));
     qstp_wipe(seeds, sizeof(seeds));
     qstp_wipe(s1hat, sizeof(s1hat));
-    qstp_wipe(&acc, sizeof(acc));
+    qstp_wipe(t, sizeof(t));
+    qstp_wipe(scratch, sizeof(scratch));
     qstp_wipe(&s2, sizeof(s2));
     qstp_wipe(&t0, sizeof(t0));
     qstp_wipe(&t1, sizeof(t1));

@@ -11,6 +11,19 @@
  * then one more block at a time. 168 is a multiple of 3, so no candidate straddles blocks. */
 #define SAMPLE_A_FIRST_BLOCKS 5
 
+/* Alg. 14 CoeffFromThreeBytes over buf: 23-bit candidates, accepted if < q, into a from
+ * coefficient n on; returns the new n. (A is public: the branch is fine.) */
+static unsigned rej_ntt(qstp_mldsa_poly *a, unsigned n, const uint8_t *buf, size_t len)
+{
+    for (size_t i = 0; i + 3 <= len && n < MLDSA_N; i += 3) {
+        uint32_t t = (uint32_t)buf[i] | ((uint32_t)buf[i + 1] << 8) |
+                     ((uint32_t)(buf[i + 2] & 0x7F) << 16);
+        if (t < (uint32_t)MLDSA_Q)
+            a->c[n++] = (int32_t)t;
+    }
+    return n;
+}
+
 void qstp_mldsa_sample_a(qstp_mldsa_poly *a, const uint8_t rho[MLDSA_SEED_BYTES], unsigned row,
                          unsigned col)
 {
@@ -25,21 +38,92 @@ void qstp_mldsa_sample_a(qstp_mldsa_poly *a, const uint8_t rho[MLDSA_SEED_BYTES]
     qstp_shake_absorb(&st, seed, sizeof(seed));
     qstp_shake_squeeze(&st, buf, sizeof(buf));
 
-    unsigned n = 0;
-    size_t len = sizeof(buf);
-    for (;;) {
-        for (size_t i = 0; i + 3 <= len && n < MLDSA_N; i += 3) {
-            /* Alg. 14 CoeffFromThreeBytes: 23 bits, accept if < q. */
-            uint32_t t = (uint32_t)buf[i] | ((uint32_t)buf[i + 1] << 8) |
-                         ((uint32_t)(buf[i + 2] & 0x7F) << 16);
-            if (t < (uint32_t)MLDSA_Q)
-                a->c[n++] = (int32_t)t;
-        }
-        if (n == MLDSA_N)
-            break;
-        len = QSTP_KECCAK_RATE_128;
-        qstp_shake_squeeze(&st, buf, len);
+    unsigned n = rej_ntt(a, 0, buf, sizeof(buf));
+    while (n < MLDSA_N) {
+        qstp_shake_squeeze(&st, buf, QSTP_KECCAK_RATE_128);
+        n = rej_ntt(a, n, buf, QSTP_KECCAK_RATE_128);
     }
+}
+
+/* Load four one-block inputs (len < rate), padded for SHAKE (domain 0x1F, final bit 0x80), into
+ * four fresh states: the state after absorbing, before the first squeeze permutation. */
+static void absorb_x4(uint64_t s[4][25], uint8_t in[4][QSTP_KECCAK_RATE_128], size_t len,
+                      unsigned rate)
+{
+    for (unsigned i = 0; i < 4; i++) {
+        memset(in[i] + len, 0, rate - len);
+        in[i][len] ^= QSTP_KECCAK_DOMAIN_SHAKE;
+        in[i][rate - 1] ^= 0x80;
+        memset(s[i], 0, sizeof(s[i]));
+        qstp_keccak_xor_bytes(s[i], in[i], rate);
+    }
+}
+
+void qstp_mldsa_sample_a_x4(qstp_mldsa_poly *const a[4], const uint8_t rho[MLDSA_SEED_BYTES],
+                            const unsigned rows[4], const unsigned cols[4])
+{
+    uint64_t s[4][25];
+    uint8_t buf[4][QSTP_KECCAK_RATE_128];
+    unsigned n[4] = {0, 0, 0, 0};
+
+    for (unsigned i = 0; i < 4; i++) {
+        memcpy(buf[i], rho, MLDSA_SEED_BYTES);
+        buf[i][MLDSA_SEED_BYTES] = (uint8_t)cols[i];
+        buf[i][MLDSA_SEED_BYTES + 1] = (uint8_t)rows[i];
+    }
+    absorb_x4(s, buf, MLDSA_SEED_BYTES + 2, QSTP_KECCAK_RATE_128);
+    while (n[0] < MLDSA_N || n[1] < MLDSA_N || n[2] < MLDSA_N || n[3] < MLDSA_N) {
+        qstp_keccak_f1600_x4(s);
+        for (unsigned i = 0; i < 4; i++) {
+            if (n[i] == MLDSA_N)
+                continue;
+            qstp_keccak_extract_bytes(s[i], buf[i], QSTP_KECCAK_RATE_128);
+            n[i] = rej_ntt(a[i], n[i], buf[i], QSTP_KECCAK_RATE_128);
+        }
+    }
+}
+
+void qstp_mldsa_sample_mask_x4(qstp_mldsa_poly *const a[4], const qstp_mldsa_params *p,
+                               const uint8_t rhopp[MLDSA_CRH_BYTES], const uint16_t nonces[4])
+{
+    uint64_t s[4][25];
+    uint8_t in[4][QSTP_KECCAK_RATE_128];
+    uint8_t buf[QSTP_KECCAK_RATE_256];
+    /* BitUnpack streamed block by block (no 4 x 640-byte buffer on the signer's stack): one bit
+     * accumulator per lane. The control flow depends only on public counters. */
+    uint64_t acc[4] = {0, 0, 0, 0};
+    unsigned nacc[4] = {0, 0, 0, 0}, n = 0;
+    const unsigned bits = p->gamma1_bits;
+    const uint64_t mask = ((uint64_t)1 << bits) - 1;
+
+    for (unsigned i = 0; i < 4; i++) {
+        memcpy(in[i], rhopp, MLDSA_CRH_BYTES);
+        in[i][MLDSA_CRH_BYTES] = (uint8_t)nonces[i];
+        in[i][MLDSA_CRH_BYTES + 1] = (uint8_t)(nonces[i] >> 8);
+    }
+    absorb_x4(s, in, MLDSA_CRH_BYTES + 2, QSTP_KECCAK_RATE_256);
+    unsigned n_lane = 0;
+    while (n < MLDSA_N) {
+        qstp_keccak_f1600_x4(s);
+        for (unsigned i = 0; i < 4; i++) {
+            qstp_keccak_extract_bytes(s[i], buf, QSTP_KECCAK_RATE_256);
+            n_lane = n;
+            for (size_t b = 0; b < sizeof(buf) && n_lane < MLDSA_N; b++) {
+                acc[i] |= (uint64_t)buf[b] << nacc[i];
+                nacc[i] += 8;
+                if (nacc[i] >= bits) { /* bits >= 18 > 8: at most one coefficient per byte */
+                    a[i]->c[n_lane++] = p->gamma1 - (int32_t)(acc[i] & mask);
+                    acc[i] >>= bits;
+                    nacc[i] -= bits;
+                }
+            }
+        }
+        n = n_lane; /* every lane consumed the same number of bytes */
+    }
+    qstp_wipe(s, sizeof(s));
+    qstp_wipe(in, sizeof(in));
+    qstp_wipe(buf, sizeof(buf));
+    qstp_wipe(acc, sizeof(acc));
 }
 
 void qstp_mldsa_sample_eta(qstp_mldsa_poly *a, unsigned eta,

@@ -13,6 +13,7 @@
 
 #include "crypto/ct.h"
 #include "crypto/mldsa/mldsa.h"
+#include "crypto/mldsa/mldsa_matrix.h"
 #include "crypto/mldsa/mldsa_pack.h"
 #include "crypto/mldsa/mldsa_rounding.h"
 #include "crypto/mldsa/mldsa_sample.h"
@@ -29,7 +30,9 @@ typedef struct {
     qstp_mldsa_poly y[MLDSA_L_MAX]; /* y, then z = y + c s1 in place */
     qstp_mldsa_poly yhat[MLDSA_L_MAX];
     qstp_mldsa_poly w[MLDSA_K_MAX];
-    qstp_mldsa_poly c, t, u;
+    /* Temporaries: tmp[0] = t, tmp[1] = u, tmp[2] = c; all four are the matrix sampler's
+     * scratch before c is computed in an attempt. */
+    qstp_mldsa_poly tmp[4];
     uint8_t hbits[MLDSA_K_MAX][MLDSA_N / 8]; /* hint bitmap: written in full, position-blind */
     uint8_t w1[MLDSA_W1_MAX_BYTES];
     uint8_t rhopp[MLDSA_CRH_BYTES];
@@ -61,29 +64,32 @@ static int attempt(sign_work *s, const qstp_mldsa_params *p, const uint8_t *rho,
                    const uint8_t mu[MLDSA_CRH_BYTES], unsigned kappa)
 {
     const size_t w1b = qstp_mldsa_poly_w1_bytes(p);
+    qstp_mldsa_poly *const t = &s->tmp[0], *const u = &s->tmp[1], *const ch = &s->tmp[2]; /* ch = NTT(c) */
     qstp_keccak_state st;
 
-    /* y = ExpandMask(rho'', kappa) (Alg. 7 line 11). */
-    for (unsigned j = 0; j < p->l; j++) {
+    /* y = ExpandMask(rho'', kappa) (Alg. 7 line 11), four polynomials per batch. */
+    unsigned j = 0;
+    for (; p->l - j >= 4; j += 4) {
+        qstp_mldsa_poly *const ys[4] = {&s->y[j], &s->y[j + 1], &s->y[j + 2], &s->y[j + 3]};
+        const uint16_t nonces[4] = {(uint16_t)(kappa + j), (uint16_t)(kappa + j + 1),
+                                    (uint16_t)(kappa + j + 2), (uint16_t)(kappa + j + 3)};
+        qstp_mldsa_sample_mask_x4(ys, p, s->rhopp, nonces);
+    }
+    for (; j < p->l; j++)
         qstp_mldsa_sample_mask(&s->y[j], p, s->rhopp, (uint16_t)(kappa + j));
+    for (j = 0; j < p->l; j++) {
         s->yhat[j] = s->y[j];
         qstp_mldsa_poly_ntt(&s->yhat[j]);
     }
 
-    /* w = NTT^-1(A^ o NTT(y)), w1 = HighBits(w), one row at a time (lines 12-13). */
+    /* w = NTT^-1(A^ o NTT(y)), w1 = HighBits(w) (lines 12-13). */
+    qstp_mldsa_matrix_mul(s->w, p, rho, s->yhat, s->tmp);
     for (unsigned i = 0; i < p->k; i++) {
-        for (unsigned j = 0; j < p->l; j++) {
-            qstp_mldsa_sample_a(&s->t, rho, i, j);
-            if (j == 0)
-                qstp_mldsa_poly_pointwise_montgomery(&s->w[i], &s->t, &s->yhat[0]);
-            else
-                qstp_mldsa_poly_pointwise_acc_montgomery(&s->w[i], &s->t, &s->yhat[j]);
-        }
         qstp_mldsa_poly_reduce(&s->w[i]);
         qstp_mldsa_poly_invntt_tomont(&s->w[i]);
         qstp_mldsa_poly_freeze(&s->w[i]);
-        qstp_mldsa_poly_decompose(p->gamma2, &s->t, NULL, &s->w[i]);
-        qstp_mldsa_simple_pack(s->w1 + i * w1b, &s->t, p->w1_bits);
+        qstp_mldsa_poly_decompose(p->gamma2, t, NULL, &s->w[i]);
+        qstp_mldsa_simple_pack(s->w1 + i * w1b, t, p->w1_bits);
     }
 
     /* c~ = H(mu || w1Encode(w1), lambda/4); c = SampleInBall(c~) (lines 15-16). */
@@ -92,15 +98,15 @@ static int attempt(sign_work *s, const qstp_mldsa_params *p, const uint8_t *rho,
     qstp_shake_absorb(&st, s->w1, p->k * w1b);
     qstp_shake_squeeze(&st, s->ctilde, p->ctilde_bytes);
     qstp_keccak_wipe(&st);
-    qstp_mldsa_sample_in_ball(&s->c, p, s->ctilde);
-    qstp_mldsa_poly_ntt(&s->c);
+    qstp_mldsa_sample_in_ball(ch, p, s->ctilde);
+    qstp_mldsa_poly_ntt(ch);
 
     unsigned reject = 0;
     /* z = y + c s1; reject if ||z|| >= gamma1 - beta (lines 18-23). */
-    for (unsigned j = 0; j < p->l; j++) {
-        qstp_mldsa_poly_pointwise_montgomery(&s->t, &s->c, &s->s1hat[j]);
-        qstp_mldsa_poly_invntt_tomont(&s->t);
-        qstp_mldsa_poly_add(&s->y[j], &s->y[j], &s->t);
+    for (j = 0; j < p->l; j++) {
+        qstp_mldsa_poly_pointwise_montgomery(t, ch, &s->s1hat[j]);
+        qstp_mldsa_poly_invntt_tomont(t);
+        qstp_mldsa_poly_add(&s->y[j], &s->y[j], t);
         qstp_mldsa_poly_reduce(&s->y[j]);
         reject |= qstp_mldsa_poly_chknorm(&s->y[j], p->gamma1 - (int32_t)p->beta);
     }
@@ -111,27 +117,27 @@ static int attempt(sign_work *s, const qstp_mldsa_params *p, const uint8_t *rho,
     unsigned hints = 0;
     for (unsigned i = 0; i < p->k; i++) {
         /* t = w - c s2 in [0, q); r0 = LowBits(t); reject if ||r0|| >= gamma2 - beta. */
-        qstp_mldsa_poly_pointwise_montgomery(&s->t, &s->c, &s->s2hat[i]);
-        qstp_mldsa_poly_invntt_tomont(&s->t);
-        qstp_mldsa_poly_sub(&s->t, &s->w[i], &s->t);
-        qstp_mldsa_poly_freeze(&s->t);
-        qstp_mldsa_poly_decompose(p->gamma2, &s->u, &s->u, &s->t);
-        reject |= qstp_mldsa_poly_chknorm(&s->u, p->gamma2 - (int32_t)p->beta);
+        qstp_mldsa_poly_pointwise_montgomery(t, ch, &s->s2hat[i]);
+        qstp_mldsa_poly_invntt_tomont(t);
+        qstp_mldsa_poly_sub(t, &s->w[i], t);
+        qstp_mldsa_poly_freeze(t);
+        qstp_mldsa_poly_decompose(p->gamma2, u, u, t);
+        reject |= qstp_mldsa_poly_chknorm(u, p->gamma2 - (int32_t)p->beta);
 
         /* u = c t0; reject if ||c t0|| >= gamma2 (line 26). */
-        qstp_mldsa_poly_pointwise_montgomery(&s->u, &s->c, &s->t0hat[i]);
-        qstp_mldsa_poly_invntt_tomont(&s->u);
-        qstp_mldsa_poly_reduce(&s->u);
-        reject |= qstp_mldsa_poly_chknorm(&s->u, p->gamma2);
+        qstp_mldsa_poly_pointwise_montgomery(u, ch, &s->t0hat[i]);
+        qstp_mldsa_poly_invntt_tomont(u);
+        qstp_mldsa_poly_reduce(u);
+        reject |= qstp_mldsa_poly_chknorm(u, p->gamma2);
 
         /* h = MakeHint(-c t0, w - c s2 + c t0) = [HighBits(w - cs2 + ct0) != HighBits(w - cs2)]. */
-        qstp_mldsa_poly_add(&s->u, &s->t, &s->u);
-        qstp_mldsa_poly_freeze(&s->u);
-        hints += qstp_mldsa_poly_make_hint(p->gamma2, &s->u, &s->u, &s->t);
+        qstp_mldsa_poly_add(u, t, u);
+        qstp_mldsa_poly_freeze(u);
+        hints += qstp_mldsa_poly_make_hint(p->gamma2, u, u, t);
         for (unsigned b = 0; b < MLDSA_N / 8; b++) {
             uint8_t byte = 0;
             for (unsigned e = 0; e < 8; e++)
-                byte |= (uint8_t)(s->u.c[8 * b + e] << e);
+                byte |= (uint8_t)(u->c[8 * b + e] << e);
             s->hbits[i][b] = byte;
         }
     }
@@ -178,8 +184,8 @@ int qstp_mldsa_sign_mu(unsigned level, uint8_t *sig, const uint8_t mu[64], const
             qstp_mldsa_bitpack(sig + p->ctilde_bytes + j * zb, &s.y[j], p->gamma1_bits, p->gamma1);
         for (unsigned i = 0; i < p->k; i++) {
             for (unsigned c = 0; c < MLDSA_N; c++)
-                s.u.c[c] = (s.hbits[i][c / 8] >> (c % 8)) & 1;
-            s.w[i] = s.u; /* w is dead now; reuse it to hold the hint polynomials */
+                s.tmp[1].c[c] = (s.hbits[i][c / 8] >> (c % 8)) & 1;
+            s.w[i] = s.tmp[1]; /* w is dead now; reuse it to hold the hint polynomials */
         }
         qstp_mldsa_pack_hint(sig + qstp_mldsa_sig_h_off(p), s.w, p);
         rc = 0;

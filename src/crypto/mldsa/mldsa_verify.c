@@ -5,6 +5,7 @@
 
 #include "crypto/ct.h"
 #include "crypto/mldsa/mldsa.h"
+#include "crypto/mldsa/mldsa_matrix.h"
 #include "crypto/mldsa/mldsa_pack.h"
 #include "crypto/mldsa/mldsa_rounding.h"
 #include "crypto/mldsa/mldsa_sample.h"
@@ -19,7 +20,9 @@ int qstp_mldsa_verify_mu(unsigned level, const uint8_t *sig, size_t siglen, cons
 
     qstp_mldsa_poly zhat[MLDSA_L_MAX];
     qstp_mldsa_poly h[MLDSA_K_MAX];
-    qstp_mldsa_poly c, acc, t;
+    qstp_mldsa_poly w[MLDSA_K_MAX];
+    qstp_mldsa_poly scratch[4];
+    qstp_mldsa_poly c, t;
     uint8_t w1[MLDSA_W1_MAX_BYTES];
     uint8_t ctilde2[MLDSA_CTILDE_MAX];
     const size_t zb = qstp_mldsa_poly_z_bytes(p);
@@ -41,23 +44,18 @@ int qstp_mldsa_verify_mu(unsigned level, const uint8_t *sig, size_t siglen, cons
     qstp_mldsa_poly_ntt(&c);
 
     /* w'_approx = NTT^-1(A^ o NTT(z) - NTT(c) o NTT(t1 2^d)); w1' = UseHint(h, w'_approx). */
+    qstp_mldsa_matrix_mul(w, p, pk, zhat, scratch); /* pk starts with rho */
     for (unsigned i = 0; i < p->k; i++) {
-        for (unsigned j = 0; j < p->l; j++) {
-            qstp_mldsa_sample_a(&t, pk, i, j); /* pk starts with rho */
-            if (j == 0)
-                qstp_mldsa_poly_pointwise_montgomery(&acc, &t, &zhat[0]);
-            else
-                qstp_mldsa_poly_pointwise_acc_montgomery(&acc, &t, &zhat[j]);
-        }
+        qstp_mldsa_poly *acc = &w[i];
         qstp_mldsa_simple_unpack(&t, pk + MLDSA_SEED_BYTES + i * MLDSA_POLYT1_BYTES, 10);
         qstp_mldsa_poly_shiftl(&t);
         qstp_mldsa_poly_ntt(&t);
         qstp_mldsa_poly_pointwise_montgomery(&t, &c, &t);
-        qstp_mldsa_poly_sub(&acc, &acc, &t);
-        qstp_mldsa_poly_reduce(&acc);
-        qstp_mldsa_poly_invntt_tomont(&acc);
-        qstp_mldsa_poly_freeze(&acc);
-        qstp_mldsa_poly_use_hint(p->gamma2, &t, &acc, &h[i]);
+        qstp_mldsa_poly_sub(acc, acc, &t);
+        qstp_mldsa_poly_reduce(acc);
+        qstp_mldsa_poly_invntt_tomont(acc);
+        qstp_mldsa_poly_freeze(acc);
+        qstp_mldsa_poly_use_hint(p->gamma2, &t, acc, &h[i]);
         qstp_mldsa_simple_pack(w1 + i * w1b, &t, p->w1_bits);
     }
 
