@@ -144,5 +144,6 @@ int qstp_mceliece_genpoly(mc_gf *g, const mc_gf *f, const mc_params *P, uint64_t
     }
     for (unsigned i = 0; i < t; i++)
         g[i] = (mc_gf)(mat[i * W + t / 2] >> (32 * (t % 2)));
+    MC_DECLASSIFY(&fail, sizeof fail); /* rejection: the caller retries with a new seed */
     return fail ? -1 : 0;
 }

@@ -46,6 +46,7 @@ static int gen_e(uint64_t *ew, const mc_params *P, qstp_rng_fn rng, void *rng_ct
         for (unsigned i = 1; i < t; i++)
             for (unsigned j = 0; j < i; j++)
                 bad |= qstp_ct_mask_eq_u64(ind[i], ind[j]);
+        MC_DECLASSIFY(&bad, sizeof bad); /* rejection: draw again, as the reference does */
         if (bad == 0) {
             ret = 0;
             break;

@@ -151,7 +151,9 @@ static int eliminate(uint64_t *mat, uint64_t *masks, uint64_t *col, const mc_par
         uint64_t *mk = masks + b * 64 * 2 * RW;
         for (size_t k = 0; k < R; k++)
             col[k] = mat[k * W + b];
-        if (simulate_block(col, R, b, mk, RW) != 0)
+        uint64_t fail = simulate_block(col, R, b, mk, RW);
+        MC_DECLASSIFY(&fail, sizeof fail); /* rejection: the caller retries with a new seed */
+        if (fail != 0)
             return -1;
         replay_range(mat, W, R, b, mk, RW, b, WL);
     }
