@@ -40,7 +40,7 @@ typedef struct qstp_mldsa_params {
  * derived from secrets that FIPS 204 lets an implementation reveal are declassified here, so
  * memcheck flags only real secret-dependent branches and indices:
  *   rho (public, part of pk); whether a rejection-sampling candidate of ExpandS is accepted;
- *   whether a signing attempt is rejected (§3.6.3); the attempt's challenge c~; the accepted
+ *   whether a signing attempt is rejected; the attempt's challenge c~; the accepted
  *   signature; whether a secret key decodes (malformed keys are refused). */
 #if defined(QSTP_MLDSA_CT_TESTING)
 #include <valgrind/memcheck.h>

@@ -49,7 +49,7 @@ unsigned qstp_mldsa_poly_chknorm(const qstp_mldsa_poly *a, int32_t bound)
     /* For a reduce32 output whose centred representative is small, the value itself is that
      * representative; any other representative has |a| > (q-1)/8 >= bound and is flagged too.
      * |a| is computed without a branch (mask from the sign bit) and the failures are OR-ed,
-     * so neither the sign nor the position of an offending coefficient leaks (FIPS 204 §3.6.3). */
+     * so neither the sign nor the position of an offending coefficient leaks. */
     uint32_t bad = 0;
     for (unsigned i = 0; i < MLDSA_N; i++) {
         int32_t x = a->c[i];

@@ -146,7 +146,7 @@ void qstp_mldsa_sample_eta(qstp_mldsa_poly *a, unsigned eta,
             uint32_t z[2] = {buf[i] & 0x0Fu, (uint32_t)buf[i] >> 4};
             for (unsigned h = 0; h < 2 && n < MLDSA_N; h++) {
                 /* Alg. 15 CoeffFromHalfByte. Which candidates are accepted is independent of the
-                 * accepted values, so branching on acceptance (only) is allowed (§3.6.3); the
+                 * accepted values, so branching on acceptance (only) leaks nothing useful; the
                  * value itself is computed without a branch. */
                 uint32_t accept, value;
                 if (eta == 2) {
@@ -200,8 +200,9 @@ void qstp_mldsa_sample_in_ball(qstp_mldsa_poly *c, const qstp_mldsa_params *p, c
     qstp_shake_squeeze(&st, buf, sizeof(buf));
 
     /* The first 8 bytes are the tau sign bits (little-endian); then one byte per candidate j.
-     * c~ is part of the signature; for rejected attempts it is a hash output that FIPS 204
-     * §3.6.3 does not require to be hidden, so the loop may branch on it. */
+     * c~ is part of the signature; for a rejected attempt it is a hash of (mu, w1) that reveals
+     * nothing usable about w1 or the key (the Dilithium reference and mldsa-native treat it as
+     * public too), so the loop may branch on it. */
     QSTP_MLDSA_DECLASSIFY(buf, sizeof(buf));
     uint64_t signs = 0;
     for (unsigned i = 0; i < 8; i++)

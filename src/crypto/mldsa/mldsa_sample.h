@@ -17,7 +17,7 @@ void qstp_mldsa_sample_a(qstp_mldsa_poly *a, const uint8_t rho[MLDSA_SEED_BYTES]
 void qstp_mldsa_sample_a_x4(qstp_mldsa_poly *const a[4], const uint8_t rho[MLDSA_SEED_BYTES],
                             const unsigned rows[4], const unsigned cols[4]);
 /* RejBoundedPoly(rho' || nonce) (Alg. 31), coefficients in [-eta, eta]. Used for s1/s2 in key
- * generation only: rejections depend on bytes independent of the accepted values (§3.6.3). */
+ * generation only: which bytes are rejected is independent of the accepted values. */
 void qstp_mldsa_sample_eta(qstp_mldsa_poly *a, unsigned eta,
                            const uint8_t rhoprime[MLDSA_CRH_BYTES], uint16_t nonce);
 /* Polynomial r of ExpandMask (Alg. 34): BitUnpack(H(rho'' || (kappa + r), 32 c), gamma1 - 1, gamma1),
