@@ -209,6 +209,11 @@ int qstp_server_key_encode(uint8_t *out, size_t outlen, size_t *written,
                            const qstp_server_key *key, qstp_encoding enc);
 int qstp_server_key_decode(qstp_server_key *key, const uint8_t *in, size_t inlen,
                            qstp_encoding *detected);
+/* "YYYY-MM-DD HH:MM:SS UTC" for messages ("server certificate expired on ..."). Returns 0, or
+ * invalid_input for times after 9999-12-31 (out is then "invalid time"). */
+#define QSTP_TIME_STRING_SIZE 24
+int qstp_cert_time_format(char out[QSTP_TIME_STRING_SIZE], uint64_t t);
+
 /* Which encoding a buffer is in (the detection rule above). */
 qstp_encoding qstp_encoding_detect(const uint8_t *in, size_t inlen);
 

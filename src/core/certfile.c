@@ -135,6 +135,25 @@ static int put_time(qstp_writer *w, uint64_t t)
     return 0;
 }
 
+int qstp_cert_time_format(char out[QSTP_TIME_STRING_SIZE], uint64_t t)
+{
+    qstp_writer w;
+    qstp_writer_init(&w, (uint8_t *)out, QSTP_TIME_STRING_SIZE);
+    if (put_time(&w, t) != 0) {
+        memcpy(out, "invalid time", sizeof "invalid time");
+        return qstp_fail(qstp_error_invalid_input);
+    }
+    put_str(&w, " UTC");
+    qstp_write_u8(&w, 0);
+    if (!qstp_writer_ok(&w))
+        return qstp_fail(qstp_error_internal);
+    /* put_time separates the time fields with '-' as the reference's text form does (§8.9);
+     * people read ':'. */
+    out[13] = ':';
+    out[16] = ':';
+    return 0;
+}
+
 static int parse_digits(const uint8_t *s, size_t n, unsigned *v)
 {
     *v = 0;

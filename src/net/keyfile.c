@@ -32,7 +32,9 @@ int qstp_file_read(const char *path, size_t cap, uint8_t **data, size_t *len, un
         *warnings = 0;
     if (path == NULL)
         return qstp_fail(qstp_error_invalid_input);
-    fd = open(path, O_RDONLY | O_CLOEXEC);
+    /* O_NONBLOCK: opening a FIFO must not hang before the regular-file check below (it has no
+     * effect on regular files). */
+    fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
     if (fd < 0)
         return qstp_fail(qstp_error_io);
     if (fstat(fd, &st) != 0) {

@@ -275,8 +275,19 @@ static void test_mutations(void)
     CHECK(zero_ok);
 }
 
+static void test_time_format(void)
+{
+    char s[QSTP_TIME_STRING_SIZE];
+    CHECK(qstp_cert_time_format(s, 1782129600) == 0 && strcmp(s, "2026-06-22 12:00:00 UTC") == 0);
+    CHECK(qstp_cert_time_format(s, 0) == 0 && strcmp(s, "1970-01-01 00:00:00 UTC") == 0);
+    CHECK(qstp_cert_time_format(s, 951825599) == 0 && strcmp(s, "2000-02-29 11:59:59 UTC") == 0);
+    CHECK(qstp_cert_time_format(s, 253402300799ull) == 0 && strcmp(s, "9999-12-31 23:59:59 UTC") == 0);
+    CHECK(qstp_cert_time_format(s, 253402300800ull) == qstp_fail(qstp_error_invalid_input));
+}
+
 int main(void)
 {
+    test_time_format();
     test_reference_text();
     test_pem();
     test_mutations();

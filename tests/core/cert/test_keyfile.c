@@ -84,6 +84,10 @@ static void test_raw(void)
     CHECK(qstp_file_read(in_dir("missing"), 10, &data, &len, NULL) == qstp_fail(qstp_error_io) &&
           errno == ENOENT);
     CHECK(qstp_file_read(dir, 10, &data, &len, NULL) == qstp_fail(qstp_error_io));
+    /* a FIFO is refused without blocking */
+    CHECK(mkfifo(in_dir("fifo"), 0600) == 0);
+    CHECK(qstp_file_read(in_dir("fifo"), 10, &data, &len, NULL) == qstp_fail(qstp_error_io));
+    unlink(in_dir("fifo"));
     /* failure leaves no temporary file and the target unchanged: the target is a directory */
     CHECK(mkdir(in_dir("adir"), 0755) == 0);
     CHECK(qstp_file_write_atomic(in_dir("adir"), a, sizeof a, 0600) == qstp_fail(qstp_error_io));
