@@ -5,6 +5,8 @@
  * in Montgomery form, so fqmul(x, zeta_mont) = x * zeta mod q exactly.
  * Every function here runs in time independent of coefficient values, except rej_uniform, which
  * only ever sees public XOF output (FIPS 203 §3.3 note on SampleNTT). */
+#include <string.h>
+
 #include "crypto/cpu.h"
 #include "crypto/mlkem/poly_backend.h"
 
@@ -170,17 +172,23 @@ void qstp_mlkem_polyvec_basemul_acc_portable(qstp_mlkem_poly *r, const qstp_mlke
                                              const qstp_mlkem_mulcache *bc, unsigned k)
 {
     /* Accumulate in 32 bits and reduce once. Bound: |a| <= 4095, |b| <= 1664, |bc| < 1707, so each
-     * term is < 2^24.3 and the sum over k <= 5 stays below q 2^15, the Montgomery input limit. */
-    for (unsigned i = 0; i < QSTP_MLKEM_N / 2; i++) {
-        int32_t r0 = 0, r1 = 0;
-        for (unsigned j = 0; j < k; j++) {
-            const int32_t a0 = a[j].c[2 * i], a1 = a[j].c[2 * i + 1];
-            const int32_t b0 = b[j].c[2 * i], b1 = b[j].c[2 * i + 1];
-            r0 += a0 * b0 + a1 * bc[j].c[i];
-            r1 += a0 * b1 + a1 * b0;
+     * term is < 2^24.3 and the sum over k <= 5 stays below q 2^15, the Montgomery input limit.
+     * Polynomial-major order so the inner loop over the pairs vectorises. */
+    int32_t acc0[QSTP_MLKEM_N / 2], acc1[QSTP_MLKEM_N / 2];
+    memset(acc0, 0, sizeof acc0);
+    memset(acc1, 0, sizeof acc1);
+    for (unsigned j = 0; j < k; j++) {
+        const int16_t *aj = a[j].c, *bj = b[j].c, *cj = bc[j].c;
+        for (unsigned i = 0; i < QSTP_MLKEM_N / 2; i++) {
+            const int32_t a0 = aj[2 * i], a1 = aj[2 * i + 1];
+            const int32_t b0 = bj[2 * i], b1 = bj[2 * i + 1];
+            acc0[i] += a0 * b0 + a1 * cj[i];
+            acc1[i] += a0 * b1 + a1 * b0;
         }
-        r->c[2 * i] = montgomery_reduce(r0);
-        r->c[2 * i + 1] = montgomery_reduce(r1);
+    }
+    for (unsigned i = 0; i < QSTP_MLKEM_N / 2; i++) {
+        r->c[2 * i] = montgomery_reduce(acc0[i]);
+        r->c[2 * i + 1] = montgomery_reduce(acc1[i]);
     }
 }
 
@@ -356,6 +364,19 @@ void qstp_mlkem_poly_cbd(qstp_mlkem_poly *p, const uint8_t *buf, unsigned eta)
 unsigned qstp_mlkem_rej_uniform(int16_t *c, unsigned ctr, const uint8_t *buf, size_t buflen)
 {
     size_t pos = 0;
+    /* While two slots remain, store both candidates and advance by their acceptance bits: the
+     * data is public (Alg. 7 samples from rho), this only avoids mispredicted branches. A rejected
+     * value left in slot ctr is overwritten by the next accepted one. */
+    while (ctr + 2 <= QSTP_MLKEM_N && pos + 3 <= buflen) {
+        const uint32_t d1 = ((uint32_t)buf[pos] | ((uint32_t)buf[pos + 1] << 8)) & 0xFFF;
+        const uint32_t d2 = ((uint32_t)buf[pos + 1] >> 4) | ((uint32_t)buf[pos + 2] << 4);
+        pos += 3;
+        c[ctr] = (int16_t)d1;
+        ctr += d1 < Q;
+        c[ctr] = (int16_t)d2;
+        ctr += d2 < Q;
+    }
+    /* The last slot (Alg. 7 step 10: d2 only if j < 256). */
     while (ctr < QSTP_MLKEM_N && pos + 3 <= buflen) {
         const uint32_t d1 = ((uint32_t)buf[pos] | ((uint32_t)buf[pos + 1] << 8)) & 0xFFF;
         const uint32_t d2 = ((uint32_t)buf[pos + 1] >> 4) | ((uint32_t)buf[pos + 2] << 4);
