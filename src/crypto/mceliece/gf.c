@@ -12,16 +12,6 @@ mc_gf qstp_mceliece_gf_inv(mc_gf a, unsigned m)
     return mc_gf_mul(r, r, m);
 }
 
-/* Full unrolling of the fixed-size loops below makes the bitsliced product ~4x faster (the
- * pragma spelling differs between the compilers). */
-#if defined(__clang__)
-#define MC_UNROLL _Pragma("unroll")
-#elif defined(__GNUC__)
-#define MC_UNROLL _Pragma("GCC unroll 32")
-#else
-#define MC_UNROLL
-#endif
-
 /* Bitsliced product, written once and instantiated for m = 12 and 13 so the compiler sees
  * constant loop bounds. Each of the 2m-1 schoolbook output planes is accumulated in a register;
  * plane i >= m then folds down by z^m = f(z) - z^m. */

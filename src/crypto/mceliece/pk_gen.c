@@ -103,16 +103,19 @@ static inline void replay_block(uint64_t *mat, size_t W, size_t R, size_t b, con
     for (size_t j = 0; j < np; j++) {
         const size_t row = r0 + j;
         const uint64_t *ab = mk + 2 * j * RW, *eb = ab + RW;
-        uint64_t acc[STRIP];
+        uint64_t acc[STRIP] = { 0 };
         uint64_t *pj = mat + row * W + cs;
+        MC_UNROLL
         for (size_t s = 0; s < len; s++)
             acc[s] = pj[s];
         for (size_t k = row + 1; k < R; k++) {
             const uint64_t *rk = mat + k * W + cs;
             uint64_t m = (uint64_t)0 - ((ab[k / 64] >> (k % 64)) & 1u);
+            MC_UNROLL
             for (size_t s = 0; s < len; s++)
                 acc[s] ^= rk[s] & m;
         }
+        MC_UNROLL
         for (size_t s = 0; s < len; s++)
             pj[s] = acc[s];
         for (size_t k = 0; k < R; k++) {
@@ -120,6 +123,7 @@ static inline void replay_block(uint64_t *mat, size_t W, size_t R, size_t b, con
             uint64_t m = (uint64_t)0 - ((eb[k / 64] >> (k % 64)) & 1u);
             if (k == row)
                 continue; /* public index */
+            MC_UNROLL
             for (size_t s = 0; s < len; s++)
                 rk[s] ^= acc[s] & m;
         }
