@@ -154,6 +154,29 @@ void qstp_slh_h(const qstp_slh_ctx *c, uint8_t *out, const uint8_t adrs[32], con
     slh_store_out(out, s, nw);
 }
 
+void qstp_slh_h_x4(const qstp_slh_ctx *c, uint8_t *const out[4], const uint8_t *const adrs[4],
+                   const uint8_t *const left[4], const uint8_t *const right[4])
+{
+    const unsigned nw = c->p->n / 8;
+    uint64_t s[4][25];
+
+#if defined(__x86_64__)
+    if (c->x4 == 2) {
+        qstp_slh_h_x4_avx512(c, out, adrs, left, right);
+        return;
+    }
+    if (c->x4 == 1) {
+        qstp_slh_h_x4_avx2(c, out, adrs, left, right);
+        return;
+    }
+#endif
+    for (unsigned j = 0; j < 4; j++)
+        slh_load_state(s[j], c->tmpl_h, nw, adrs[j], left[j], right[j]);
+    qstp_keccak_f1600_x4(s);
+    for (unsigned j = 0; j < 4; j++)
+        slh_store_out(out[j], s[j], nw);
+}
+
 void qstp_slh_prf(const qstp_slh_ctx *c, uint8_t *out, const uint8_t adrs[32])
 {
     /* Same shape as F with M1 = SK.seed. */
@@ -176,6 +199,23 @@ void qstp_slh_t(const qstp_slh_ctx *c, uint8_t *out, const uint8_t adrs[32], con
     qstp_shake_absorb(&st, in, inlen);
     qstp_shake_squeeze(&st, out, c->p->n);
     qstp_keccak_wipe(&st);
+}
+
+void qstp_slh_t_x4(const qstp_slh_ctx *c, uint8_t *const out[4], const uint8_t *const adrs[4],
+                   const uint8_t *const in[4], size_t inlen)
+{
+#if defined(__x86_64__)
+    if (c->x4 == 2) {
+        qstp_slh_t_x4_avx512(c, out, adrs, in, inlen);
+        return;
+    }
+    if (c->x4 == 1) {
+        qstp_slh_t_x4_avx2(c, out, adrs, in, inlen);
+        return;
+    }
+#endif
+    for (unsigned j = 0; j < 4; j++)
+        qstp_slh_t(c, out[j], adrs[j], in[j], inlen);
 }
 
 static void slh_absorb_msg(qstp_keccak_state *st, const qstp_slh_msg *m)

@@ -42,10 +42,16 @@ void qstp_slh_chain_x4(const qstp_slh_ctx *c, uint8_t *const val[4], const uint8
 void qstp_slh_h(const qstp_slh_ctx *c, uint8_t *out, const uint8_t adrs[32], const uint8_t *left,
                 const uint8_t *right);
 /* PRF(PK.seed, SK.seed, ADRS) = SHAKE256(PK.seed || ADRS || SK.seed). */
+/* Four independent H calls. */
+void qstp_slh_h_x4(const qstp_slh_ctx *c, uint8_t *const out[4], const uint8_t *const adrs[4],
+                   const uint8_t *const left[4], const uint8_t *const right[4]);
 void qstp_slh_prf(const qstp_slh_ctx *c, uint8_t *out, const uint8_t adrs[32]);
 void qstp_slh_prf_x4(const qstp_slh_ctx *c, uint8_t *const out[4], const uint8_t *const adrs[4]);
 /* T_l(PK.seed, ADRS, M), M of inlen = l n bytes. */
 void qstp_slh_t(const qstp_slh_ctx *c, uint8_t *out, const uint8_t adrs[32], const uint8_t *in, size_t inlen);
+/* Four T_l calls on inputs of the same length inlen (a multiple of n). */
+void qstp_slh_t_x4(const qstp_slh_ctx *c, uint8_t *const out[4], const uint8_t *const adrs[4],
+                   const uint8_t *const in[4], size_t inlen);
 
 /* PRF_msg(SK.prf, opt_rand, M) = SHAKE256(SK.prf || opt_rand || M, 8n). */
 void qstp_slh_prf_msg(const qstp_slh_params *p, uint8_t *out, const uint8_t *sk_prf, const uint8_t *opt_rand,

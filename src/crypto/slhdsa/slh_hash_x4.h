@@ -8,10 +8,18 @@
 
 void qstp_slh_f_x4_avx2(const qstp_slh_ctx *c, uint8_t *const out[4], const uint8_t *const adrs[4],
                         const uint8_t *const in[4]);
+void qstp_slh_h_x4_avx2(const qstp_slh_ctx *c, uint8_t *const out[4], const uint8_t *const adrs[4],
+                        const uint8_t *const left[4], const uint8_t *const right[4]);
+void qstp_slh_t_x4_avx2(const qstp_slh_ctx *c, uint8_t *const out[4], const uint8_t *const adrs[4],
+                        const uint8_t *const in[4], size_t inlen);
 void qstp_slh_chain_x4_avx2(const qstp_slh_ctx *c, uint8_t *const val[4], const uint8_t *const adrs[4],
                             unsigned start, unsigned steps);
 void qstp_slh_f_x4_avx512(const qstp_slh_ctx *c, uint8_t *const out[4], const uint8_t *const adrs[4],
                           const uint8_t *const in[4]);
+void qstp_slh_h_x4_avx512(const qstp_slh_ctx *c, uint8_t *const out[4], const uint8_t *const adrs[4],
+                        const uint8_t *const left[4], const uint8_t *const right[4]);
+void qstp_slh_t_x4_avx512(const qstp_slh_ctx *c, uint8_t *const out[4], const uint8_t *const adrs[4],
+                        const uint8_t *const in[4], size_t inlen);
 void qstp_slh_chain_x4_avx512(const qstp_slh_ctx *c, uint8_t *const val[4], const uint8_t *const adrs[4],
                               unsigned start, unsigned steps);
 

@@ -12,11 +12,15 @@
 /* ---- WOTS+ ---- */
 /* The len base-w digits of an n-byte message plus checksum (Alg. 7 steps 1-6). */
 void qstp_slh_wots_digits(const qstp_slh_params *p, unsigned digits[QSTP_SLH_LEN_MAX], const uint8_t *msg);
-/* wots_pkGen (Alg. 6) for the key pair in adrs (layer, tree, keypair set). If digits is not NULL,
- * also writes the WOTS+ signature of those digits to sig (len n bytes): chain i's value after
- * digits[i] steps is an intermediate of pkGen, so signing costs nothing extra (Alg. 7). */
-void qstp_slh_wots_pkgen(const qstp_slh_ctx *c, uint8_t *pk, const uint8_t adrs[32], const unsigned *digits,
-                         uint8_t *sig);
+/* wots_pkGen (Alg. 6) up to the chain ends: writes the len n-byte values that T_len compresses
+ * into the WOTS+ public key, for the key pair in adrs (layer, tree, type WOTS_HASH, keypair set).
+ * If digits is not NULL, also writes the WOTS+ signature of those digits to sig (len n bytes):
+ * chain i's value after digits[i] steps is an intermediate of pkGen, so signing costs nothing
+ * extra (Alg. 7). */
+void qstp_slh_wots_chains(const qstp_slh_ctx *c, uint8_t *tmp, const uint8_t adrs[32], const unsigned *digits,
+                          uint8_t *sig);
+/* The WOTS_PK address T_len uses for the key pair in adrs (Alg. 6 steps 10-12). */
+void qstp_slh_wots_pk_adrs(uint8_t pkad[32], const uint8_t adrs[32]);
 /* wots_pkFromSig (Alg. 8). */
 void qstp_slh_wots_pk_from_sig(const qstp_slh_ctx *c, uint8_t *pk, const uint8_t *sig, const uint8_t *msg,
                                const uint8_t adrs[32]);

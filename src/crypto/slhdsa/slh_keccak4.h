@@ -7,7 +7,8 @@
  *   SLH_X4_FN(name)        the exported name for this instruction set
  * so AVX-512VL gets its native rotate and ternary logic from the same code.
  * The round is FIPS 202 §3.2 (theta, rho, pi, chi, iota) fully unrolled; the rotation offsets
- * and the lane permutation are the Table 2 / Alg. 3 values written out per lane. */
+ * and the lane permutation are the Table 2 / Alg. 3 values written out per lane (generated once by
+ * a script from those tables, then checked against the portable permutation by the tests). */
 #ifndef QSTP_CRYPTO_SLHDSA_KECCAK4_H
 #define QSTP_CRYPTO_SLHDSA_KECCAK4_H
 
@@ -16,6 +17,7 @@
 #include <string.h>
 
 #include "crypto/ct.h"
+#include "crypto/keccak.h"
 #include "crypto/slhdsa/slh_hash_x4.h"
 
 static const uint64_t slh_keccak4_rc[24] = {
@@ -27,74 +29,85 @@ static const uint64_t slh_keccak4_rc[24] = {
     0x8000000080008081ULL, 0x8000000000008080ULL, 0x0000000080000001ULL, 0x8000000080008008ULL,
 };
 
-static inline void slh_keccak4_permute(__m256i a[25])
+/* One round from in to out (which must not overlap), one output plane at a time: B[y, 2x + 3y] =
+ * ROT(A[x, y] ^ D[x], r[x, y]), then chi along the plane, so only D and one plane of B are live
+ * (AVX2 has 16 vector registers). */
+__attribute__((always_inline)) static inline void slh_keccak4_round(const __m256i *in, __m256i *out, uint64_t rc)
 {
-    __m256i c0, c1, c2, c3, c4, d0, d1, d2, d3, d4;
-    __m256i b0, b1, b2, b3, b4, b5, b6, b7, b8, b9, b10, b11, b12, b13, b14, b15, b16, b17, b18, b19, b20,
-        b21, b22, b23, b24;
+    __m256i c0, c1, c2, c3, c4, d0, d1, d2, d3, d4, b0, b1, b2, b3, b4;
 
-    for (unsigned round = 0; round < 24; round++) {
-        c0 = SLH_XOR5(a[0], a[5], a[10], a[15], a[20]);
-        c1 = SLH_XOR5(a[1], a[6], a[11], a[16], a[21]);
-        c2 = SLH_XOR5(a[2], a[7], a[12], a[17], a[22]);
-        c3 = SLH_XOR5(a[3], a[8], a[13], a[18], a[23]);
-        c4 = SLH_XOR5(a[4], a[9], a[14], a[19], a[24]);
-        d0 = _mm256_xor_si256(c4, SLH_ROL(c1, 1));
-        d1 = _mm256_xor_si256(c0, SLH_ROL(c2, 1));
-        d2 = _mm256_xor_si256(c1, SLH_ROL(c3, 1));
-        d3 = _mm256_xor_si256(c2, SLH_ROL(c4, 1));
-        d4 = _mm256_xor_si256(c3, SLH_ROL(c0, 1));
-        b0 = _mm256_xor_si256(a[0], d0);
-        b1 = SLH_ROL(_mm256_xor_si256(a[6], d1), 44);
-        b2 = SLH_ROL(_mm256_xor_si256(a[12], d2), 43);
-        b3 = SLH_ROL(_mm256_xor_si256(a[18], d3), 21);
-        b4 = SLH_ROL(_mm256_xor_si256(a[24], d4), 14);
-        b5 = SLH_ROL(_mm256_xor_si256(a[3], d3), 28);
-        b6 = SLH_ROL(_mm256_xor_si256(a[9], d4), 20);
-        b7 = SLH_ROL(_mm256_xor_si256(a[10], d0), 3);
-        b8 = SLH_ROL(_mm256_xor_si256(a[16], d1), 45);
-        b9 = SLH_ROL(_mm256_xor_si256(a[22], d2), 61);
-        b10 = SLH_ROL(_mm256_xor_si256(a[1], d1), 1);
-        b11 = SLH_ROL(_mm256_xor_si256(a[7], d2), 6);
-        b12 = SLH_ROL(_mm256_xor_si256(a[13], d3), 25);
-        b13 = SLH_ROL(_mm256_xor_si256(a[19], d4), 8);
-        b14 = SLH_ROL(_mm256_xor_si256(a[20], d0), 18);
-        b15 = SLH_ROL(_mm256_xor_si256(a[4], d4), 27);
-        b16 = SLH_ROL(_mm256_xor_si256(a[5], d0), 36);
-        b17 = SLH_ROL(_mm256_xor_si256(a[11], d1), 10);
-        b18 = SLH_ROL(_mm256_xor_si256(a[17], d2), 15);
-        b19 = SLH_ROL(_mm256_xor_si256(a[23], d3), 56);
-        b20 = SLH_ROL(_mm256_xor_si256(a[2], d2), 62);
-        b21 = SLH_ROL(_mm256_xor_si256(a[8], d3), 55);
-        b22 = SLH_ROL(_mm256_xor_si256(a[14], d4), 39);
-        b23 = SLH_ROL(_mm256_xor_si256(a[15], d0), 41);
-        b24 = SLH_ROL(_mm256_xor_si256(a[21], d1), 2);
-        a[0] = SLH_CHI(b0, b1, b2);
-        a[1] = SLH_CHI(b1, b2, b3);
-        a[2] = SLH_CHI(b2, b3, b4);
-        a[3] = SLH_CHI(b3, b4, b0);
-        a[4] = SLH_CHI(b4, b0, b1);
-        a[5] = SLH_CHI(b5, b6, b7);
-        a[6] = SLH_CHI(b6, b7, b8);
-        a[7] = SLH_CHI(b7, b8, b9);
-        a[8] = SLH_CHI(b8, b9, b5);
-        a[9] = SLH_CHI(b9, b5, b6);
-        a[10] = SLH_CHI(b10, b11, b12);
-        a[11] = SLH_CHI(b11, b12, b13);
-        a[12] = SLH_CHI(b12, b13, b14);
-        a[13] = SLH_CHI(b13, b14, b10);
-        a[14] = SLH_CHI(b14, b10, b11);
-        a[15] = SLH_CHI(b15, b16, b17);
-        a[16] = SLH_CHI(b16, b17, b18);
-        a[17] = SLH_CHI(b17, b18, b19);
-        a[18] = SLH_CHI(b18, b19, b15);
-        a[19] = SLH_CHI(b19, b15, b16);
-        a[20] = SLH_CHI(b20, b21, b22);
-        a[21] = SLH_CHI(b21, b22, b23);
-        a[22] = SLH_CHI(b22, b23, b24);
-        a[23] = SLH_CHI(b23, b24, b20);
-        a[24] = SLH_CHI(b24, b20, b21);
-        a[0] = _mm256_xor_si256(a[0], _mm256_set1_epi64x((long long)slh_keccak4_rc[round]));
+    c0 = SLH_XOR5(in[0], in[5], in[10], in[15], in[20]);
+    c1 = SLH_XOR5(in[1], in[6], in[11], in[16], in[21]);
+    c2 = SLH_XOR5(in[2], in[7], in[12], in[17], in[22]);
+    c3 = SLH_XOR5(in[3], in[8], in[13], in[18], in[23]);
+    c4 = SLH_XOR5(in[4], in[9], in[14], in[19], in[24]);
+    d0 = _mm256_xor_si256(c4, SLH_ROL(c1, 1));
+    d1 = _mm256_xor_si256(c0, SLH_ROL(c2, 1));
+    d2 = _mm256_xor_si256(c1, SLH_ROL(c3, 1));
+    d3 = _mm256_xor_si256(c2, SLH_ROL(c4, 1));
+    d4 = _mm256_xor_si256(c3, SLH_ROL(c0, 1));
+    b0 = _mm256_xor_si256(in[0], d0);
+    b1 = SLH_ROL(_mm256_xor_si256(in[6], d1), 44);
+    b2 = SLH_ROL(_mm256_xor_si256(in[12], d2), 43);
+    b3 = SLH_ROL(_mm256_xor_si256(in[18], d3), 21);
+    b4 = SLH_ROL(_mm256_xor_si256(in[24], d4), 14);
+    out[0] = SLH_CHI(b0, b1, b2);
+    out[1] = SLH_CHI(b1, b2, b3);
+    out[2] = SLH_CHI(b2, b3, b4);
+    out[3] = SLH_CHI(b3, b4, b0);
+    out[4] = SLH_CHI(b4, b0, b1);
+    b0 = SLH_ROL(_mm256_xor_si256(in[3], d3), 28);
+    b1 = SLH_ROL(_mm256_xor_si256(in[9], d4), 20);
+    b2 = SLH_ROL(_mm256_xor_si256(in[10], d0), 3);
+    b3 = SLH_ROL(_mm256_xor_si256(in[16], d1), 45);
+    b4 = SLH_ROL(_mm256_xor_si256(in[22], d2), 61);
+    out[5] = SLH_CHI(b0, b1, b2);
+    out[6] = SLH_CHI(b1, b2, b3);
+    out[7] = SLH_CHI(b2, b3, b4);
+    out[8] = SLH_CHI(b3, b4, b0);
+    out[9] = SLH_CHI(b4, b0, b1);
+    b0 = SLH_ROL(_mm256_xor_si256(in[1], d1), 1);
+    b1 = SLH_ROL(_mm256_xor_si256(in[7], d2), 6);
+    b2 = SLH_ROL(_mm256_xor_si256(in[13], d3), 25);
+    b3 = SLH_ROL(_mm256_xor_si256(in[19], d4), 8);
+    b4 = SLH_ROL(_mm256_xor_si256(in[20], d0), 18);
+    out[10] = SLH_CHI(b0, b1, b2);
+    out[11] = SLH_CHI(b1, b2, b3);
+    out[12] = SLH_CHI(b2, b3, b4);
+    out[13] = SLH_CHI(b3, b4, b0);
+    out[14] = SLH_CHI(b4, b0, b1);
+    b0 = SLH_ROL(_mm256_xor_si256(in[4], d4), 27);
+    b1 = SLH_ROL(_mm256_xor_si256(in[5], d0), 36);
+    b2 = SLH_ROL(_mm256_xor_si256(in[11], d1), 10);
+    b3 = SLH_ROL(_mm256_xor_si256(in[17], d2), 15);
+    b4 = SLH_ROL(_mm256_xor_si256(in[23], d3), 56);
+    out[15] = SLH_CHI(b0, b1, b2);
+    out[16] = SLH_CHI(b1, b2, b3);
+    out[17] = SLH_CHI(b2, b3, b4);
+    out[18] = SLH_CHI(b3, b4, b0);
+    out[19] = SLH_CHI(b4, b0, b1);
+    b0 = SLH_ROL(_mm256_xor_si256(in[2], d2), 62);
+    b1 = SLH_ROL(_mm256_xor_si256(in[8], d3), 55);
+    b2 = SLH_ROL(_mm256_xor_si256(in[14], d4), 39);
+    b3 = SLH_ROL(_mm256_xor_si256(in[15], d0), 41);
+    b4 = SLH_ROL(_mm256_xor_si256(in[21], d1), 2);
+    out[20] = SLH_CHI(b0, b1, b2);
+    out[21] = SLH_CHI(b1, b2, b3);
+    out[22] = SLH_CHI(b2, b3, b4);
+    out[23] = SLH_CHI(b3, b4, b0);
+    out[24] = SLH_CHI(b4, b0, b1);
+
+    out[0] = _mm256_xor_si256(out[0], _mm256_set1_epi64x((long long)rc));
+}
+
+/* 24 rounds, alternating between a and a scratch copy (24 is even: the result ends in a). */
+static void slh_keccak4_permute(__m256i a[25])
+{
+    __m256i e[25];
+
+    for (unsigned round = 0; round < 24; round += 2) {
+        slh_keccak4_round(a, e, slh_keccak4_rc[round]);
+        slh_keccak4_round(e, a, slh_keccak4_rc[round + 1]);
     }
 }
 
@@ -138,6 +151,68 @@ void SLH_X4_FN(f_x4)(const qstp_slh_ctx *c, uint8_t *const out[4], const uint8_t
     for (unsigned i = 0; i < nw; i++)
         slh_x4_scatter(out, 8 * i, s[i]);
     qstp_wipe(s, sizeof s);
+}
+
+/* As qstp_slh_h_x4: the H template, ADRS, then left and right nodes (public values, no wipe). */
+void SLH_X4_FN(h_x4)(const qstp_slh_ctx *c, uint8_t *const out[4], const uint8_t *const adrs[4],
+                     const uint8_t *const left[4], const uint8_t *const right[4])
+{
+    const unsigned nw = c->p->n / 8;
+    __m256i s[25];
+
+    for (unsigned i = 0; i < 25; i++)
+        s[i] = _mm256_set1_epi64x((long long)c->tmpl_h[i]);
+    for (unsigned i = 0; i < 4; i++)
+        s[nw + i] = _mm256_xor_si256(s[nw + i], slh_x4_gather(adrs, 8 * i));
+    for (unsigned i = 0; i < nw; i++) {
+        s[nw + 4 + i] = _mm256_xor_si256(s[nw + 4 + i], slh_x4_gather(left, 8 * i));
+        s[2 * nw + 4 + i] = _mm256_xor_si256(s[2 * nw + 4 + i], slh_x4_gather(right, 8 * i));
+    }
+    slh_keccak4_permute(s);
+    for (unsigned i = 0; i < nw; i++)
+        slh_x4_scatter(out, 8 * i, s[i]);
+}
+
+/* Lane k (8k < n + 32 + inlen) of the virtual message PK.seed || ADRS_j || in_j, for the 4 j. */
+static inline __m256i slh_x4_t_lane(const qstp_slh_ctx *c, const uint8_t *const adrs[4], const uint8_t *const in[4],
+                                    size_t k)
+{
+    const size_t n = c->p->n, off = 8 * k;
+    if (off < n)
+        return _mm256_set1_epi64x((long long)slh_x4_load64(c->pk_seed + off));
+    if (off < n + 32)
+        return slh_x4_gather(adrs, (unsigned)(off - n));
+    {
+        const uint8_t *const p[4] = {in[0] + (off - n - 32), in[1] + (off - n - 32), in[2] + (off - n - 32),
+                                     in[3] + (off - n - 32)};
+        return slh_x4_gather(p, 0);
+    }
+}
+
+/* As qstp_slh_t_x4: a SHAKE256 sponge over four messages of one length. Every field is a whole
+ * number of lanes (n, 32 and inlen are multiples of 8), so the message is read lane by lane. */
+void SLH_X4_FN(t_x4)(const qstp_slh_ctx *c, uint8_t *const out[4], const uint8_t *const adrs[4],
+                     const uint8_t *const in[4], size_t inlen)
+{
+    const size_t rate_lanes = QSTP_KECCAK_RATE_256 / 8;
+    const size_t total = (c->p->n + 32 + inlen) / 8; /* lanes */
+    size_t k = 0;
+    __m256i s[25];
+
+    for (unsigned i = 0; i < 25; i++)
+        s[i] = _mm256_setzero_si256();
+    for (; total - k >= rate_lanes; k += rate_lanes) {
+        for (size_t i = 0; i < rate_lanes; i++)
+            s[i] = _mm256_xor_si256(s[i], slh_x4_t_lane(c, adrs, in, k + i));
+        slh_keccak4_permute(s);
+    }
+    for (size_t i = 0; i < total - k; i++)
+        s[i] = _mm256_xor_si256(s[i], slh_x4_t_lane(c, adrs, in, k + i));
+    s[total - k] = _mm256_xor_si256(s[total - k], _mm256_set1_epi64x(QSTP_KECCAK_DOMAIN_SHAKE));
+    s[rate_lanes - 1] = _mm256_xor_si256(s[rate_lanes - 1], _mm256_set1_epi64x((long long)0x8000000000000000ULL));
+    slh_keccak4_permute(s);
+    for (unsigned i = 0; i < c->p->n / 8; i++)
+        slh_x4_scatter(out, 8 * i, s[i]);
 }
 
 /* As qstp_slh_chain_x4: the chain values stay in vector lanes between steps; only the hash

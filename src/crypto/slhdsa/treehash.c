@@ -1,45 +1,90 @@
 /* One left-to-right walk over a Merkle tree that yields its root and one authentication path
  * (FIPS 205 xmss_node/xmss_sign, Alg. 9-10, and fors_node/fors_sign, Alg. 15-16, computed
- * together so no node is hashed twice). Memory: a stack of one node per level. */
+ * together so no node is hashed twice).
+ *
+ * Leaves come in chunks of 2^c (c = min(height, 4)); the bottom c levels of each chunk are
+ * hashed level by level, four H calls at a time (qstp_slh_h_x4), and the chunk's root joins a
+ * classic treehash stack (one node per level) for the levels above. Memory: 16 leaves + the
+ * stack, about 1 KiB at n = 32. */
 #include <string.h>
 
 #include "crypto/slhdsa/slh_address.h"
 #include "crypto/slhdsa/slh_internal.h"
 
 #define SLH_TREE_MAX_HEIGHT QSTP_SLH_A_MAX /* a >= h' in every set */
+#define SLH_CHUNK_LOG 4u
+
+/* Copies the level-z node with tree-local index want into auth[z] if it is one of the cnt nodes
+ * base, base + 1, ... held in nodes. */
+static void slh_auth_capture(uint8_t *auth, unsigned n, unsigned z, uint32_t want, uint32_t base, uint32_t cnt,
+                             const uint8_t *nodes)
+{
+    if (auth != NULL && want >= base && want - base < cnt)
+        memcpy(auth + (size_t)z * n, nodes + (size_t)(want - base) * n, n);
+}
 
 void qstp_slh_treehash(const qstp_slh_ctx *c, uint8_t *root, uint8_t *auth, uint32_t leaf_idx, uint32_t offset,
                        unsigned height, qstp_slh_leaf4_fn leaf4, void *info, const uint8_t adrs[32])
 {
     const unsigned n = c->p->n;
+    const unsigned clog = height < SLH_CHUNK_LOG ? height : SLH_CHUNK_LOG;
+    const uint32_t chunk = (uint32_t)1 << clog;
     const uint32_t nleaves = (uint32_t)1 << height;
     uint8_t stack[SLH_TREE_MAX_HEIGHT * QSTP_SLH_N_MAX];
-    uint8_t leaves[4 * QSTP_SLH_N_MAX];
-    uint8_t cur[QSTP_SLH_N_MAX];
-    uint8_t ad[32];
+    uint8_t buf[(1u << SLH_CHUNK_LOG) * QSTP_SLH_N_MAX];
+    uint8_t ad[4][32];
 
-    memcpy(ad, adrs, 32);
-    for (uint32_t j = 0; j < nleaves; j++) {
-        if ((j & 3u) == 0)
-            leaf4(c, leaves, j, info);
-        memcpy(cur, leaves + (size_t)(j & 3u) * n, n);
-        /* cur is node (z, j >> z). A left child waits on the stack; a right child is combined
-         * with the waiting left one and climbs. Only the last leaf climbs to the root. */
-        for (unsigned z = 0;; z++) {
-            const uint32_t i = j >> z;
-            if (auth != NULL && z < height && i == ((leaf_idx >> z) ^ 1u))
-                memcpy(auth + (size_t)z * n, cur, n);
+    for (unsigned j = 0; j < 4; j++)
+        memcpy(ad[j], adrs, 32);
+    for (uint32_t j0 = 0; j0 < nleaves; j0 += chunk) {
+        uint32_t cnt = chunk;
+
+        for (uint32_t q = 0; q < chunk; q += 4)
+            leaf4(c, buf + (size_t)q * n, j0 + q, info);
+        /* Bottom levels inside the chunk: nodes (z, base + t) for t < cnt, in buf. */
+        for (unsigned z = 0; z < clog; z++) {
+            const uint32_t base = j0 >> z, pairs = cnt / 2;
+            uint32_t t = 0;
+
+            slh_auth_capture(auth, n, z, (leaf_idx >> z) ^ 1u, base, cnt, buf);
+            /* Parent t = H(child 2t, child 2t + 1), written over buf[t]: a call reads all its
+             * children before writing, and later calls read only beyond what was written. */
+            for (; t + 4 <= pairs; t += 4) {
+                uint8_t *out[4];
+                const uint8_t *l[4], *r[4], *ads[4];
+                for (unsigned k = 0; k < 4; k++) {
+                    out[k] = buf + (size_t)(t + k) * n;
+                    l[k] = buf + (size_t)(2 * (t + k)) * n;
+                    r[k] = l[k] + n;
+                    qstp_slh_adrs_set_tree_height(ad[k], z + 1);
+                    qstp_slh_adrs_set_tree_index(ad[k], (offset >> (z + 1)) + (base >> 1) + t + k);
+                    ads[k] = ad[k];
+                }
+                qstp_slh_h_x4(c, out, ads, l, r);
+            }
+            for (; t < pairs; t++) {
+                qstp_slh_adrs_set_tree_height(ad[0], z + 1);
+                qstp_slh_adrs_set_tree_index(ad[0], (offset >> (z + 1)) + (base >> 1) + t);
+                qstp_slh_h(c, buf + (size_t)t * n, ad[0], buf + (size_t)(2 * t) * n, buf + (size_t)(2 * t + 1) * n);
+            }
+            cnt = pairs;
+        }
+        /* buf[0] is node (clog, j0 >> clog). A left child waits on the stack; a right child is
+         * combined with the waiting left one and climbs. Only the last chunk climbs to the root. */
+        for (unsigned z = clog;; z++) {
+            const uint32_t i = j0 >> z;
+            slh_auth_capture(auth, n, z, z < height ? (leaf_idx >> z) ^ 1u : UINT32_MAX, i, 1, buf);
             if (z == height) {
-                memcpy(root, cur, n);
+                memcpy(root, buf, n);
                 break;
             }
             if ((i & 1u) == 0) {
-                memcpy(stack + (size_t)z * n, cur, n);
+                memcpy(stack + (size_t)z * n, buf, n);
                 break;
             }
-            qstp_slh_adrs_set_tree_height(ad, z + 1);
-            qstp_slh_adrs_set_tree_index(ad, (offset >> (z + 1)) + (i >> 1));
-            qstp_slh_h(c, cur, ad, stack + (size_t)z * n, cur);
+            qstp_slh_adrs_set_tree_height(ad[0], z + 1);
+            qstp_slh_adrs_set_tree_index(ad[0], (offset >> (z + 1)) + (i >> 1));
+            qstp_slh_h(c, buf, ad[0], stack + (size_t)z * n, buf);
         }
     }
 }

@@ -25,14 +25,14 @@ void qstp_slh_wots_digits(const qstp_slh_params *p, unsigned digits[QSTP_SLH_LEN
     digits[len1 + 2] = (csum >> 4) & 15u;
 }
 
-/* Four chains at a time through F_x4/PRF_x4. A last partial batch repeats the last chain in
+/* The chain ends of wots_pkGen (Alg. 6 steps 1-9), four chains at a time through PRF_x4 and
+ * chain_x4 (or F_x4 step by step when a signature is captured). A last partial batch repeats the last chain in
  * the spare lanes and discards their results. */
-void qstp_slh_wots_pkgen(const qstp_slh_ctx *c, uint8_t *pk, const uint8_t adrs[32], const unsigned *digits,
-                         uint8_t *sig)
+void qstp_slh_wots_chains(const qstp_slh_ctx *c, uint8_t *tmp, const uint8_t adrs[32], const unsigned *digits,
+                          uint8_t *sig)
 {
     const qstp_slh_params *p = c->p;
     const unsigned n = p->n;
-    uint8_t tmp[QSTP_SLH_LEN_MAX * QSTP_SLH_N_MAX];
     uint8_t val[4][QSTP_SLH_N_MAX];
     uint8_t ad[4][32];
     uint8_t *const outs[4] = {val[0], val[1], val[2], val[3]};
@@ -81,12 +81,14 @@ void qstp_slh_wots_pkgen(const qstp_slh_ctx *c, uint8_t *pk, const uint8_t adrs[
             memcpy(tmp + (size_t)(i + j) * n, val[j], n);
     }
 
-    uint8_t pkad[32];
+    qstp_wipe(val, sizeof val);
+}
+
+void qstp_slh_wots_pk_adrs(uint8_t pkad[32], const uint8_t adrs[32])
+{
     memcpy(pkad, adrs, 32);
     qstp_slh_adrs_set_type(pkad, QSTP_SLH_WOTS_PK);
     memcpy(pkad + 20, adrs + 20, 4);
-    qstp_slh_t(c, pk, pkad, tmp, (size_t)p->len * n);
-    qstp_wipe(val, sizeof val);
 }
 
 /* Alg. 8: continue each chain from the signed position to w - 1. */

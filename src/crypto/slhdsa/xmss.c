@@ -13,11 +13,17 @@ typedef struct {
     uint8_t *wots_sig;
 } slh_xmss_leaf_info;
 
-/* Leaves are WOTS+ public keys: ADRS type WOTS_HASH, key pair = leaf index (Alg. 9 steps 2-3). */
+/* Leaves are WOTS+ public keys: ADRS type WOTS_HASH, key pair = leaf index (Alg. 9 steps 2-3).
+ * The four chain sets are compressed by one T_x4 call. */
 static void slh_xmss_leaf4(const qstp_slh_ctx *c, uint8_t *out, uint32_t first, void *vinfo)
 {
     const slh_xmss_leaf_info *info = (const slh_xmss_leaf_info *)vinfo;
-    uint8_t ad[32] = {0};
+    const unsigned n = c->p->n;
+    uint8_t tmp[4][QSTP_SLH_LEN_MAX * QSTP_SLH_N_MAX];
+    uint8_t ad[32] = {0}, pkad[4][32];
+    uint8_t *const outs[4] = {out, out + n, out + 2 * n, out + 3 * n};
+    const uint8_t *const ins[4] = {tmp[0], tmp[1], tmp[2], tmp[3]};
+    const uint8_t *const pkads[4] = {pkad[0], pkad[1], pkad[2], pkad[3]};
 
     qstp_slh_adrs_set_layer(ad, info->layer);
     qstp_slh_adrs_set_tree(ad, info->tree);
@@ -26,9 +32,10 @@ static void slh_xmss_leaf4(const qstp_slh_ctx *c, uint8_t *out, uint32_t first, 
         const uint32_t leaf = first + j;
         const int signing = info->digits != NULL && leaf == info->sign_leaf;
         qstp_slh_adrs_set_keypair(ad, leaf);
-        qstp_slh_wots_pkgen(c, out + (size_t)j * c->p->n, ad, signing ? info->digits : NULL,
-                            signing ? info->wots_sig : NULL);
+        qstp_slh_wots_chains(c, tmp[j], ad, signing ? info->digits : NULL, signing ? info->wots_sig : NULL);
+        qstp_slh_wots_pk_adrs(pkad[j], ad);
     }
+    qstp_slh_t_x4(c, outs, pkads, ins, (size_t)c->p->len * n);
 }
 
 static void slh_tree_adrs(uint8_t ad[32], uint32_t layer, uint64_t tree)

@@ -1,4 +1,4 @@
-/* The SLH-DSA x4 hash backends (AVX2, AVX-512VL) against the portable code: F_x4 and the
+/* The SLH-DSA x4 hash backends (AVX2, AVX-512VL) against the portable code: F_x4, H_x4, T_x4 and the
  * four-chain walk on pseudo-random inputs for every n, and one keygen + sign per set with the
  * portable path forced (QSTP_NO_ASM=1) compared with the dispatched one. No vector file: the
  * portable code is the reference here; the ACVP test pins the portable and dispatched outputs
@@ -37,6 +37,31 @@ static void compare_backend(unsigned backend, const char *name)
             qstp_slh_f_x4(&cp, oa, ads, ins);
             qstp_slh_f_x4(&cb, ob, ads, ins);
             CHECK_MSG(memcmp(a, b, sizeof a) == 0, "%s F_x4 n=%u", name, p->n);
+            {
+                const uint8_t *const rs4[4] = {in[3], in[0], in[1], in[2]};
+                memset(a, 0, sizeof a);
+                memset(b, 0, sizeof b);
+                qstp_slh_h_x4(&cp, oa, ads, ins, rs4);
+                qstp_slh_h_x4(&cb, ob, ads, ins, rs4);
+                CHECK_MSG(memcmp(a, b, sizeof a) == 0, "%s H_x4 n=%u", name, p->n);
+                qstp_slh_h(&cp, b[0], ad[1], in[1], in[0]);
+                CHECK_MSG(memcmp(a[1], b[0], p->n) == 0, "%s H_x4 vs H n=%u", name, p->n);
+            }
+            /* T_x4 on every length l n, l = 1..67 (covers inputs that end exactly on a block). */
+            if (iter < 2) {
+                static uint8_t big[4][67 * 32];
+                const uint8_t *const bigs[4] = {big[0], big[1], big[2], big[3]};
+                test_prng_bytes(&rs, &big[0][0], sizeof big);
+                for (size_t l = 1; l <= 67; l++) {
+                    memset(a, 0, sizeof a);
+                    memset(b, 0, sizeof b);
+                    qstp_slh_t_x4(&cp, oa, ads, bigs, l * p->n);
+                    qstp_slh_t_x4(&cb, ob, ads, bigs, l * p->n);
+                    CHECK_MSG(memcmp(a, b, sizeof a) == 0, "%s T_x4 n=%u l=%zu", name, p->n, l);
+                    qstp_slh_t(&cp, b[0], ad[3], big[3], l * p->n);
+                    CHECK_MSG(memcmp(a[3], b[0], p->n) == 0, "%s T_x4 vs T n=%u l=%zu", name, p->n, l);
+                }
+            }
             /* Chains: random start and length within w = 16 (the hash field of adrs is ignored). */
             {
                 unsigned start = (unsigned)(test_prng_u64(&rs) % 16), steps = (unsigned)(test_prng_u64(&rs) % (16 - start));
