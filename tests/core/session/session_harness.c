@@ -87,6 +87,13 @@ void h_handle(endpoint *e, const qstp_event *ev)
     switch (ev->type) {
     case QSTP_EVENT_ESTABLISHED:
         e->established = 1;
+        if (qstp_session_role(&e->s) == QSTP_ROLE_SERVER) {
+            /* The ephemeral KEM secret key is gone as soon as the handshake succeeds, before the
+             * caller releases the workspace (QSTP-WIRE §4.6 step 3). */
+            qstp_ws_layout l;
+            qstp_ws_layout_compute(qstp_session_suite(&e->s), QSTP_ROLE_SERVER, &l);
+            CHECK(qstp_ct_is_zero(e->ws + l.ksk_off, l.ksk_len));
+        }
         CHECK(qstp_session_release_workspace(&e->s) == 0);
         CHECK(qstp_session_attach_rx_buffer(&e->s, e->rx, QSTP_SESSION_RX_BUFFER_SIZE) == 0);
         break;
