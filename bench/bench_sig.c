@@ -10,6 +10,7 @@
  *   AVX2: 132 us;  plain C: 738 us.
  *
  * Usage: bench_sig [filter]   -- only the rows whose name contains filter (e.g. "ML-DSA-87").
+ * QSTP_NO_ASM=1 bench_sig   -- the portable C code only (compare with the plain-C anchor).
  *
  * ADDING A SIGNATURE SCHEME (e.g. the SLH-DSA rows): append entries to sigs[] below. Each has
  *   - name, the sizes (pk, sk, sig) and an opaque `param` passed back to the wrappers;
@@ -24,6 +25,7 @@
 #include <string.h>
 
 #include "bench.h"
+#include "crypto/cpu.h"
 #include "crypto/mldsa/mldsa.h"
 #include "crypto/slhdsa/slhdsa.h"
 
@@ -162,6 +164,8 @@ int main(int argc, char **argv)
     long mldsa87_sign_stack = -1;
     long slh256s_sign_stack = -1;
 
+    printf("backend: %s\n", qstp_cpu_has_avx2() ? "AVX2 (ML-DSA NTT, Keccak as crypto/keccak.c dispatches)"
+                                                 : "portable C (QSTP_NO_ASM=1 or no AVX2)");
     bench_table_begin(&t, "Signature timings (median per call; anchors: liboqs/mldsa-native, this machine kind)",
                       cols, 8);
     for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++) {

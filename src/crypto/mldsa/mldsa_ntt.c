@@ -1,14 +1,14 @@
-/* Number-theoretic transform for ML-DSA (FIPS 204 §7.5 Alg. 41/42), portable C.
+/* Number-theoretic transform for ML-DSA (FIPS 204 §7.5 Alg. 41/42): portable C, and the
+ * run-time dispatch to the AVX2 versions (mldsa_poly_backend.h).
  * Montgomery arithmetic with R = 2^32 (FIPS 204 Appendix A describes it as an allowed
  * optimisation); zetas are stored times R so a Montgomery product by a zeta is an exact product. */
+#include "crypto/cpu.h"
 #include "crypto/mldsa/mldsa_poly.h"
-
-#define MLDSA_QINV 58728449 /* q^-1 mod 2^32 */
-#define MLDSA_F 41978       /* R^2 / 256 mod q: undoes 256 and the R^-1 of the products */
+#include "crypto/mldsa/mldsa_poly_backend.h"
 
 /* zetas[i] = 1753^brv8(i) * 2^32 mod q, centred; 1753 is the 512th root of unity zeta of
  * FIPS 204 §7.5 and brv8 the 8-bit reversal (Appendix B lists the plain values). */
-static const int32_t zetas[MLDSA_N] = {
+const int32_t qstp_mldsa_zetas[MLDSA_N] = {
     0, 25847, -2608894, -518909, 237124, -777960, -876248, 466468,
     1826347, 2353451, -359251, -2091905, 3119733, -2884855, 3111497, 2680103,
     2725464, 1024112, -1079900, 3585928, -549488, -1119584, 2619752, -2108549,
@@ -51,12 +51,12 @@ int32_t qstp_mldsa_montgomery_reduce(int64_t a)
     return (int32_t)((a - (int64_t)t * MLDSA_Q) >> 32);
 }
 
-void qstp_mldsa_poly_ntt(qstp_mldsa_poly *a)
+void qstp_mldsa_poly_ntt_portable(qstp_mldsa_poly *a)
 {
     unsigned m = 0;
     for (unsigned len = 128; len > 0; len >>= 1) {
         for (unsigned start = 0; start < MLDSA_N; start += 2 * len) {
-            int64_t zeta = zetas[++m];
+            int64_t zeta = qstp_mldsa_zetas[++m];
             for (unsigned j = start; j < start + len; j++) {
                 int32_t t = qstp_mldsa_montgomery_reduce(zeta * a->c[j + len]);
                 a->c[j + len] = a->c[j] - t;
@@ -66,7 +66,7 @@ void qstp_mldsa_poly_ntt(qstp_mldsa_poly *a)
     }
 }
 
-void qstp_mldsa_poly_invntt_tomont(qstp_mldsa_poly *a)
+void qstp_mldsa_poly_invntt_tomont_portable(qstp_mldsa_poly *a)
 {
     unsigned m = MLDSA_N;
     /* Gentleman-Sande butterflies with the zetas in reverse order and negated (Alg. 42).
@@ -74,7 +74,7 @@ void qstp_mldsa_poly_invntt_tomont(qstp_mldsa_poly *a)
      * fits in 31 bits (256 * (q - 1) < 2^31). */
     for (unsigned len = 1; len < MLDSA_N; len <<= 1) {
         for (unsigned start = 0; start < MLDSA_N; start += 2 * len) {
-            int64_t zeta = -(int64_t)zetas[--m];
+            int64_t zeta = -(int64_t)qstp_mldsa_zetas[--m];
             for (unsigned j = start; j < start + len; j++) {
                 int32_t t = a->c[j];
                 a->c[j] = t + a->c[j + len];
@@ -86,16 +86,64 @@ void qstp_mldsa_poly_invntt_tomont(qstp_mldsa_poly *a)
         a->c[j] = qstp_mldsa_montgomery_reduce((int64_t)MLDSA_F * a->c[j]);
 }
 
-void qstp_mldsa_poly_pointwise_montgomery(qstp_mldsa_poly *c, const qstp_mldsa_poly *a,
-                                          const qstp_mldsa_poly *b)
+void qstp_mldsa_poly_pointwise_montgomery_portable(qstp_mldsa_poly *c, const qstp_mldsa_poly *a,
+                                                   const qstp_mldsa_poly *b)
 {
     for (unsigned i = 0; i < MLDSA_N; i++)
         c->c[i] = qstp_mldsa_montgomery_reduce((int64_t)a->c[i] * b->c[i]);
 }
 
-void qstp_mldsa_poly_pointwise_acc_montgomery(qstp_mldsa_poly *c, const qstp_mldsa_poly *a,
-                                              const qstp_mldsa_poly *b)
+void qstp_mldsa_poly_pointwise_acc_montgomery_portable(qstp_mldsa_poly *c, const qstp_mldsa_poly *a,
+                                                       const qstp_mldsa_poly *b)
 {
     for (unsigned i = 0; i < MLDSA_N; i++)
         c->c[i] += qstp_mldsa_montgomery_reduce((int64_t)a->c[i] * b->c[i]);
+}
+
+/* ---- dispatch (QSTP_NO_ASM=1 forces the portable code; see crypto/cpu.h) ---- */
+
+void qstp_mldsa_poly_ntt(qstp_mldsa_poly *a)
+{
+#if defined(QSTP_MLDSA_HAVE_AVX2)
+    if (qstp_cpu_has_avx2()) {
+        qstp_mldsa_poly_ntt_avx2(a);
+        return;
+    }
+#endif
+    qstp_mldsa_poly_ntt_portable(a);
+}
+
+void qstp_mldsa_poly_invntt_tomont(qstp_mldsa_poly *a)
+{
+#if defined(QSTP_MLDSA_HAVE_AVX2)
+    if (qstp_cpu_has_avx2()) {
+        qstp_mldsa_poly_invntt_tomont_avx2(a);
+        return;
+    }
+#endif
+    qstp_mldsa_poly_invntt_tomont_portable(a);
+}
+
+void qstp_mldsa_poly_pointwise_montgomery(qstp_mldsa_poly *c, const qstp_mldsa_poly *a,
+                                          const qstp_mldsa_poly *b)
+{
+#if defined(QSTP_MLDSA_HAVE_AVX2)
+    if (qstp_cpu_has_avx2()) {
+        qstp_mldsa_poly_pointwise_montgomery_avx2(c, a, b);
+        return;
+    }
+#endif
+    qstp_mldsa_poly_pointwise_montgomery_portable(c, a, b);
+}
+
+void qstp_mldsa_poly_pointwise_acc_montgomery(qstp_mldsa_poly *c, const qstp_mldsa_poly *a,
+                                              const qstp_mldsa_poly *b)
+{
+#if defined(QSTP_MLDSA_HAVE_AVX2)
+    if (qstp_cpu_has_avx2()) {
+        qstp_mldsa_poly_pointwise_acc_montgomery_avx2(c, a, b);
+        return;
+    }
+#endif
+    qstp_mldsa_poly_pointwise_acc_montgomery_portable(c, a, b);
 }

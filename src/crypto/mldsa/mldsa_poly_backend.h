@@ -1,0 +1,35 @@
+/* Internal to the mldsa module: the backends behind the mldsa_poly.h seam. mldsa_ntt.c holds the
+ * portable code and the dispatch; mldsa_poly_avx2.c (compiled with -mavx2, called only after
+ * qstp_cpu_has_avx2()) holds AVX2 versions of the hot functions. Each AVX2 function returns
+ * exactly the same coefficients as its portable twin (same butterflies, same Montgomery
+ * reductions, in the same order); test_mldsa_backend.c checks that, and runs signing with
+ * QSTP_NO_ASM=1 as well. */
+#ifndef QSTP_CRYPTO_MLDSA_POLY_BACKEND_H
+#define QSTP_CRYPTO_MLDSA_POLY_BACKEND_H
+
+#include "crypto/mldsa/mldsa_poly.h"
+
+#define MLDSA_QINV 58728449 /* q^-1 mod 2^32 */
+#define MLDSA_F 41978       /* R^2 / 256 mod q: undoes 256 and the R^-1 of the products */
+
+/* zetas[i] = 1753^brv8(i) 2^32 mod q, centred (mldsa_ntt.c). */
+extern const int32_t qstp_mldsa_zetas[MLDSA_N];
+
+void qstp_mldsa_poly_ntt_portable(qstp_mldsa_poly *a);
+void qstp_mldsa_poly_invntt_tomont_portable(qstp_mldsa_poly *a);
+void qstp_mldsa_poly_pointwise_montgomery_portable(qstp_mldsa_poly *c, const qstp_mldsa_poly *a,
+                                                   const qstp_mldsa_poly *b);
+void qstp_mldsa_poly_pointwise_acc_montgomery_portable(qstp_mldsa_poly *c, const qstp_mldsa_poly *a,
+                                                       const qstp_mldsa_poly *b);
+
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#define QSTP_MLDSA_HAVE_AVX2 1
+void qstp_mldsa_poly_ntt_avx2(qstp_mldsa_poly *a);
+void qstp_mldsa_poly_invntt_tomont_avx2(qstp_mldsa_poly *a);
+void qstp_mldsa_poly_pointwise_montgomery_avx2(qstp_mldsa_poly *c, const qstp_mldsa_poly *a,
+                                               const qstp_mldsa_poly *b);
+void qstp_mldsa_poly_pointwise_acc_montgomery_avx2(qstp_mldsa_poly *c, const qstp_mldsa_poly *a,
+                                                   const qstp_mldsa_poly *b);
+#endif
+
+#endif
