@@ -217,22 +217,22 @@ int qstp_session_release_workspace(qstp_session *s)
     return 0;
 }
 
+size_t qstp_session_rx_pending(const qstp_session *s)
+{
+    const qstp_session_impl *S = qstp_cimpl(s);
+    return (S->state == ST_ESTABLISHED && S->hdrlen == QSTP_PACKET_HEADER_SIZE) ? S->bodylen : 0;
+}
+
 int qstp_session_attach_rx_buffer(qstp_session *s, uint8_t *buf, size_t len)
 {
     qstp_session_impl *S = qstp_impl(s);
     if (buf == NULL || len < QSTP_SESSION_RX_BUFFER_SIZE)
         return qstp_fail(qstp_error_buffer_too_small);
-    if (S->rxbuf != NULL && S->rxbuf != buf && S->bodylen > 0 && !S->body_direct)
+    if (S->rxbuf != NULL && S->rxbuf != buf && qstp_session_rx_pending(s) > 0)
         return qstp_fail(qstp_error_invalid_state);
     S->rxbuf = buf;
     S->rxcap = len;
     return 0;
-}
-
-size_t qstp_session_rx_pending(const qstp_session *s)
-{
-    const qstp_session_impl *S = qstp_cimpl(s);
-    return (S->state == ST_ESTABLISHED && S->hdrlen == QSTP_PACKET_HEADER_SIZE) ? S->bodylen : 0;
 }
 
 int qstp_session_detach_rx_buffer(qstp_session *s)
@@ -311,7 +311,6 @@ static int on_header(qstp_session_impl *S, const uint8_t *rest, size_t restlen, 
     int ret;
     (void)qstp_packet_header_deserialize(&S->cur, S->hdr, sizeof(S->hdr));
     S->bodylen = 0;
-    S->body_direct = 0;
 
     if (handshaking(S)) {
         if (S->cur.flag == qstp_flag_error_condition) {

@@ -54,7 +54,6 @@ typedef struct qstp_session_impl {
     /* ---- receive framing ---- */
     uint8_t hdr[QSTP_PACKET_HEADER_SIZE];
     uint8_t hdrlen;
-    uint8_t body_direct;              /* current body is being read without copying */
     qstp_packet_header cur;
     size_t bodylen;                   /* body bytes assembled so far */
 

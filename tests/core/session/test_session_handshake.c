@@ -191,6 +191,39 @@ static void test_coalesced(void)
     h_endpoint_free(&s);
 }
 
+
+/* The receive buffer is lent per read (an event-driven server): it can be detached whenever no
+ * partial record is held, and a session without one consumes nothing. */
+static void test_rx_lending(void)
+{
+    static endpoint c, s;
+    static uint8_t out[512], other[QSTP_SESSION_RX_BUFFER_SIZE];
+    size_t outlen = 0;
+    qstp_event ev;
+    const qstp_suite *su = qstp_suite_by_id(0x01);
+    if (!qstp_suite_available(su))
+        return;
+    CHECK(h_keyset_make(&ks, su, 99) == 0);
+    connect_pair(&c, &s, &ks, 3);
+    CHECK(qstp_session_send(&c.s, (const uint8_t *)"lend me a buffer", 16, out, sizeof(out), &outlen) == 0);
+    CHECK(qstp_session_receive(&s.s, out, 30, &ev) == 30 && ev.type == QSTP_EVENT_NONE);
+    CHECK(qstp_session_rx_pending(&s.s) == 9);
+    CHECK(qstp_session_detach_rx_buffer(&s.s) == -(int)qstp_error_invalid_state);
+    CHECK(qstp_session_receive(&s.s, out + 30, outlen - 30, &ev) == outlen - 30);
+    CHECK(ev.type == QSTP_EVENT_DATA && ev.len == 16 && memcmp(ev.data, "lend me a buffer", 16) == 0);
+    CHECK(qstp_session_rx_pending(&s.s) == 0);
+    CHECK(qstp_session_detach_rx_buffer(&s.s) == 0);
+    CHECK(qstp_ct_is_zero(s.rx, QSTP_SESSION_RX_BUFFER_SIZE)); /* plaintext wiped */
+    CHECK(qstp_session_send(&c.s, (const uint8_t *)"again", 5, out, sizeof(out), &outlen) == 0);
+    CHECK(qstp_session_receive(&s.s, out, outlen, &ev) == 0 && ev.type == QSTP_EVENT_NONE);
+    CHECK(qstp_session_attach_rx_buffer(&s.s, other, sizeof(other)) == 0);
+    CHECK(qstp_session_receive(&s.s, out, outlen, &ev) == outlen);
+    CHECK(ev.type == QSTP_EVENT_DATA && ev.data == other && memcmp(ev.data, "again", 5) == 0);
+    CHECK(qstp_session_attach_rx_buffer(&s.s, other, 100) == -(int)qstp_error_buffer_too_small);
+    h_endpoint_free(&c);
+    h_endpoint_free(&s);
+}
+
 static void test_budget(void)
 {
     printf("sizeof(qstp_session) = %zu, private state = %zu, qstp_rcs256_state = %zu\n",
@@ -219,6 +252,7 @@ int main(int argc, char **argv)
         test_suite_run(0x03, 0);
         test_suite_run(0x04, 0);
         test_coalesced();
+        test_rx_lending();
     }
     return test_report();
 }
