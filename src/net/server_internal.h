@@ -1,0 +1,194 @@
+/* Private structures of the event-driven server (server.c: API, keys, limits, logging;
+ * loop.c: one epoll loop per thread; workers.c: handshake worker pool and workspace pool). */
+#ifndef QSTP_NET_SERVER_INTERNAL_H
+#define QSTP_NET_SERVER_INTERNAL_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/socket.h>
+
+#include "net/netutil.h"
+#include "qstp/server.h"
+#include "qstp/session.h"
+
+/* Bytes the loop reads per handshake step: enough for any handshake message of any set (the
+ * largest client message is the Kyber k=5 exchange request, 21 + 1920 bytes). */
+#define SRV_HS_INPUT_SIZE 8192u
+/* One read of established traffic: a whole maximal record and some. */
+#define SRV_READ_SIZE (QSTP_RECORD_PACKET_MAX + 4096u)
+#define SRV_SEND_SIZE (QSTP_SESSION_SEND_MAX + QSTP_SESSION_RECORD_OVERHEAD + QSTP_SESSION_CONTROL_MAX)
+#define SRV_CLOSE_LINGER_MS 2000u   /* after our close record: wait this long for the peer's EOF */
+#define SRV_QUIT_DRAIN_MS 2000u
+#define SRV_ACCEPT_BATCH 64
+#define SRV_RATE_BUCKETS 4096u
+#define SRV_MAX_LOOPS 64u
+#define SRV_SPARE_RX_MAX 4u         /* free receive buffers a loop keeps */
+
+/* The signing keys in force: shared by every session made with them (the session reads its
+ * config until it is wiped), so it is reference-counted and replaced whole on reload. */
+typedef struct srv_keyset {
+    atomic_uint refs;
+    qstp_server_config cfg;
+    qstp_server_keyref *refs_arr;
+    qstp_server_key *keys; /* copies, wiped on free */
+    size_t nkeys;
+    qstp_root_certificate *revroot; /* copy, or NULL */
+    size_t ws_size;                 /* largest handshake workspace of its sets */
+} srv_keyset;
+
+/* A handshake workspace and the raw input of the handshake step being run, from the pool. */
+typedef struct srv_wsslot {
+    struct srv_wsslot *next;
+    size_t wslen;
+    size_t in_off, in_len;
+    uint8_t in[SRV_HS_INPUT_SIZE];
+    _Alignas(64) uint8_t ws[]; /* wslen bytes */
+} srv_wsslot;
+
+typedef struct srv_chunk {
+    struct srv_chunk *next;
+    size_t len, off;
+    uint8_t data[];
+} srv_chunk;
+
+enum {
+    T_HANDSHAKE = 1, /* on the loop, waiting for bytes */
+    T_AT_WORKER,     /* a worker owns the session */
+    T_ESTABLISHED,
+    T_CLOSING        /* close sent; waiting for the peer's EOF or the linger deadline */
+};
+
+struct srv_loop;
+
+typedef struct srv_tunnel {
+    qstp_session s; /* first: 64-byte aligned */
+    struct srv_loop *loop;
+    qstp_tunnel_id id;
+    uint32_t slot;
+    int fd;
+    uint8_t state;
+    uint8_t reported;     /* on_established was called, so on_closed is owed */
+    uint8_t close_req;    /* a close was asked for from inside a callback */
+    uint8_t shut;         /* SHUT_WR done */
+    uint32_t epoll_events; /* currently registered */
+    qstp_errors close_reason;
+    qstp_errors close_code;
+    srv_keyset *ks;
+    srv_wsslot *ws;
+    uint8_t *rxbuf;       /* held only while a partial record is pending */
+    srv_chunk *out_head, *out_tail;
+    size_t out_bytes;
+    uint64_t linger_deadline;
+    /* worker result */
+    qstp_event_type hs_event;
+    qstp_errors hs_error;
+    uint8_t hs_revoked[16];
+    struct srv_tunnel *next_job;
+    struct sockaddr_storage addr;
+    socklen_t addrlen;
+    char peer[QSTP_NET_ADDRSTR];
+} srv_tunnel;
+
+/* A message to a loop from another thread. */
+typedef struct srv_msg {
+    struct srv_msg *next;
+    int kind; /* MSG_SEND, MSG_CLOSE */
+    qstp_tunnel_id id;
+    qstp_errors code;
+    size_t len;
+    uint8_t data[];
+} srv_msg;
+enum { MSG_SEND = 1, MSG_CLOSE = 2 };
+
+typedef struct srv_loop {
+    struct qstp_server *srv;
+    unsigned index;
+    pthread_t thread;
+    int epfd;
+    int listenfd;
+    int wakefd;
+    pthread_mutex_t mtx; /* inbox and done queue */
+    srv_msg *inbox_head, *inbox_tail;
+    srv_tunnel *done_head, *done_tail;
+    /* loop-thread-only state */
+    srv_tunnel **slots;
+    uint32_t nslots, slot_cap;
+    uint32_t *free_slots;
+    uint32_t nfree;
+    uint32_t gen;
+    uint32_t live;
+    uint8_t *readbuf;
+    uint8_t *sendbuf;
+    uint8_t *spare_rx[SRV_SPARE_RX_MAX];
+    unsigned nspare;
+    int quitting;
+    uint64_t quit_deadline;
+} srv_loop;
+
+struct qstp_server {
+    qstp_server_options opt;
+    char address[64];
+    uint16_t port;
+    int family;
+    qstp_env env;
+    unsigned nloops;
+    srv_loop *loops;
+    /* keys */
+    pthread_mutex_t ks_mtx;
+    srv_keyset *ks;
+    /* limits and counters */
+    atomic_uint tunnels;
+    atomic_uint handshakes;
+    atomic_int paused;
+    atomic_int quit;
+    atomic_ullong n_accepted, n_established, n_refused, n_hs_failed;
+    pthread_mutex_t rate_mtx;
+    struct { uint64_t key; uint64_t last_ms; uint32_t tokens_milli; } rate[SRV_RATE_BUCKETS];
+    /* worker pool */
+    pthread_mutex_t job_mtx;
+    pthread_cond_t job_cv;
+    srv_tunnel *job_head, *job_tail;
+    int workers_stop;
+    unsigned nworkers;
+    pthread_t *workers;
+    /* workspace pool */
+    pthread_mutex_t ws_mtx;
+    srv_wsslot *ws_free;
+};
+
+/* server.c */
+void srv_log(const struct qstp_server *srv, qstp_log_level level, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 3, 4)))
+#endif
+    ;
+srv_keyset *srv_keyset_get(struct qstp_server *srv);
+void srv_keyset_put(srv_keyset *ks);
+/* 1 if a new handshake from this address is within the rate limit (takes a token). */
+int srv_rate_allow(struct qstp_server *srv, const struct sockaddr *sa);
+/* A valid revocation notice arrived: withdraw the key with this serial. */
+void srv_withdraw_key(struct qstp_server *srv, const uint8_t serial[16]);
+
+/* workers.c */
+int srv_workers_start(struct qstp_server *srv);
+void srv_workers_stop(struct qstp_server *srv);
+void srv_worker_submit(struct qstp_server *srv, srv_tunnel *t);
+srv_wsslot *srv_ws_get(struct qstp_server *srv, size_t wslen);
+void srv_ws_put(struct qstp_server *srv, srv_wsslot *w);
+void srv_ws_pool_free(struct qstp_server *srv);
+
+/* loop.c */
+int srv_loop_init(struct qstp_server *srv, srv_loop *l, unsigned index);
+void *srv_loop_main(void *arg);
+void srv_loop_wake(srv_loop *l);
+void srv_loop_free(srv_loop *l);
+/* Handshake step done (worker thread): hand the tunnel back to its loop. */
+void srv_loop_handshake_done(srv_tunnel *t);
+int srv_loop_post(srv_loop *l, srv_msg *m);
+/* Direct send when called on the tunnel's own loop thread; 1 if it handled the call. */
+int srv_loop_try_direct(srv_loop *l, int kind, qstp_tunnel_id id, const uint8_t *data, size_t len,
+                        qstp_errors code, int *ret);
+
+#endif

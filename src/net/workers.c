@@ -1,0 +1,155 @@
+/* Handshake worker pool and handshake-workspace pool of the server (server_internal.h).
+ *
+ * Why: the server's handshake crypto (KEM key generation and signing for the connect response,
+ * decapsulation for the exchange) runs inside qstp_session_receive() when the last byte of a
+ * handshake message arrives. Run on an event loop it would stall every established tunnel of
+ * that loop; here a worker takes the session, runs the step, and hands it back to its loop
+ * (srv_loop_handshake_done wakes the loop through its eventfd). */
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "crypto/ct.h"
+#include "net/server_internal.h"
+
+/* Runs one handshake step: feeds the bytes the loop read until an event ends the step or the
+ * input is used up. After ESTABLISHED the rest of the input (records the client pipelined) is
+ * left for the loop, which attaches a receive buffer first (session.h). */
+static void run_step(srv_tunnel *t)
+{
+    srv_wsslot *w = t->ws;
+    t->hs_event = QSTP_EVENT_NONE;
+    t->hs_error = qstp_error_none;
+    while (w->in_off < w->in_len) {
+        qstp_event ev;
+        size_t used = qstp_session_receive(&t->s, w->in + w->in_off, w->in_len - w->in_off, &ev);
+        w->in_off += used;
+        if (ev.type != QSTP_EVENT_NONE) {
+            t->hs_event = ev.type;
+            t->hs_error = ev.error;
+            if (ev.type == QSTP_EVENT_REVOKED && ev.data != NULL && ev.len == 16)
+                memcpy(t->hs_revoked, ev.data, 16);
+            if (ev.type == QSTP_EVENT_PEER_CLOSED && ev.has_peer_code)
+                t->hs_error = (qstp_errors)ev.peer_code;
+            return;
+        }
+        if (used == 0)
+            return; /* output must be drained first; the loop does that and calls again */
+    }
+}
+
+static void *worker_main(void *arg)
+{
+    struct qstp_server *srv = arg;
+    pthread_mutex_lock(&srv->job_mtx);
+    for (;;) {
+        srv_tunnel *t;
+        while (srv->job_head == NULL && !srv->workers_stop)
+            pthread_cond_wait(&srv->job_cv, &srv->job_mtx);
+        if (srv->job_head == NULL)
+            break; /* stop requested and nothing left */
+        t = srv->job_head;
+        srv->job_head = t->next_job;
+        if (srv->job_head == NULL)
+            srv->job_tail = NULL;
+        pthread_mutex_unlock(&srv->job_mtx);
+        run_step(t);
+        srv_loop_handshake_done(t);
+        pthread_mutex_lock(&srv->job_mtx);
+    }
+    pthread_mutex_unlock(&srv->job_mtx);
+    return NULL;
+}
+
+void srv_worker_submit(struct qstp_server *srv, srv_tunnel *t)
+{
+    pthread_mutex_lock(&srv->job_mtx);
+    t->next_job = NULL;
+    if (srv->job_tail != NULL)
+        srv->job_tail->next_job = t;
+    else
+        srv->job_head = t;
+    srv->job_tail = t;
+    pthread_cond_signal(&srv->job_cv);
+    pthread_mutex_unlock(&srv->job_mtx);
+}
+
+int srv_workers_start(struct qstp_server *srv)
+{
+    srv->workers = calloc(srv->nworkers, sizeof(pthread_t));
+    if (srv->workers == NULL)
+        return qstp_fail(qstp_error_memory_allocation);
+    for (unsigned i = 0; i < srv->nworkers; i++) {
+        if (pthread_create(&srv->workers[i], NULL, worker_main, srv) != 0) {
+            srv->nworkers = i;
+            return qstp_fail(qstp_error_memory_allocation);
+        }
+    }
+    return 0;
+}
+
+void srv_workers_stop(struct qstp_server *srv)
+{
+    pthread_mutex_lock(&srv->job_mtx);
+    srv->workers_stop = 1;
+    pthread_cond_broadcast(&srv->job_cv);
+    pthread_mutex_unlock(&srv->job_mtx);
+    for (unsigned i = 0; i < srv->nworkers; i++)
+        pthread_join(srv->workers[i], NULL);
+    free(srv->workers);
+    srv->workers = NULL;
+    srv->nworkers = 0;
+}
+
+/* ---------------------------------------------------------------- workspace pool */
+
+srv_wsslot *srv_ws_get(struct qstp_server *srv, size_t wslen)
+{
+    srv_wsslot *w = NULL;
+    pthread_mutex_lock(&srv->ws_mtx);
+    /* Slots smaller than today's key set needs (after a reload to a larger set) are dropped. */
+    while (srv->ws_free != NULL && w == NULL) {
+        srv_wsslot *c = srv->ws_free;
+        srv->ws_free = c->next;
+        if (c->wslen >= wslen)
+            w = c;
+        else
+            free(c);
+    }
+    pthread_mutex_unlock(&srv->ws_mtx);
+    if (w == NULL) {
+        w = malloc(sizeof(*w) + wslen);
+        if (w == NULL)
+            return NULL;
+        w->wslen = wslen;
+    }
+    w->next = NULL;
+    w->in_off = w->in_len = 0;
+    return w;
+}
+
+void srv_ws_put(struct qstp_server *srv, srv_wsslot *w)
+{
+    if (w == NULL)
+        return;
+    /* The session wiped what it used (qstp_session_release_workspace); the input may hold a
+     * partial handshake message, which is not secret but is cleared all the same. */
+    qstp_wipe(w->in, sizeof(w->in));
+    w->in_off = w->in_len = 0;
+    pthread_mutex_lock(&srv->ws_mtx);
+    w->next = srv->ws_free;
+    srv->ws_free = w;
+    pthread_mutex_unlock(&srv->ws_mtx);
+}
+
+void srv_ws_pool_free(struct qstp_server *srv)
+{
+    pthread_mutex_lock(&srv->ws_mtx);
+    while (srv->ws_free != NULL) {
+        srv_wsslot *c = srv->ws_free;
+        srv->ws_free = c->next;
+        qstp_wipe(c->ws, c->wslen);
+        free(c);
+    }
+    pthread_mutex_unlock(&srv->ws_mtx);
+}
