@@ -60,6 +60,9 @@
  * If it returns 0 with QSTP_EVENT_NONE while input remains, output must be drained first (or a
  * receive buffer attached).
  *
+ * Threads: a session is used by one thread at a time (no locks inside). It holds no pointer into
+ * itself, so it may be copied or moved between calls (e.g. into a slab).
+ *
  * Return values: 0 on success, a negated qstp_errors code on failure (qstp_error_of()). After an
  * error the session is failed for good (sticky), its secrets are wiped, and only the queued error
  * packet/close record remains to be sent. */
@@ -81,6 +84,8 @@
 /* Largest qstp_session_send() plaintext and the buffer it needs. */
 #define QSTP_SESSION_SEND_MAX QSTP_RECORD_PLAINTEXT_MAX
 #define QSTP_SESSION_RECORD_OVERHEAD (QSTP_PACKET_HEADER_SIZE + QSTP_MACTAG_SIZE)
+/* Wire size of one record carrying n plaintext bytes (QSTP-WIRE §5.1: n + 53). */
+#define QSTP_SESSION_RECORD_SIZE(n) ((size_t)(n) + QSTP_SESSION_RECORD_OVERHEAD)
 /* Control output a session may hold (close/keep-alive/ratchet records, error packets). */
 #define QSTP_SESSION_CONTROL_MAX 256u
 
@@ -219,6 +224,8 @@ uint64_t qstp_session_next_timeout(const qstp_session *s, uint64_t now);
 void qstp_session_timeout(qstp_session *s, qstp_event *ev);
 
 int qstp_session_is_established(const qstp_session *s);
+/* 1 once the session has ended: closed by either side, or failed. Only queued output remains. */
+int qstp_session_is_closed(const qstp_session *s);
 /* The sticky error (qstp_error_none while healthy). */
 qstp_errors qstp_session_error(const qstp_session *s);
 qstp_role qstp_session_role(const qstp_session *s);

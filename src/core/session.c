@@ -810,6 +810,12 @@ int qstp_session_is_established(const qstp_session *s)
     return qstp_cimpl(s)->state == ST_ESTABLISHED;
 }
 
+int qstp_session_is_closed(const qstp_session *s)
+{
+    const uint8_t st = qstp_cimpl(s)->state;
+    return st == ST_CLOSED || st == ST_FAILED;
+}
+
 qstp_errors qstp_session_error(const qstp_session *s)
 {
     return qstp_cimpl(s)->error;

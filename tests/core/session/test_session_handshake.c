@@ -153,6 +153,8 @@ static void test_suite_run(uint8_t id, int big)
     h_pump(&c, &s);
     CHECK(c.closed && c.has_peer_code && c.peer_code == 0);
     CHECK(h_secrets_wiped(&c.s) && h_secrets_wiped(&s.s));
+    CHECK(qstp_session_is_closed(&c.s) && qstp_session_is_closed(&s.s));
+    CHECK(qstp_session_error(&c.s) == qstp_error_none && !qstp_session_is_established(&c.s));
     {
         size_t outlen;
         uint8_t out[128];
