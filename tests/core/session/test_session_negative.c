@@ -415,6 +415,33 @@ static void test_records(void)
     h_feed(&s, r1, 21);
     expect_record_fail(&s, qstp_error_receive_failure, "record: msglen 65537 (§2.6)");
 
+    /* Control records with the wrong length or content, sealed properly by the peer. */
+    {
+        struct {
+            uint8_t flag;
+            size_t n;
+            uint64_t id;
+            qstp_errors want;
+            const char *what;
+        } cv[] = {
+            {0x12, 31, 0, qstp_error_receive_failure, "ratchet: 31-byte token"},
+            {0x13, 2, 0, qstp_error_receive_failure, "close: 2-byte body"},
+            {QSTP_FLAG_KEEPALIVE_REQUEST, 9, 1, qstp_error_receive_failure, "keep-alive: 9-byte body"},
+            {QSTP_FLAG_KEEPALIVE_RESPONSE, 8, 7, qstp_error_invalid_request, "keep-alive: unexpected id"},
+        };
+        for (size_t i = 0; i < sizeof(cv) / sizeof(cv[0]); i++) {
+            uint8_t body[64] = {0};
+            established_pair();
+            c.peer = &s;
+            s.peer = &c;
+            qstp_store_le64(body, cv[i].id);
+            CHECK(qstp_record_seal(qstp_impl(&s.s), cv[i].flag, cv[i].flag == 0x12 ? 0 : T0, body, cv[i].n,
+                                   r1) == 0);
+            h_feed(&c, r1, cv[i].n + 53);
+            expect_record_fail(&c, cv[i].want, cv[i].what);
+        }
+    }
+
     /* 0x03 from the peer ends the session (§3.5). */
     established_pair();
     set_hdr(r1, 0x03, 33, 3, (long long)T0);
