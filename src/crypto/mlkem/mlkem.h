@@ -33,10 +33,12 @@ int qstp_mlkem_keypair_derand(unsigned k, uint8_t *pk, uint8_t *sk, const uint8_
 int qstp_mlkem_keypair(unsigned k, uint8_t *pk, uint8_t *sk, qstp_rng_fn rng, void *rng_ctx);
 
 /* ML-KEM.Encaps_internal(ek, m) (Alg. 17) after the encapsulation-key modulus check (§7.2).
- * Returns 0, or -1 if k is unsupported or pk fails the check; then ct and ss are zeroed. */
+ * Returns 0; or -1 if pk fails the check (ct and ss zeroed) or k is unsupported (ss zeroed, ct
+ * untouched: its size is unknown). The ek length check of §7.2 is the caller's. */
 int qstp_mlkem_encaps_derand(unsigned k, uint8_t *ct, uint8_t ss[32], const uint8_t *pk,
                              const uint8_t m[32]);
-/* ML-KEM.Encaps (Alg. 20): ONE rng call of 32 bytes (m). -1 also if the rng fails (ct, ss zeroed). */
+/* ML-KEM.Encaps (Alg. 20): ONE rng call of 32 bytes (m), none for an unsupported k. -1 also if
+ * the rng fails (ct and ss zeroed). */
 int qstp_mlkem_encaps(unsigned k, uint8_t *ct, uint8_t ss[32], const uint8_t *pk, qstp_rng_fn rng,
                       void *rng_ctx);
 
@@ -45,7 +47,9 @@ int qstp_mlkem_encaps(unsigned k, uint8_t *ct, uint8_t ss[32], const uint8_t *pk
  * fails the decapsulation-key hash check (§7.3: H(ek) stored in dk) -- then ss is zeroed.
  * reencrypt_ok (may be NULL) receives 1 if the re-encryption matched and 0 if implicit rejection
  * happened (or on error). The QRCS reference's decapsulate returns false in that case and the QSTP
- * server aborts (QSTP-WIRE §1.5), so the core needs the flag. Computed in constant time. */
+ * server aborts (QSTP-WIRE §1.5), so the core needs the flag. Computed in constant time; the flag
+ * itself is the one secret-dependent value that leaves (as in the reference).
+ * The dk and c length checks of §7.3 are the caller's. */
 int qstp_mlkem_decaps(unsigned k, uint8_t ss[32], const uint8_t *ct, const uint8_t *sk,
                       int *reencrypt_ok);
 

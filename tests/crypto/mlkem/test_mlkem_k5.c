@@ -4,7 +4,11 @@
  *  - tampered ciphertexts: implicit rejection, K-bar = J(z || c), reencrypt_ok = 0;
  *  - tampered dk hash: -1 and ss zeroed; unreduced ek: -1 and outputs zeroed;
  *  - the rng contract: one call of 64 bytes (keypair) and one of 32 bytes (encaps), failures;
- *  - k = 5 known answers from tests/crypto/mlkem/k5_vectors.txt (see that file). */
+ *  - k = 5 known answers from tests/crypto/mlkem/k5_vectors.txt (see that file);
+ *  - extreme secret keys (every 12-bit value 4095 in dk_pke and in the embedded ek, with H(ek)
+ *    recomputed so the §7.3 check passes): Decaps stays within its arithmetic bounds and the AVX2
+ *    and portable backends return the same key (switched in-process with QSTP_NO_ASM). */
+#include "crypto/cpu.h"
 #include "crypto/sha3.h"
 #include "mlkem_test_util.h"
 
@@ -212,6 +216,49 @@ static void k5_vectors(void)
     CHECK_MSG(n >= 4, "%s: %u records", path, n);
 }
 
+/* Decaps with the given backend (portable = 1 sets QSTP_NO_ASM for this process). */
+static int decaps_backend(int portable, unsigned k, uint8_t ss[32], const uint8_t *ct,
+                          const uint8_t *sk, int *ok)
+{
+    if (portable)
+        setenv("QSTP_NO_ASM", "1", 1);
+    else
+        unsetenv("QSTP_NO_ASM");
+    qstp_cpu_refresh();
+    int rc = qstp_mlkem_decaps(k, ss, ct, sk, ok);
+    unsetenv("QSTP_NO_ASM");
+    qstp_cpu_refresh();
+    return rc;
+}
+
+static void extreme_keys(unsigned k)
+{
+    uint8_t pk[QSTP_MLKEM_PK_MAX], sk[QSTP_MLKEM_SK_MAX], ct[QSTP_MLKEM_CT_MAX], ss1[32], ss2[32];
+    uint8_t coins[64];
+    uint64_t rs = 0xE7 + k;
+    const size_t skl = qstp_mlkem_sk_size(k), pkl = qstp_mlkem_pk_size(k), ctl = qstp_mlkem_ct_size(k);
+    for (int variant = 0; variant < 3; variant++) {
+        int ok1 = -1, ok2 = -1;
+        test_prng_bytes(&rs, coins, sizeof coins);
+        CHECK(qstp_mlkem_keypair_derand(k, pk, sk, coins, coins + 32) == 0);
+        CHECK(qstp_mlkem_encaps_derand(k, ct, ss1, pk, coins) == 0);
+        if (variant == 0 || variant == 2)
+            memset(sk, 0xFF, 384 * k); /* s-hat = 4095 everywhere */
+        if (variant >= 1) {           /* embedded ek = 4095 everywhere, H(ek) recomputed */
+            memset(sk + 384 * k, 0xFF, 384 * k);
+            qstp_sha3_256(sk + 384 * k + pkl, sk + 384 * k, pkl);
+        }
+        if (variant == 2)
+            test_prng_bytes(&rs, ct, ctl); /* random ciphertext, also decompressed to the extremes */
+        CHECK(qstp_mlkem_check_sk(k, sk) == 0);
+        CHECK(decaps_backend(0, k, ss1, ct, sk, &ok1) == 0);
+        CHECK(decaps_backend(1, k, ss2, ct, sk, &ok2) == 0);
+        CHECK_MSG(ok1 == ok2 && memcmp(ss1, ss2, 32) == 0, "k=%u variant %d: backends differ", k,
+                  variant);
+        (void)skl;
+    }
+}
+
 int main(void)
 {
     test_sizes();
@@ -221,5 +268,7 @@ int main(void)
     for (unsigned k = 2; k <= 4; k++)
         round_trips(k, 50, 0x1000 + k);
     k5_vectors();
+    for (unsigned k = 2; k <= 5; k++)
+        extreme_keys(k);
     return test_report();
 }
