@@ -45,6 +45,27 @@ static int read_sch0(uint8_t sch0[32])
     return ok;
 }
 
+/* The connect request (packet 1) of a transcript: "field <name> (...) = <hex>". */
+static int read_field(const char *rel, const char *name, uint8_t *dst, size_t n)
+{
+    size_t len;
+    char *t = (char *)load(rel, &len);
+    int ok = 0;
+    if (t == NULL)
+        return 0;
+    char *line = strstr(t, name);
+    if (line != NULL) {
+        char *eq = strstr(line, ") = ");
+        char *end = eq ? strpbrk(eq + 4, " \n") : NULL;
+        if (end)
+            *end = 0;
+        if (eq != NULL && test_hex_decode(dst, n, eq + 4) == n)
+            ok = 1;
+    }
+    free(t);
+    return ok;
+}
+
 static void check_dir(const char *dir, const char *server_cert_name, int deterministic)
 {
     char path[256];
@@ -103,6 +124,18 @@ static void check_dir(const char *dir, const char *server_cert_name, int determi
     CHECK(qstp_server_certificate_deserialize(&srv2, buf, len + 0) == 0);
     CHECK(qstp_server_certificate_deserialize(&srv2, buf, 7317) < 0); /* a root-sized prefix */
     free(buf);
+
+    /* the connect request on the wire names this certificate and set 0x03 (§4.3) */
+    {
+        uint8_t want[42], field[42];
+        snprintf(path, sizeof path, REF "%s", deterministic ? "transcript_deterministic.txt" : "apps/transcript_apps.txt");
+        CHECK(read_field(path, "field server_certificate_serial", want, 16));
+        CHECK_BYTES(srv.serial, want, 16, "server serial == connect request serial");
+        CHECK(read_field(path, "field protocol_set", want, 42));
+        qstp_suite_protocol_field(s, field);
+        CHECK_BYTES(field, want, 42, "42-byte protocol field == connect request");
+        CHECK(qstp_suite_by_protocol_field(want) == s);
+    }
 
     /* server key */
     snprintf(path, sizeof path, REF "%s/server_secret_key.qsk", dir);
