@@ -54,11 +54,14 @@ int qstp_mldsa_verify(unsigned level, const uint8_t *sig, size_t siglen, const u
                       size_t mlen, const uint8_t *ctx, size_t ctxlen, const uint8_t *pk);
 
 /* Attached form used by QSTP (QSTP-WIRE §1.5): sm = sig || msg, pure mode, empty context.
- * sm needs sig_size + mlen bytes; msg and sm may not overlap. *smlen = sig_size + mlen. */
+ * sm needs sig_size + mlen bytes; *smlen = sig_size + mlen. msg may already sit at sm + sig_size
+ * (signing in place); otherwise msg and sm must not overlap. rnd: as for qstp_mldsa_sign (QSTP
+ * passes NULL: deterministic). On failure sm and *smlen are untouched. */
 int qstp_mldsa_sign_attached(unsigned level, uint8_t *sm, size_t *smlen, const uint8_t *msg,
                              size_t mlen, const uint8_t *sk, const uint8_t *rnd);
-/* Verifies sm = sig || msg; on success copies msg (smlen - sig_size bytes) out and sets *mlen.
- * On failure returns -1 and leaves msg and *mlen untouched. */
+/* Verifies sm = sig || msg; on success copies msg (smlen - sig_size bytes) out and sets *mlen
+ * (msg may be sm + sig_size, or any buffer of that size). On failure returns -1 and leaves msg
+ * and *mlen untouched. */
 int qstp_mldsa_open_attached(unsigned level, uint8_t *msg, size_t *mlen, const uint8_t *sm,
                              size_t smlen, const uint8_t *pk);
 

@@ -257,6 +257,35 @@ static void test_hashml(unsigned level)
     CHECK(qstp_mldsa_verify_prehashed(level, sig, sigb, QSTP_MLDSA_PH_SHA2_512, d, 64, NULL, 0, pk) != 0);
 }
 
+/* Random corruption of a valid signature (1-3 bytes, half of them in the hint section, which has
+ * the most parsing): always rejected, never a crash (run under ASan in CI). */
+static void test_random_corruption(unsigned level)
+{
+    const size_t sigb = qstp_mldsa_sig_size(level);
+    const size_t hoff = sigb - (level == 44 ? 84 : level == 65 ? 61 : 83);
+    uint8_t pk[QSTP_MLDSA_PK_MAX], sk[QSTP_MLDSA_SK_MAX], xi[32] = {11}, msg[32] = {12};
+    uint8_t sig[QSTP_MLDSA_SIG_MAX], bad[QSTP_MLDSA_SIG_MAX];
+    uint64_t s = 4242 + level;
+    unsigned accepted = 0, tried = 0;
+    CHECK(qstp_mldsa_keypair_seed(level, pk, sk, xi) == 0);
+    CHECK(qstp_mldsa_sign(level, sig, msg, 32, NULL, 0, sk, NULL) == 0);
+    for (unsigned n = 0; n < 300; n++) {
+        memcpy(bad, sig, sigb);
+        unsigned flips = 1 + (unsigned)(test_prng_u64(&s) % 3);
+        for (unsigned f = 0; f < flips; f++) {
+            size_t off = (test_prng_u64(&s) & 1) ? hoff + test_prng_u64(&s) % (sigb - hoff)
+                                                 : test_prng_u64(&s) % sigb;
+            bad[off] ^= (uint8_t)(1 + test_prng_u64(&s) % 255);
+        }
+        if (memcmp(bad, sig, sigb) == 0)
+            continue; /* two flips cancelled */
+        tried++;
+        accepted += qstp_mldsa_verify(level, bad, sigb, msg, 32, NULL, 0, pk) == 0;
+    }
+    CHECK_MSG(accepted == 0 && tried > 250, "ML-DSA-%u: %u of %u corrupted signatures accepted",
+              level, accepted, tried);
+}
+
 int main(void)
 {
     test_sizes();
@@ -266,6 +295,7 @@ int main(void)
         test_context(levels[i]);
         test_bad_secret_key(levels[i]);
         test_hashml(levels[i]);
+        test_random_corruption(levels[i]);
     }
     return test_report();
 }
