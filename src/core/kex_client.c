@@ -56,22 +56,30 @@ int qstp_kex_client_exchange_request(qstp_session_impl *S, const uint8_t *body)
     uint8_t prnd[QSTP_KDF_PRND_SIZE];
     size_t mlen = 0;
     qstp_packet_header h;
-    const uint8_t *pk;
+    const uint8_t *signed_hash, *pk;
     uint8_t *pkt;
+    qstp_reader r;
     int ret;
 
     qstp_ws_layout_compute(su, QSTP_ROLE_CLIENT, &l);
     pkt = S->ws + l.tx_off;
+    /* §4.4 body: (SIG || phash) || pk; the header check fixed msglen at SIG + 32 + KPK. */
+    qstp_reader_init(&r, body, su->signed_hash_size + su->kem_pk_size);
+    signed_hash = qstp_read_ptr(&r, sh);
+    pk = qstp_read_ptr(&r, su->kem_pk_size);
+    if (!qstp_reader_done(&r)) {
+        ret = client_fail(S, qstp_error_internal, qstp_error_invalid_request);
+        goto out;
+    }
 
     /* §4.5 step 2: verify the attached signature with the server certificate's key; the
      * recovered message is the server's phash. */
-    if (su->sig_open_attached(khash, &mlen, body, sh, S->ccfg->server_verkey) != 0 || mlen != 32) {
+    if (su->sig_open_attached(khash, &mlen, signed_hash, sh, S->ccfg->server_verkey) != 0 || mlen != 32) {
         ret = client_fail(S, qstp_error_authentication_failure, qstp_error_authentication_failure);
         goto out;
     }
     /* §4.5 step 3-4: recompute phash over the received header bytes, update the transcript
      * before comparing (the reference's order). */
-    pk = body + sh;
     qstp_transcript_phash(phash, S->hdr, S->sch, pk, su->kem_pk_size);
     qstp_transcript_next(S->sch, phash, sizeof(phash));
     /* §4.5 step 5; the reference sends verify_failure here, not hash_invalid (§10 row 6). */

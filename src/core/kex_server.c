@@ -4,6 +4,7 @@
  * never leave this stack frame unwiped. */
 #include <string.h>
 
+#include "core/buf.h"
 #include "core/session_internal.h"
 #include "crypto/ct.h"
 
@@ -36,9 +37,18 @@ int qstp_kex_server_connect_response(qstp_session_impl *S, const uint8_t *body)
     qstp_packet_header h;
     size_t smlen = 0;
     uint8_t *pkt, *pk, *ksk;
+    const uint8_t *serial, *protocol;
+    qstp_reader r;
+
+    /* §4.3 body: serial(16) || protocol field(42). The header check fixed msglen at 58. */
+    qstp_reader_init(&r, body, QSTP_CONNECT_REQUEST_SIZE);
+    serial = qstp_read_ptr(&r, QSTP_SERIAL_SIZE);
+    protocol = qstp_read_ptr(&r, QSTP_PROTOCOL_SET_SIZE);
+    if (!qstp_reader_done(&r))
+        return server_fail(S, qstp_error_internal, qstp_error_invalid_request);
 
     /* §4.4 checks, in the reference's order: serial, expiration, protocol string. */
-    key = select_key(S->scfg, body);
+    key = select_key(S->scfg, serial);
     if (key == NULL)
         return server_fail(S, qstp_error_key_unrecognized, qstp_error_key_unrecognized);
     if (now > key->expiration_to)
@@ -46,7 +56,7 @@ int qstp_kex_server_connect_response(qstp_session_impl *S, const uint8_t *body)
     su = key->suite;
     qstp_suite_protocol_field(su, field);
     /* Only 41 bytes are compared; byte 42 is not checked (§4.4 check 3). */
-    if (memcmp(body + QSTP_SERIAL_SIZE, field, QSTP_PROTOCOL_COMPARE_SIZE) != 0)
+    if (memcmp(protocol, field, QSTP_PROTOCOL_COMPARE_SIZE) != 0)
         return server_fail(S, qstp_error_unknown_protocol, qstp_error_unknown_protocol);
 
     qstp_ws_layout_compute(su, QSTP_ROLE_SERVER, &l);
