@@ -14,7 +14,7 @@
 #define QINV 62209u      /* q^-1 mod 2^16 */
 #define BARRETT_V 20159  /* round(2^26 / q) */
 #define MONT_R2 1353     /* 2^32 mod q: fqmul(x, MONT_R2) = x * R */
-#define INVNTT_F 1441    /* R^2 / 128 mod q: undoes the 2^7 of the inverse NTT and multiplies by R */
+#define INVNTT_F 1441    /* R^2 / 128 mod q: undoes the 2^7 of the inverse NTT, times R */
 /* floor(n / q) = (n * DIVQ_M) >> DIVQ_S for all n < 2^24 (checked exhaustively offline and by the
  * compress test); used so Compress never needs a hardware division (variable time on some CPUs). */
 #define DIVQ_M 330282857u

@@ -2,11 +2,13 @@
  *
  * Everything that touches polynomial coefficients in bulk (NTT, inverse NTT, base multiplication,
  * reductions, compression, byte (de)serialisation, CBD sampling, message encoding) is behind this
- * header. The portable implementation is poly.c. A vector backend (poly_avx2.c) is added by making
- * the hot entry points of poly.c dispatch after a run-time CPUID check (crypto/cpu.h); no other
- * file of the module changes. A backend may keep its own coefficient order inside the NTT domain
- * as long as ntt, invntt, mulcache and basemul agree with each other and the byte functions see
- * the standard order.
+ * header. poly.c holds the portable implementation and the dispatch: ntt, invntt_tomont and
+ * polyvec_basemul_acc run from poly_avx2.c when qstp_cpu_has_avx2() (crypto/cpu.h; QSTP_NO_ASM=1
+ * forces portable). More functions move to a backend the same way (poly_backend.h); no other file
+ * of the module changes. The AVX2 code keeps the standard coefficient order and returns exactly
+ * the portable values; a future backend may keep its own order inside the NTT domain as long as
+ * ntt, invntt, mulcache and basemul agree with each other and the byte functions see the
+ * standard order (the tests then compare values mod q).
  *
  * Representation: int16_t coefficients, "reduced" means |c| < q unless a function says otherwise.
  * Montgomery factor R = 2^16. */
@@ -31,7 +33,8 @@ typedef struct {
 /* ---- arithmetic ---- */
 /* Forward NTT (Alg. 9), input |c| < q (or small), output Barrett-reduced, bit-reversed order. */
 void qstp_mlkem_poly_ntt(qstp_mlkem_poly *p);
-/* Inverse NTT (Alg. 10) times R (cancels the R^-1 left by basemul). Input |c| < q; output |c| < q. */
+/* Inverse NTT (Alg. 10) times R (cancels the R^-1 left by basemul).
+ * Input |c| < q; output |c| < q. */
 void qstp_mlkem_poly_invntt_tomont(qstp_mlkem_poly *p);
 void qstp_mlkem_poly_mulcache_compute(qstp_mlkem_mulcache *mc, const qstp_mlkem_poly *b);
 /* r = R^-1 * sum_{i<k} a[i] o b[i] (MultiplyNTTs, Alg. 11/12, accumulated). a: coefficients in

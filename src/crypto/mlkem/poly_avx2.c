@@ -74,7 +74,9 @@ static inline __m256i lane_zetas(unsigned len, unsigned first, int dir, unsigned
     return _mm256_setr_epi16(z0, z0, z0, z0, z1, z1, z1, z1, z2, z2, z2, z2, z3, z3, z3, z3);
 }
 
-static inline __attribute__((always_inline)) void ntt_layer_wide(int16_t *r, unsigned len, unsigned k)
+#define INLINE static inline __attribute__((always_inline))
+
+INLINE void ntt_layer_wide(int16_t *r, unsigned len, unsigned k)
 {
     for (unsigned start = 0; start < QSTP_MLKEM_N; start += 2 * len) {
         const __m256i zeta = _mm256_set1_epi16(qstp_mlkem_zetas[k++]);
@@ -87,7 +89,7 @@ static inline __attribute__((always_inline)) void ntt_layer_wide(int16_t *r, uns
     }
 }
 
-static inline __attribute__((always_inline)) void ntt_layer_narrow(int16_t *r, unsigned len, unsigned first)
+INLINE void ntt_layer_narrow(int16_t *r, unsigned len, unsigned first)
 {
     for (unsigned b = 0; b < QSTP_MLKEM_N / 16; b++) {
         __m256i v = load(r + 16 * b), p = swap_len(v, len);
@@ -112,7 +114,7 @@ void qstp_mlkem_poly_ntt_avx2(qstp_mlkem_poly *p)
         store(r + j, barrett_v(load(r + j)));
 }
 
-static inline __attribute__((always_inline)) void invntt_layer_narrow(int16_t *r, unsigned len, unsigned first)
+INLINE void invntt_layer_narrow(int16_t *r, unsigned len, unsigned first)
 {
     for (unsigned b = 0; b < QSTP_MLKEM_N / 16; b++) {
         __m256i v = load(r + 16 * b), p = swap_len(v, len);
@@ -124,7 +126,7 @@ static inline __attribute__((always_inline)) void invntt_layer_narrow(int16_t *r
     }
 }
 
-static inline __attribute__((always_inline)) void invntt_layer_wide(int16_t *r, unsigned len, unsigned k)
+INLINE void invntt_layer_wide(int16_t *r, unsigned len, unsigned k)
 {
     for (unsigned start = 0; start < QSTP_MLKEM_N; start += 2 * len) {
         const __m256i zeta = _mm256_set1_epi16(qstp_mlkem_zetas[k--]);
@@ -174,9 +176,11 @@ void qstp_mlkem_polyvec_basemul_acc_avx2(qstp_mlkem_poly *r, const qstp_mlkem_po
             const __m256i av = load(a[j].c + i), bv = load(b[j].c + i);
             const __m128i c = _mm_load_si128((const __m128i *)(bc[j].c + i / 2));
             /* even lanes b0, odd lanes b1 zeta */
-            const __m256i b0c = _mm256_blend_epi16(bv, _mm256_slli_epi32(_mm256_cvtepi16_epi32(c), 16), 0xAA);
+            const __m256i c_hi = _mm256_slli_epi32(_mm256_cvtepi16_epi32(c), 16);
+            const __m256i b0c = _mm256_blend_epi16(bv, c_hi, 0xAA);
             /* b with each pair swapped: even lanes b1, odd lanes b0 */
-            const __m256i bsw = _mm256_or_si256(_mm256_srli_epi32(bv, 16), _mm256_slli_epi32(bv, 16));
+            const __m256i bsw =
+                _mm256_or_si256(_mm256_srli_epi32(bv, 16), _mm256_slli_epi32(bv, 16));
             acc0 = _mm256_add_epi32(acc0, _mm256_madd_epi16(av, b0c)); /* a0 b0 + a1 b1 zeta */
             acc1 = _mm256_add_epi32(acc1, _mm256_madd_epi16(av, bsw)); /* a0 b1 + a1 b0 */
         }

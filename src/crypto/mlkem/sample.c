@@ -1,6 +1,6 @@
-/* Matrix and noise sampling (FIPS 203 §4.1, §4.2.2). The Keccak states are driven directly (absorb
- * of one padded block, then permute/extract one rate block at a time) so four independent XOF
- * instances can share one call of qstp_keccak_f1600_x4. */
+/* Matrix and noise sampling (FIPS 203 §4.1, §4.2.2). The Keccak states are driven directly
+ * (absorb of one padded block, then permute/extract one rate block at a time) so four independent
+ * XOF instances can share one call of qstp_keccak_f1600_x4. */
 #include <string.h>
 
 #include "crypto/ct.h"
