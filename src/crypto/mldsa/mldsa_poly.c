@@ -1,17 +1,28 @@
 /* Coefficient-wise polynomial helpers for ML-DSA, portable C (see mldsa_poly.h). */
 #include "crypto/mldsa/mldsa_poly.h"
 
-int32_t qstp_mldsa_reduce32(int32_t a)
+/* Inline bodies for the loops below (the exported functions are for other files and tests). */
+static inline int32_t reduce32(int32_t a)
 {
     /* round(a / 2^23) * q is within 2^22 q of a; q = 2^23 - 2^13 + 1. */
     int32_t t = (a + (1 << 22)) >> 23;
     return a - t * MLDSA_Q;
 }
 
-int32_t qstp_mldsa_caddq(int32_t a)
+static inline int32_t caddq(int32_t a)
 {
     /* Arithmetic shift gives an all-ones mask for negative a: no branch on the value. */
     return a + ((a >> 31) & MLDSA_Q);
+}
+
+int32_t qstp_mldsa_reduce32(int32_t a)
+{
+    return reduce32(a);
+}
+
+int32_t qstp_mldsa_caddq(int32_t a)
+{
+    return caddq(a);
 }
 
 void qstp_mldsa_poly_add(qstp_mldsa_poly *c, const qstp_mldsa_poly *a, const qstp_mldsa_poly *b)
@@ -35,13 +46,13 @@ void qstp_mldsa_poly_shiftl(qstp_mldsa_poly *a)
 void qstp_mldsa_poly_reduce(qstp_mldsa_poly *a)
 {
     for (unsigned i = 0; i < MLDSA_N; i++)
-        a->c[i] = qstp_mldsa_reduce32(a->c[i]);
+        a->c[i] = reduce32(a->c[i]);
 }
 
 void qstp_mldsa_poly_freeze(qstp_mldsa_poly *a)
 {
     for (unsigned i = 0; i < MLDSA_N; i++)
-        a->c[i] = qstp_mldsa_caddq(qstp_mldsa_reduce32(a->c[i]));
+        a->c[i] = caddq(reduce32(a->c[i]));
 }
 
 unsigned qstp_mldsa_poly_chknorm(const qstp_mldsa_poly *a, int32_t bound)
