@@ -37,7 +37,8 @@ int qstp_mldsa_keypair_seed(unsigned level, uint8_t *pk, uint8_t *sk, const uint
 int qstp_mldsa_keypair(unsigned level, uint8_t *pk, uint8_t *sk, qstp_rng_fn rng, void *rng_ctx);
 
 /* ML-DSA.Sign_internal(sk, M', rnd) (Alg. 7). sig gets qstp_mldsa_sig_size(level) bytes.
- * Fails (-1) for an unknown level or a secret key whose s1/s2 coefficients are out of range. */
+ * Fails (-1) for an unknown level, a secret key whose s1/s2 coefficients are out of range, or,
+ * with negligible probability, after 814 rejected attempts (the floor FIPS 204 §6.2 allows). */
 int qstp_mldsa_sign_internal(unsigned level, uint8_t *sig, const uint8_t *mprime, size_t mlen,
                              const uint8_t *sk, const uint8_t rnd[32]);
 /* ML-DSA.Verify_internal(pk, M', sigma) (Alg. 8). 0 valid, -1 invalid (including wrong siglen). */
