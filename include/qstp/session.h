@@ -178,6 +178,9 @@ int qstp_server_keyref_from_key(qstp_server_keyref *ref, const struct qstp_serve
  * suites, use the maximum). */
 size_t qstp_session_handshake_workspace_size(const qstp_suite *suite, qstp_role role);
 
+/* The workspace a server needs for any of its keys (the maximum over cfg->keys). */
+size_t qstp_server_config_workspace_size(const qstp_server_config *cfg);
+
 int qstp_session_client_init(qstp_session *s, const qstp_env *env, const qstp_client_config *cfg);
 int qstp_session_server_init(qstp_session *s, const qstp_env *env, const qstp_server_config *cfg);
 

@@ -48,6 +48,17 @@ size_t qstp_session_handshake_workspace_size(const qstp_suite *suite, qstp_role 
     return l.total;
 }
 
+size_t qstp_server_config_workspace_size(const qstp_server_config *cfg)
+{
+    size_t max = 0;
+    for (size_t i = 0; cfg != NULL && i < cfg->nkeys; i++) {
+        size_t n = qstp_session_handshake_workspace_size(cfg->keys[i].suite, QSTP_ROLE_SERVER);
+        if (n > max)
+            max = n;
+    }
+    return max;
+}
+
 uint64_t qstp_session_now(const qstp_session_impl *S)
 {
     return S->env.now(S->env.ctx);

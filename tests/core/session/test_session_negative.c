@@ -474,21 +474,26 @@ static void test_records(void)
 /* Server key rotation: two keys, the request's serial picks one; the other still works. */
 static void test_key_rotation(void)
 {
-    static keyset ks2;
-    qstp_server_keyref refs[2];
+    static keyset ks2, ks3;
+    qstp_server_keyref refs[3];
     qstp_server_config sc;
+    const qstp_suite *su3 = qstp_suite_by_id(0x03);
+    const qstp_client_config *cc[3] = {&ks.ccfg, &ks2.ccfg, &ks3.ccfg};
     CHECK(h_keyset_make(&ks2, su, 777) == 0);
+    CHECK(h_keyset_make(&ks3, su3, 778) == 0); /* a key of another set on the same server */
     refs[0] = ks.keyref;
     refs[1] = ks2.keyref;
+    refs[2] = ks3.keyref;
     memset(&sc, 0, sizeof(sc));
     sc.keys = refs;
-    sc.nkeys = 2;
-    for (int k = 0; k < 2; k++) {
+    sc.nkeys = 3;
+    CHECK(qstp_server_config_workspace_size(&sc) == qstp_session_handshake_workspace_size(su3, QSTP_ROLE_SERVER));
+    for (int k = 0; k < 3; k++) {
         h_endpoint_free(&c);
         h_endpoint_free(&s);
         h_now = T0;
-        h_endpoint_client(&c, k ? &ks2.ccfg : &ks.ccfg, 5);
-        h_endpoint_server(&s, &sc, su, 6);
+        h_endpoint_client(&c, cc[k], 5);
+        h_endpoint_server(&s, &sc, su3, 6);
         c.peer = &s;
         s.peer = &c;
         CHECK(qstp_session_start(&c.s) == 0);
