@@ -29,31 +29,36 @@
  *
  * ---- Usage (client; a server is the same with qstp_session_server_init) --------------------
  *
- *   qstp_session s;                    // any storage
+ *   // once: qstp_server_certificate_verify(&cert, &root, now) == 0 (the reference checks this
+ *   // before connecting, QSTP-WIRE §9.2), then qstp_client_config_from_certs(&cfg, &root, &cert)
+ *   qstp_session s;                                   // any storage
  *   qstp_env env = { my_now, my_random, my_ctx };
- *   qstp_session_client_init(&s, &env, &client_cfg);
- *   qstp_session_attach_workspace(&s, ws, qstp_session_handshake_workspace_size(suite, QSTP_ROLE_CLIENT));
- *   qstp_session_start(&s);            // client: queues the connect request
- *   for (;;) {
+ *   qstp_event ev;
+ *   qstp_session_client_init(&s, &env, &cfg);
+ *   qstp_session_attach_workspace(&s, ws, qstp_session_handshake_workspace_size(cfg.suite, QSTP_ROLE_CLIENT));
+ *   qstp_session_start(&s);                           // queues the connect request
+ *   while (!qstp_session_is_closed(&s)) {
  *       size_t n; const uint8_t *o;
  *       while ((o = qstp_session_output(&s, &n)) != NULL) { write_all(fd, o, n); qstp_session_output_ack(&s, n); }
- *       ssize_t r = read(fd, buf, sizeof buf);          // with poll() and qstp_session_next_timeout()
- *       if (r == 0) { qstp_session_peer_eof(&s, &ev); handle(ev); break; }
- *       for (size_t off = 0; off < (size_t)r; ) {
- *           qstp_event ev;
+ *       // poll(fd) with a timeout derived from qstp_session_next_timeout(&s, now);
+ *       // on timeout: qstp_session_timeout(&s, &ev); handle(ev); continue;
+ *       ssize_t r = read(fd, buf, sizeof buf);
+ *       if (r <= 0) { qstp_session_peer_eof(&s, &ev); handle(ev); break; }
+ *       for (size_t off = 0; off < (size_t)r && !qstp_session_is_closed(&s); ) {
  *           off += qstp_session_receive(&s, buf + off, (size_t)r - off, &ev);
  *           switch (ev.type) {
  *           case QSTP_EVENT_ESTABLISHED: qstp_session_release_workspace(&s);
  *                                        qstp_session_attach_rx_buffer(&s, rxbuf, sizeof rxbuf); break;
- *           case QSTP_EVENT_DATA:        consume(ev.data, ev.len); break;
- *           case QSTP_EVENT_PEER_CLOSED: case QSTP_EVENT_ERROR: goto done; // still flush output
+ *           case QSTP_EVENT_DATA:        consume(ev.data, ev.len); break;   // valid until the next call
+ *           case QSTP_EVENT_PEER_CLOSED: case QSTP_EVENT_ERROR: log(ev); break;
  *           default: break;
  *           }
- *           // (flush output here too: the session may have queued a reply)
  *       }
  *   }
+ *   // flush qstp_session_output() once more (a close record or error packet may be queued)
  *   // send application data:  qstp_session_send(&s, data, len, out, sizeof out, &outlen); write_all(fd, out, outlen);
  *   // leave:                  qstp_session_close(&s, qstp_error_none); flush output; close(fd);
+ *   // server workspace:       qstp_server_config_workspace_size(&server_cfg)
  *
  * qstp_session_receive() produces at most one event per call and reports how many bytes it
  * consumed; call it again with the rest. It handles partial packets and many packets per buffer.
