@@ -1,8 +1,10 @@
 /* ML-DSA-44/65/87 (FIPS 204): key generation, signing and verification.
  *
  * One generic implementation driven by a parameter table; levels are the integers 44, 65, 87.
- * Nothing allocates; the largest stack user (ML-DSA-87 sign) stays under 64 KiB because the
- * matrix A is sampled one entry at a time instead of being kept expanded (bench_sig measures it).
+ * Nothing allocates; the largest stack user (ML-DSA-87 sign, about 54 KiB) stays under 64 KiB
+ * because the matrix A is re-sampled in every signing attempt instead of being kept expanded
+ * (bench_sig and tests/crypto/mldsa/test_mldsa_stack.c measure it). NTT arithmetic has an AVX2
+ * backend chosen at run time (QSTP_NO_ASM=1 forces the portable code); outputs are identical.
  *
  * QSTP use (QSTP-WIRE §1.5, §8.6): pure ML-DSA.Sign with an EMPTY context, deterministic
  * (rnd = 32 zero bytes), in the "attached" form sm = signature || message.
