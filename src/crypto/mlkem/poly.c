@@ -361,7 +361,8 @@ void qstp_mlkem_poly_cbd(qstp_mlkem_poly *p, const uint8_t *buf, unsigned eta)
     }
 }
 
-unsigned qstp_mlkem_rej_uniform(int16_t *c, unsigned ctr, const uint8_t *buf, size_t buflen)
+unsigned qstp_mlkem_rej_uniform_portable(int16_t *c, unsigned ctr, const uint8_t *buf,
+                                         size_t buflen)
 {
     size_t pos = 0;
     /* While two slots remain, store both candidates and advance by their acceptance bits: the
@@ -387,4 +388,13 @@ unsigned qstp_mlkem_rej_uniform(int16_t *c, unsigned ctr, const uint8_t *buf, si
             c[ctr++] = (int16_t)d2;
     }
     return ctr;
+}
+
+unsigned qstp_mlkem_rej_uniform(int16_t *c, unsigned ctr, const uint8_t *buf, size_t buflen)
+{
+#if defined(QSTP_MLKEM_HAVE_AVX2)
+    if (qstp_cpu_has_avx2())
+        return qstp_mlkem_rej_uniform_avx2(c, ctr, buf, buflen);
+#endif
+    return qstp_mlkem_rej_uniform_portable(c, ctr, buf, buflen);
 }

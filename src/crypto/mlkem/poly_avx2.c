@@ -6,7 +6,9 @@
  *  - the layers with len >= 16 are plain vector butterflies; len 8, 4, 2 pair lanes inside one
  *    vector: P = V with partners swapped, then blends pick each lane's role;
  *  - basemul accumulates a0 b0 + a1 (b1 zeta) and a0 b1 + a1 b0 with vpmaddwd in 32 bits and does
- *    one Montgomery reduction per lane, as the portable code.
+ *    one Montgomery reduction per lane, as the portable code;
+ *  - rej_uniform (public data) tests 16 candidates per step and packs the accepted ones with a
+ *    byte shuffle built by PEXT, then lets the portable code finish the buffer.
  * Only called after qstp_cpu_has_avx2() (see poly.c). No branch or index depends on data. */
 #include "crypto/mlkem/poly_backend.h"
 
@@ -187,6 +189,41 @@ void qstp_mlkem_polyvec_basemul_acc_avx2(qstp_mlkem_poly *r, const qstp_mlkem_po
         __m256i r0 = montgomery_reduce32_v(acc0), r1 = montgomery_reduce32_v(acc1);
         store(r->c + i, _mm256_blend_epi16(r0, _mm256_slli_epi32(r1, 16), 0xAA));
     }
+}
+
+unsigned qstp_mlkem_rej_uniform_avx2(int16_t *c, unsigned ctr, const uint8_t *buf, size_t buflen)
+{
+    /* Within each 128-bit half, bytes 3g, 3g+1, 3g+2 of a 12-byte group become the words 2g, 2g+1:
+     * the low half reads bytes 0..11 of buf + pos, the high half bytes 12..23 (loaded from +8). */
+    const __m256i expand = _mm256_setr_epi8(0, 1, 1, 2, 3, 4, 4, 5, 6, 7, 7, 8, 9, 10, 10, 11, /**/
+                                            4, 5, 5, 6, 7, 8, 8, 9, 10, 11, 11, 12, 13, 14, 14, 15);
+    const __m256i mask12 = _mm256_set1_epi16(0x0FFF);
+    const __m256i q = _mm256_set1_epi16(Q);
+    size_t pos = 0;
+
+    /* ctr + 16 <= 256: both 8-lane stores (16 bytes each) stay inside c[0..256). */
+    while (ctr + 16 <= QSTP_MLKEM_N && pos + 24 <= buflen) {
+        const __m256i raw = _mm256_setr_m128i(_mm_loadu_si128((const __m128i *)(buf + pos)),
+                                              _mm_loadu_si128((const __m128i *)(buf + pos + 8)));
+        __m256i v = _mm256_shuffle_epi8(raw, expand);
+        /* even words: low 12 bits; odd words: the high 12 bits (>> 4), FIPS 203 Alg. 7 steps 6-7 */
+        v = _mm256_blend_epi16(_mm256_and_si256(v, mask12), _mm256_srli_epi16(v, 4), 0xAA);
+        const __m256i good = _mm256_cmpgt_epi16(q, v);
+        const uint32_t m = (uint32_t)_pext_u32((uint32_t)_mm256_movemask_epi8(good), 0x55555555u);
+        for (unsigned half = 0; half < 2; half++) {
+            const uint32_t m8 = (m >> (8 * half)) & 0xFFu;
+            /* byte l of sel = index of the l-th accepted word */
+            const uint64_t spread = _pdep_u64(m8, 0x0101010101010101ULL) * 0xFFu;
+            const uint64_t sel = _pext_u64(0x0706050403020100ULL, spread);
+            __m128i idx = _mm_cvtepu8_epi16(_mm_cvtsi64_si128((long long)sel));
+            idx = _mm_add_epi16(_mm_mullo_epi16(idx, _mm_set1_epi16(0x0202)), _mm_set1_epi16(0x0100));
+            const __m128i words = half ? _mm256_extracti128_si256(v, 1) : _mm256_castsi256_si128(v);
+            _mm_storeu_si128((__m128i *)(c + ctr), _mm_shuffle_epi8(words, idx));
+            ctr += (unsigned)_mm_popcnt_u32(m8);
+        }
+        pos += 24;
+    }
+    return qstp_mlkem_rej_uniform_portable(c, ctr, buf + pos, buflen - pos);
 }
 
 #else

@@ -16,6 +16,8 @@ void qstp_mlkem_poly_invntt_tomont_portable(qstp_mlkem_poly *p);
 void qstp_mlkem_polyvec_basemul_acc_portable(qstp_mlkem_poly *r, const qstp_mlkem_poly *a,
                                              const qstp_mlkem_poly *b,
                                              const qstp_mlkem_mulcache *bc, unsigned k);
+unsigned qstp_mlkem_rej_uniform_portable(int16_t *c, unsigned ctr, const uint8_t *buf,
+                                         size_t buflen);
 
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
 #define QSTP_MLKEM_HAVE_AVX2 1
@@ -24,6 +26,7 @@ void qstp_mlkem_poly_invntt_tomont_avx2(qstp_mlkem_poly *p);
 void qstp_mlkem_polyvec_basemul_acc_avx2(qstp_mlkem_poly *r, const qstp_mlkem_poly *a,
                                          const qstp_mlkem_poly *b, const qstp_mlkem_mulcache *bc,
                                          unsigned k);
+unsigned qstp_mlkem_rej_uniform_avx2(int16_t *c, unsigned ctr, const uint8_t *buf, size_t buflen);
 #endif
 
 #endif

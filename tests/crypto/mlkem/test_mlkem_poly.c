@@ -283,6 +283,23 @@ static void test_backends(uint64_t *rs)
         qstp_mlkem_polyvec_basemul_acc_avx2(&y, a, b, bc, k);
         bad += memcmp(x.c, y.c, sizeof x.c) != 0;
     }
+    /* Rejection sampling: same values and count from any start count and buffer length, on
+     * random bytes and on bytes biased towards rejection (values >= q). */
+    for (int it = 0; it < 2000; it++) {
+        uint8_t buf[168 * 3];
+        int16_t x16[N], y16[N];
+        const size_t len = 3 * (size_t)(test_prng_u64(rs) % (sizeof buf / 3 + 1));
+        const unsigned start = (unsigned)(test_prng_u64(rs) % (N + 1));
+        test_prng_bytes(rs, buf, sizeof buf);
+        if (it % 3 == 0)
+            for (size_t i = 0; i < sizeof buf; i++)
+                buf[i] |= (uint8_t)((test_prng_u64(rs) & 1) ? 0xF0 : 0x00);
+        memset(x16, 0x55, sizeof x16);
+        memset(y16, 0x55, sizeof y16);
+        unsigned cx = qstp_mlkem_rej_uniform_portable(x16, start, buf, len);
+        unsigned cy = qstp_mlkem_rej_uniform_avx2(y16, start, buf, len);
+        bad += cx != cy || memcmp(x16, y16, sizeof(int16_t) * cx) != 0;
+    }
     CHECK_MSG(bad == 0, "%lu AVX2/portable mismatches", bad);
 }
 #endif
