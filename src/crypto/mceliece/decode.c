@@ -19,25 +19,30 @@ typedef struct {
     } u;
 } support_t;
 
-/* s[0..2t-1] for the bit vector v (words), over blocks [0, nblocks). */
-static void syndrome(mc_gf *s, const uint64_t *v, size_t nblocks, const support_t *S, const mc_params *P)
+#define SYND_CHUNK 32u /* syndromes accumulated per pass */
+
+/* s[0..2t-1] = sum over positions of state * alpha^j, where state[w] starts as
+ * v[w] & 1/g(alpha)^2 for block w (v the bit vector whose syndrome we want). The lane sums are
+ * accumulated bitsliced across all blocks and reduced to bits (parities) once per j; state is
+ * advanced in place, SYND_CHUNK powers at a time. */
+static void syndrome(mc_gf *s, uint64_t (*state)[MC_M_MAX], size_t nblocks, const support_t *S,
+                     const mc_params *P)
 {
     const unsigned m = P->m, t2 = 2 * P->t;
-    for (unsigned j = 0; j < t2; j++)
-        s[j] = 0;
-    for (size_t w = 0; w < nblocks; w++) {
-        uint64_t cur[MC_M_MAX];
-        for (unsigned b = 0; b < m; b++)
-            cur[b] = S->u.ginv2[w][b] & v[w];
-        for (unsigned j = 0; j < t2; j++) {
-            mc_gf acc = 0;
+    uint64_t acc[SYND_CHUNK][MC_M_MAX];
+    for (unsigned j0 = 0; j0 < t2; j0 += SYND_CHUNK) {
+        const unsigned cnt = t2 - j0 < SYND_CHUNK ? t2 - j0 : SYND_CHUNK;
+        memset(acc, 0, sizeof acc);
+        for (size_t w = 0; w < nblocks; w++)
+            qstp_mceliece_vec_accumulate_powers(acc, state[w], S->alpha[w], cnt, m);
+        for (unsigned j = 0; j < cnt; j++) {
+            mc_gf x = 0;
             for (unsigned b = 0; b < m; b++)
-                acc |= (mc_gf)(mc_parity64(cur[b]) << b);
-            s[j] ^= acc;
-            if (j + 1 < t2)
-                qstp_mceliece_vec_mul(cur, cur, S->alpha[w], m);
+                x |= (mc_gf)(mc_parity64(acc[j][b]) << b);
+            s[j0 + j] = x;
         }
     }
+    qstp_wipe(acc, sizeof acc);
 }
 
 /* Berlekamp-Massey over GF(2^m) on 2t syndromes, constant time; out[0..t] = the locator
@@ -114,6 +119,7 @@ int qstp_mceliece_decrypt(uint8_t *e, const uint8_t *c0, const uint8_t *sk_g, co
     const size_t W = (P->n + 63) / 64, WR = (P->mt + 63) / 64;
     support_t S;
     uint64_t v[MC_NW_MAX], ev[MC_NW_MAX];
+    uint64_t st[(MC_MT_MAX + 63) / 64][MC_M_MAX]; /* syndrome state for C0's blocks */
     mc_gf g[MC_T_MAX + 1], s[2 * MC_T_MAX], s2[2 * MC_T_MAX], loc[MC_T_MAX + 1];
     uint64_t weight = 0, diff = 0;
     uint8_t cb[MC_MT_MAX / 8 + 8];
@@ -129,7 +135,10 @@ int qstp_mceliece_decrypt(uint8_t *e, const uint8_t *c0, const uint8_t *sk_g, co
     for (size_t w = 0; w < W; w++)
         v[w] = w < WR ? mc_load64(cb + 8 * w) : 0;
 
-    syndrome(s, v, WR, &S, P);
+    for (size_t w = 0; w < WR; w++)
+        for (unsigned b = 0; b < m; b++)
+            st[w][b] = S.u.ginv2[w][b] & v[w];
+    syndrome(s, st, WR, &S, P);
     berlekamp_massey(loc, s, P);
 
     for (size_t w = 0; w < W; w++) {
@@ -149,7 +158,10 @@ int qstp_mceliece_decrypt(uint8_t *e, const uint8_t *c0, const uint8_t *sk_g, co
             weight += (x * 0x0101010101010101u) >> 56;
         }
     }
-    syndrome(s2, ev, W, &S, P);
+    for (size_t w = 0; w < W; w++) /* last use of 1/g^2: advance it in place */
+        for (unsigned b = 0; b < m; b++)
+            S.u.ginv2[w][b] &= ev[w];
+    syndrome(s2, S.u.ginv2, W, &S, P);
 
     for (unsigned j = 0; j < 2 * t; j++)
         diff |= (uint64_t)(s[j] ^ s2[j]);
@@ -164,6 +176,7 @@ int qstp_mceliece_decrypt(uint8_t *e, const uint8_t *c0, const uint8_t *sk_g, co
 
     qstp_wipe(&S, sizeof S);
     qstp_wipe(v, sizeof v);
+    qstp_wipe(st, sizeof st);
     qstp_wipe(ev, sizeof ev);
     qstp_wipe(g, sizeof g);
     qstp_wipe(s, sizeof s);

@@ -94,18 +94,51 @@ void qstp_mceliece_vec_inv(uint64_t *h, const uint64_t *f, unsigned m)
     qstp_mceliece_vec_sq(h, r, m);
 }
 
-void qstp_mceliece_vec_eval(uint64_t *h, const mc_gf *c, unsigned deg, const uint64_t *a, unsigned m)
+static inline void vec_eval_m(uint64_t *h, const mc_gf *c, unsigned deg, const uint64_t *a,
+                              const unsigned m)
 {
     uint64_t acc[MC_M_MAX];
     for (unsigned b = 0; b < m; b++)
         acc[b] = (uint64_t)0 - (uint64_t)((c[deg] >> b) & 1u);
     for (unsigned i = deg; i-- > 0;) {
-        qstp_mceliece_vec_mul(acc, acc, a, m);
+        vec_mul_m(acc, acc, a, m);
         for (unsigned b = 0; b < m; b++)
             acc[b] ^= (uint64_t)0 - (uint64_t)((c[i] >> b) & 1u);
     }
     for (unsigned b = 0; b < m; b++)
         h[b] = acc[b];
+}
+
+void qstp_mceliece_vec_eval(uint64_t *h, const mc_gf *c, unsigned deg, const uint64_t *a, unsigned m)
+{
+    if (m == 12)
+        vec_eval_m(h, c, deg, a, 12);
+    else
+        vec_eval_m(h, c, deg, a, 13);
+}
+
+static inline void vec_powers_m(uint64_t (*acc)[MC_M_MAX], uint64_t *cur, const uint64_t *a,
+                                unsigned count, const unsigned m)
+{
+    uint64_t x[MC_M_MAX];
+    for (unsigned b = 0; b < m; b++)
+        x[b] = cur[b];
+    for (unsigned j = 0; j < count; j++) {
+        for (unsigned b = 0; b < m; b++)
+            acc[j][b] ^= x[b];
+        vec_mul_m(x, x, a, m);
+    }
+    for (unsigned b = 0; b < m; b++)
+        cur[b] = x[b];
+}
+
+void qstp_mceliece_vec_accumulate_powers(uint64_t (*acc)[MC_M_MAX], uint64_t *cur, const uint64_t *a,
+                                         unsigned count, unsigned m)
+{
+    if (m == 12)
+        vec_powers_m(acc, cur, a, count, 12);
+    else
+        vec_powers_m(acc, cur, a, count, 13);
 }
 
 void qstp_mceliece_vec_from_scalars(uint64_t *v, const mc_gf *x, unsigned m)

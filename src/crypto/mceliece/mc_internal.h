@@ -102,6 +102,9 @@ void qstp_mceliece_vec_sq(uint64_t *h, const uint64_t *f, unsigned m);
 void qstp_mceliece_vec_inv(uint64_t *h, const uint64_t *f, unsigned m);
 /* h = poly(a) with poly = c[0] + c[1] y + ... + c[deg] y^deg (scalar coefficients), Horner. */
 void qstp_mceliece_vec_eval(uint64_t *h, const mc_gf *c, unsigned deg, const uint64_t *a, unsigned m);
+/* acc[j] ^= cur * a^j for j < count; then cur *= a^count (cur is updated in place). */
+void qstp_mceliece_vec_accumulate_powers(uint64_t (*acc)[MC_M_MAX], uint64_t *cur, const uint64_t *a,
+                                         unsigned count, unsigned m);
 /* Transpose 64 scalars into m bit planes. */
 void qstp_mceliece_vec_from_scalars(uint64_t *v, const mc_gf *x, unsigned m);
 
