@@ -1,5 +1,5 @@
-/* Benes-network control bits for the secret support permutation (spec §2.4.4 and §4.2, "the
- * control bits computed by the algorithm in Bernstein, 'Verified fast formulas for control bits
+/* Benes-network control bits for the secret support permutation (round-4 spec, private-key
+ * format: "the control bits computed by the algorithm in Bernstein, 'Verified fast formulas for control bits
  * for permutation networks'"). The secret key stores these bits, so they must be exactly the ones
  * the reference computes; the network is not unique, the algorithm fixes them:
  *

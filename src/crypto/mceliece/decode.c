@@ -1,4 +1,4 @@
-/* Decoding for decapsulation (round-4 spec §3.3.1 "Decode", §4.6; Berlekamp-Massey and root
+/* Decoding for decapsulation (round-4 spec "Decode" and "Decap"; Berlekamp-Massey and root
  * finding as in the reference's decrypt). Given C0 (mt bits), v = (C0, 0, ..., 0) in F_2^n:
  *   s_j = sum_i v_i alpha_i^j / g(alpha_i)^2, j < 2t      (the syndrome for g^2)
  *   sigma = Berlekamp-Massey(s), reversed into the locator whose roots are the error positions
@@ -96,7 +96,8 @@ static void build_support(support_t *S, const uint8_t *sk_g, const mc_params *P,
         gfull[i] = (mc_gf)((sk_g[2 * i] | (sk_g[2 * i + 1] << 8)) & ((1u << m) - 1));
     gfull[t] = 1;
     memcpy(g, gfull, (t + 1) * sizeof(mc_gf));
-    /* alpha_i = bitrev(pi(i)), pi from the control bits (§4.2) */
+    /* alpha_i = bitrev(pi(i)), pi from the control bits (spec: the private key stores the field
+     * ordering as Benes control bits) */
     qstp_mceliece_perm_from_controlbits(S->u.pi, sk_g + P->irr_bytes, m);
     for (size_t w = 0; w < W; w++) {
         mc_gf x[64];

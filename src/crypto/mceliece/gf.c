@@ -1,4 +1,4 @@
-/* GF(2^m) arithmetic for Classic McEliece (spec §2.1, §7: f(z) = z^12+z^3+1 or
+/* GF(2^m) arithmetic for Classic McEliece (round-4 spec, parameter sets: f(z) = z^12+z^3+1 or
  * z^13+z^4+z^3+z+1), scalar and bitsliced. Everything is branch-free in the data; the only
  * branches test m, which is public. */
 #include "crypto/mceliece/mc_internal.h"

@@ -1,4 +1,4 @@
-/* The Goppa polynomial (spec §3.4 step 3 / §5.2 "Irreducible-polynomial generation"): g is the
+/* The Goppa polynomial (round-4 spec "Irreducible", used by "SeededKeyGen"): g is the
  * minimal polynomial of the random element f of GF(2^mt) = GF(2^m)[y]/F(y). We solve
  * sum_{c<t} g_c f^c = f^t by Gauss-Jordan elimination over GF(2^m) on the t x (t+1) matrix whose
  * column c holds the coefficients of f^c; the minimal polynomial has degree t exactly when the

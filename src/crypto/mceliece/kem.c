@@ -1,5 +1,5 @@
-/* Classic McEliece encapsulation and decapsulation (round-4 spec §3.3 Encode / §4.5-4.7,
- * "Encap"/"Decap" and their pc variants), on one core for both ciphertext forms:
+/* Classic McEliece encapsulation and decapsulation (round-4 spec "Encode", "Encap" and "Decap",
+ * and the pc variants of the same spec), on one core for both ciphertext forms:
  *   non-pc: C = C0 = H e,                    K = SHAKE256(1 || e || C0)
  *   pc:     C = (C0, C1), C1 = SHAKE256(2 || e), K = SHAKE256(1 || e || C0 || C1)
  * Decapsulation: b = 1 and e from decoding C0 (and, with pc, C1 == SHAKE256(2 || e)); otherwise
@@ -12,7 +12,7 @@
 
 #define MAX_E_ATTEMPTS 10000 /* a draw fails with probability < 1/2 (< 1/6 for most sets) */
 
-/* Fixed-weight vector (§4.4 "FixedWeight", the reference's gen_e): draw 4t bytes (2t for
+/* Fixed-weight vector (round-4 spec "FixedWeight", the reference's gen_e): draw 4t bytes (2t for
  * 8192128, where every 13-bit value is a position), take the first t values below n, retry if
  * there are fewer than t or any repeats. Selection, repeat test and expansion are masked; only
  * the retry itself is visible, as in the reference. */

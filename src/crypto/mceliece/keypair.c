@@ -1,4 +1,4 @@
-/* Classic McEliece key generation (round-4 spec §3.4 "SeededKeyGen", §5 for the byte formats),
+/* Classic McEliece key generation (round-4 spec "SeededKeyGen" and the key formats),
  * following the reference's use of randomness so the NIST KATs reproduce:
  *   delta <- 32 random bytes (one rng call); loop:
  *     E = SHAKE256(64 || delta, n/8 + 4*2^m + 2t + 32); the last 32 bytes are the next delta;
@@ -69,7 +69,7 @@ static uint32_t load32(const uint8_t *p)
     return (uint32_t)p[0] | ((uint32_t)p[1] << 8) | ((uint32_t)p[2] << 16) | ((uint32_t)p[3] << 24);
 }
 
-/* Field ordering (§3.4 step 4 / §5.3): sort (a_i, i); fail if two a_i are equal. */
+/* Field ordering (spec "FieldOrdering"): sort (a_i, i); fail if two a_i are equal. */
 static int field_ordering(uint16_t *pi, mc_gf *L, const uint8_t *abytes, const mc_params *P,
                           uint64_t *buf)
 {
@@ -106,7 +106,7 @@ int qstp_mceliece_keypair(qstp_mceliece_param p, uint8_t *pk, uint8_t *sk, void 
     }
     make_layout(&ly, P, (uint8_t *)workspace);
 
-    seed[0] = 64; /* domain byte of the seed expansion (§3.4 step 1) */
+    seed[0] = 64; /* domain byte of the seed expansion (SeededKeyGen) */
     if (rng(rng_ctx, seed + 1, 32) != 0)
         goto done;
 

@@ -44,7 +44,7 @@ typedef struct {
     unsigned m, t, n;
     unsigned mt;           /* rows of the parity-check matrix and of the public key */
     unsigned k;            /* n - mt: public-key row length in bits */
-    unsigned pk_row_bytes; /* ceil(k/8) (spec §3.4.1 / §9.2: rows padded to whole bytes) */
+    unsigned pk_row_bytes; /* ceil(k/8) (spec public-key format: rows padded to bytes) */
     unsigned synd_bytes;   /* ceil(mt/8): size of C0 */
     unsigned irr_bytes;    /* 2t: the Goppa polynomial in the secret key */
     unsigned cond_bytes;   /* (2m-1)2^(m-4): Benes control bits in the secret key */
@@ -112,7 +112,7 @@ void qstp_mceliece_vec_from_scalars(uint64_t *v, const mc_gf *x, unsigned m);
  * Keys must be below 2^63. */
 void qstp_mceliece_sort_u64(uint64_t *x, size_t n);
 
-/* ---- Benes network: control bits <-> permutation of {0..2^w-1} (spec §2.4.4 / §4.2) ----
+/* ---- Benes network: control bits <-> permutation of {0..2^w-1} (round-4 spec private-key format) ----
  * temp: 2*2^w uint64_t; qtemp: 2*2^w uint16_t. out: (2w-1)2^(w-1) bits, zeroed first. */
 void qstp_mceliece_controlbits(uint8_t *out, const uint16_t *pi, unsigned w, uint64_t *temp,
                                uint16_t *qtemp);
@@ -130,19 +130,19 @@ static inline mc_gf mc_bitrev(mc_gf a, unsigned m)
 }
 
 /* ---- key generation pieces ---- */
-/* Minimal polynomial of f in GF(2^m)[y]/F(y) (spec §3.4 step 3): g[0..t-1] (monic, g[t] = 1
+/* Minimal polynomial of f in GF(2^m)[y]/F(y) (spec "Irreducible"): g[0..t-1] (monic, g[t] = 1
  * implied). work: qstp_mceliece_genpoly_words(P) words of scratch. Returns 0, or -1 if
  * deg < t (caller retries). */
 size_t qstp_mceliece_genpoly_words(const mc_params *P);
 int qstp_mceliece_genpoly(mc_gf *g, const mc_gf *f, const mc_params *P, uint64_t *work);
-/* Public key from g and the support L[0..n-1] (spec §3.4 steps 4-6, systematic form by
+/* Public key from g and the support L[0..n-1] (spec "SeededKeyGen", systematic form by
  * constant-time elimination). work: qstp_mceliece_pk_gen_words(P) words (matrix, recorded
  * row-operation masks, one word column). Returns 0 or -1 (not systematic). */
 size_t qstp_mceliece_pk_gen_words(const mc_params *P);
 int qstp_mceliece_pk_gen(uint8_t *pk, const mc_gf *g, const mc_gf *L, const mc_params *P,
                          uint64_t *work);
 
-/* ---- decoding (spec §3.3.1 / §4.6) ---- */
+/* ---- decoding (spec "Decode") ---- */
 /* e (n/8 bytes) from C0 and the secret key's (g, control bits); returns 1 if decoding succeeded
  * (weight t and matching syndrome), 0 otherwise, in constant time. e is meaningless when 0. */
 int qstp_mceliece_decrypt(uint8_t *e, const uint8_t *c0, const uint8_t *sk_g, const mc_params *P);

@@ -1,4 +1,5 @@
-/* Classic McEliece parameter sets (round-4 specification §7; sizes as QSTP-WIRE §1.2). */
+/* Classic McEliece parameter sets (round-4 specification, "Parameter sets"; sizes as
+ * QSTP-WIRE §1.2). */
 #include "crypto/mceliece/mc_internal.h"
 
 #define SET(M, N, T, NT, D0, C0, D1, C1, D2, C2, D3, C3)                                           \
@@ -11,7 +12,7 @@
         .term_deg = { (D0), (D1), (D2), (D3) }, .term_coef = { (C0), (C1), (C2), (C3) }            \
     }
 
-/* F(y) per set (§7): 348864: y^64+y^3+y+z; 460896: y^96+y^10+y^9+y^6+1;
+/* F(y) per set: 348864: y^64+y^3+y+z; 460896: y^96+y^10+y^9+y^6+1;
  * 6688128 and 8192128: y^128+y^7+y^2+y+1; 6960119: y^119+y^8+1. z is the element 2. */
 static const mc_params sets[5] = {
     SET(12, 3488, 64, 3, 3, 1, 1, 1, 0, 2, 0, 0),

@@ -1,4 +1,5 @@
-/* Public-key generation (spec §3.4 steps 4-6; §4.1 for the 6960119 row packing).
+/* Public-key generation (round-4 spec "SeededKeyGen", public-key steps; the
+ * public-key format for the 6960119 row packing).
  *
  * The parity-check matrix H~ has mt rows and n columns: row i*m + b, column j is bit b of
  * alpha_j^i / g(alpha_j). Stored as 64-bit words (column j = bit j%64 of word j/64), it is exactly
@@ -170,7 +171,7 @@ static int eliminate(uint64_t *mat, uint64_t *masks, uint64_t *col, const mc_par
 
 /* Row r of T is bits mt .. n-1 of row r, packed LSB first into pk_row_bytes bytes. When mt is
  * not a multiple of 8 (6960119), the row starts mid-byte and the last byte's top bits are zero
- * padding (round-4 §9.2). */
+ * padding (round-4 spec, public-key format). */
 static void pack_pk(uint8_t *pk, const uint64_t *mat, size_t W, const mc_params *P)
 {
     const size_t rb = P->pk_row_bytes;

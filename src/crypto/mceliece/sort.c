@@ -1,4 +1,4 @@
-/* Constant-time sorting for Classic McEliece key generation: the field ordering (spec §3.4 step 4
+/* Constant-time sorting for Classic McEliece key generation: the field ordering (spec "FieldOrdering"
  * sorts the 32-bit values a_i) and the Benes control-bit computation both sort secret data, so
  * the order of comparisons must not depend on it. This is Batcher's merge exchange as given by
  * Knuth (TAOCP vol. 3, §5.2.2, Algorithm M): the comparison sequence depends only on n, and each
