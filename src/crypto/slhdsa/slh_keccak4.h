@@ -103,12 +103,17 @@ __attribute__((always_inline)) static inline void slh_keccak4_round(const __m256
 /* 24 rounds, alternating between a and a scratch copy (24 is even: the result ends in a). */
 static void slh_keccak4_permute(__m256i a[25])
 {
-    __m256i e[25];
+    /* Local copies with constant indices only, so the compiler can keep lanes in registers
+     * (all 50 fit nowhere, but AVX-512VL's 32 registers hold most). */
+    __m256i x[25], e[25];
 
+    memcpy(x, a, sizeof x);
     for (unsigned round = 0; round < 24; round += 2) {
-        slh_keccak4_round(a, e, slh_keccak4_rc[round]);
-        slh_keccak4_round(e, a, slh_keccak4_rc[round + 1]);
+        slh_keccak4_round(x, e, slh_keccak4_rc[round]);
+        slh_keccak4_round(e, x, slh_keccak4_rc[round + 1]);
     }
+    memcpy(a, x, sizeof x);
+    qstp_wipe(e, sizeof e);
 }
 
 static inline uint64_t slh_x4_load64(const uint8_t *p)
