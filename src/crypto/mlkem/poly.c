@@ -332,7 +332,7 @@ void qstp_mlkem_poly_tomsg(uint8_t msg[32], const qstp_mlkem_poly *p)
 
 /* ---- sampling ---- */
 
-void qstp_mlkem_poly_cbd(qstp_mlkem_poly *p, const uint8_t *buf, unsigned eta)
+void qstp_mlkem_poly_cbd_portable(qstp_mlkem_poly *p, const uint8_t *buf, unsigned eta)
 {
     if (eta == 2) {
         /* 4 bytes -> 8 coefficients; bit pairs summed in parallel. */
@@ -397,4 +397,15 @@ unsigned qstp_mlkem_rej_uniform(int16_t *c, unsigned ctr, const uint8_t *buf, si
         return qstp_mlkem_rej_uniform_avx2(c, ctr, buf, buflen);
 #endif
     return qstp_mlkem_rej_uniform_portable(c, ctr, buf, buflen);
+}
+
+void qstp_mlkem_poly_cbd(qstp_mlkem_poly *p, const uint8_t *buf, unsigned eta)
+{
+#if defined(QSTP_MLKEM_HAVE_AVX2)
+    if (eta == 2 && qstp_cpu_has_avx2()) {
+        qstp_mlkem_poly_cbd2_avx2(p, buf);
+        return;
+    }
+#endif
+    qstp_mlkem_poly_cbd_portable(p, buf, eta);
 }

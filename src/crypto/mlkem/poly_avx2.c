@@ -192,8 +192,28 @@ void qstp_mlkem_polyvec_basemul_acc_avx2(qstp_mlkem_poly *r, const qstp_mlkem_po
     }
 }
 
+void qstp_mlkem_poly_cbd2_avx2(qstp_mlkem_poly *p, const uint8_t buf[128])
+{
+    /* Same arithmetic as the portable CBD_2: pair sums s = (t & 0x55) + ((t >> 1) & 0x55), then
+     * per byte of s the low nibble gives coefficient 2m and the high nibble 2m + 1 (a - b with a,
+     * b the two 2-bit fields). 16 input bytes -> 32 coefficients per step. */
+    const __m128i m55 = _mm_set1_epi8(0x55), m03 = _mm_set1_epi8(0x03);
+    for (unsigned i = 0; i < 8; i++) {
+        const __m128i t = _mm_loadu_si128((const __m128i *)(buf + 16 * i));
+        const __m128i sum =
+            _mm_add_epi8(_mm_and_si128(t, m55), _mm_and_si128(_mm_srli_epi16(t, 1), m55));
+        const __m128i even = _mm_sub_epi8(_mm_and_si128(sum, m03),
+                                          _mm_and_si128(_mm_srli_epi16(sum, 2), m03));
+        const __m128i odd = _mm_sub_epi8(_mm_and_si128(_mm_srli_epi16(sum, 4), m03),
+                                         _mm_and_si128(_mm_srli_epi16(sum, 6), m03));
+        store(p->c + 32 * i, _mm256_cvtepi8_epi16(_mm_unpacklo_epi8(even, odd)));
+        store(p->c + 32 * i + 16, _mm256_cvtepi8_epi16(_mm_unpackhi_epi8(even, odd)));
+    }
+}
+
 /* rej_idx[m]: byte-shuffle that packs the 16-bit lanes i with bit i of m set to the front
- * (bytes 2i, 2i+1 in order; 255 = zero). Generated: for m in 0..255, for i in 0..7 if m >> i & 1. */
+ * (bytes 2i, 2i+1 in order; 255 = zero).
+ * Generated: for m in 0..255, for i in 0..7 if m >> i & 1. */
 static const _Alignas(16) uint8_t rej_idx[256][16] = {
     {255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255},
     {0, 1, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255},

@@ -18,6 +18,7 @@ void qstp_mlkem_polyvec_basemul_acc_portable(qstp_mlkem_poly *r, const qstp_mlke
                                              const qstp_mlkem_mulcache *bc, unsigned k);
 unsigned qstp_mlkem_rej_uniform_portable(int16_t *c, unsigned ctr, const uint8_t *buf,
                                          size_t buflen);
+void qstp_mlkem_poly_cbd_portable(qstp_mlkem_poly *p, const uint8_t *buf, unsigned eta);
 
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
 #define QSTP_MLKEM_HAVE_AVX2 1
@@ -27,6 +28,7 @@ void qstp_mlkem_polyvec_basemul_acc_avx2(qstp_mlkem_poly *r, const qstp_mlkem_po
                                          const qstp_mlkem_poly *b, const qstp_mlkem_mulcache *bc,
                                          unsigned k);
 unsigned qstp_mlkem_rej_uniform_avx2(int16_t *c, unsigned ctr, const uint8_t *buf, size_t buflen);
+void qstp_mlkem_poly_cbd2_avx2(qstp_mlkem_poly *p, const uint8_t buf[128]);
 #endif
 
 #endif

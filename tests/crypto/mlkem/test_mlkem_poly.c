@@ -283,6 +283,19 @@ static void test_backends(uint64_t *rs)
         qstp_mlkem_polyvec_basemul_acc_avx2(&y, a, b, bc, k);
         bad += memcmp(x.c, y.c, sizeof x.c) != 0;
     }
+    /* CBD_2 (the AVX2 backend has eta = 2 only) */
+    for (int it = 0; it < 200; it++) {
+        uint8_t buf[128];
+        test_prng_bytes(rs, buf, sizeof buf);
+        if (it == 0)
+            memset(buf, 0xFF, sizeof buf);
+        if (it == 1)
+            memset(buf, 0x0F, sizeof buf);
+        qstp_mlkem_poly x, y;
+        qstp_mlkem_poly_cbd_portable(&x, buf, 2);
+        qstp_mlkem_poly_cbd2_avx2(&y, buf);
+        bad += memcmp(x.c, y.c, sizeof x.c) != 0;
+    }
     /* Rejection sampling: same values and count from any start count and buffer length, on
      * random bytes and on bytes biased towards rejection (values >= q). */
     for (int it = 0; it < 2000; it++) {
