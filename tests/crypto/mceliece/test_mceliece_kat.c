@@ -112,6 +112,20 @@ static void tamper_tests(const set_info *si, int pc, const uint8_t *sk, const ui
     CHECK(qstp_mceliece_decaps(si->p, pc, got, bad, sk) == 0);
     rejection_key(want, si, sk, bad, ctlen);
     CHECK_BYTES(got, want, 32, "all-zero ciphertext -> rejection key");
+    /* random ciphertexts (padding bits cleared) never decode: always the rejection key */
+    {
+        uint64_t rs = 0xC0FFEEu + (uint64_t)pc;
+        int all = 1;
+        for (int i = 0; i < 16; i++) {
+            test_prng_bytes(&rs, bad, ctlen);
+            if (si->p == QSTP_MCELIECE_6960119)
+                bad[c0len - 1] &= 0x07;
+            all &= qstp_mceliece_decaps(si->p, pc, got, bad, sk) == 0;
+            rejection_key(want, si, sk, bad, ctlen);
+            all &= memcmp(got, want, 32) == 0;
+        }
+        CHECK_MSG(all, "%s pc=%d: random ciphertexts -> rejection key", si->name, pc);
+    }
     /* 6960119: C0 has 5 padding bits (mt = 1547); a set padding bit is rejected explicitly */
     if (si->p == QSTP_MCELIECE_6960119) {
         uint8_t ones[32];
