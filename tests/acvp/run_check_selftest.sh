@@ -1,7 +1,7 @@
 #!/bin/sh
 # run_check_selftest.sh QSTP_ACVP ACVP_CHECK WORKDIR
 # The harness end to end on its own SHA-3/SHAKE handlers (tests/acvp/data/, made from NIST CAVP
-# SHA3_256ShortMsg/LongMsg, SHAKE128ShortMsg/VariableOut), and acvp_check's ability to fail:
+# SHA3-256/512 ShortMsg/LongMsg, SHAKE128/256 ShortMsg/VariableOut), and acvp_check's ability to fail:
 # a wrong value, a case missing from the expected file, too few matches, an empty result case.
 set -u
 acvp=$1 check=$2 dir=$3
@@ -26,6 +26,10 @@ expect() { # name want(0|1) command...
 
 expect sha3_prompt_runs 0 sh -c "'$acvp' $data/sha3-256.prompt.json >'$dir/sha3.json'"
 expect shake_prompt_runs 0 sh -c "'$acvp' $data/shake-128.prompt.json >'$dir/shake.json'"
+expect sha3_512_prompt_runs 0 sh -c "'$acvp' $data/sha3-512.prompt.json >'$dir/sha3-512.json'"
+expect shake256_prompt_runs 0 sh -c "'$acvp' $data/shake-256.prompt.json >'$dir/shake256.json'"
+expect sha3_512_matches 0 "$check" "$dir/sha3-512.json" $data/sha3-512.expected.json 5
+expect shake256_matches 0 "$check" "$dir/shake256.json" $data/shake-256.expected.json 10
 expect sha3_matches 0 "$check" "$dir/sha3.json" $data/sha3-256.expected.json 7
 expect shake_matches 0 "$check" "$dir/shake.json" $data/shake-128.expected.json 11
 expect sha3_min_count 1 "$check" "$dir/sha3.json" $data/sha3-256.expected.json 8
