@@ -72,6 +72,16 @@ int qstp_client_start_receiver(qstp_client *c, qstp_client_data_fn on_data,
 /* Starts a symmetric ratchet (docs/PROTOCOL.md §2); needs QSTP_OPT_RATCHET_SEND. */
 int qstp_client_ratchet(qstp_client *c);
 
+/* Low level, for the integration-guide layer (compat.h): encrypt one record of len
+ * (1..QSTP_SESSION_SEND_MAX) bytes into out (cap >= len + QSTP_SESSION_RECORD_OVERHEAD) without
+ * writing it. Control records the session has queued are written to the socket first, so what
+ * the caller then writes to qstp_client_socket() keeps the sequence order. The caller must
+ * write sealed records in the order they were sealed and not interleave qstp_client_send. */
+int qstp_client_seal(qstp_client *c, const uint8_t *data, size_t len, uint8_t *out, size_t cap,
+                     size_t *outlen);
+/* The connected socket (for the compat layer's connection state), or -1. */
+int qstp_client_socket(const qstp_client *c);
+
 /* 1 while the tunnel is up. */
 int qstp_client_is_connected(const qstp_client *c);
 /* Why the tunnel ended: qstp_error_none for a normal close. */

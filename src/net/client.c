@@ -474,6 +474,34 @@ int qstp_client_ratchet(qstp_client *c)
     return ret;
 }
 
+int qstp_client_seal(qstp_client *c, const uint8_t *data, size_t len, uint8_t *out, size_t cap,
+                     size_t *outlen)
+{
+    int ret;
+    if (outlen != NULL)
+        *outlen = 0;
+    if (c == NULL || data == NULL || out == NULL || outlen == NULL || len == 0 ||
+        len > QSTP_SESSION_SEND_MAX)
+        return qstp_fail(qstp_error_invalid_input);
+    pthread_mutex_lock(&c->lock);
+    if (c->closed) {
+        ret = qstp_fail(qstp_error_channel_down);
+    } else if (flush_output(c, write_deadline()) != 0) {
+        mark_closed(c, qstp_error_transmit_failure);
+        ret = qstp_fail(qstp_error_transmit_failure);
+    } else {
+        /* Nothing is pending now, so the output is this record alone. */
+        ret = qstp_session_send(&c->s, data, len, out, cap, outlen);
+    }
+    pthread_mutex_unlock(&c->lock);
+    return ret;
+}
+
+int qstp_client_socket(const qstp_client *c)
+{
+    return c != NULL ? c->fd : -1;
+}
+
 int qstp_client_is_connected(const qstp_client *c)
 {
     int up;

@@ -28,6 +28,9 @@ static _Thread_local srv_tunnel *tls_busy; /* the tunnel whose input is being pr
 
 enum { T_DEAD = 99 };
 
+/* DESIGN "The server": an established tunnel's state stays under 4 KiB. */
+_Static_assert(sizeof(srv_tunnel) <= 4096, "tunnel state over the 4 KiB budget");
+
 /* ---------------------------------------------------------------- setup */
 
 static int bind_listen(struct qstp_server *srv, srv_loop *l)
@@ -573,7 +576,7 @@ static void process_records(srv_tunnel *t, const uint8_t *in, size_t n)
         }
     }
     tls_busy = t;
-    while (off < n && t->state == T_ESTABLISHED) {
+    while (off < n && t->state == T_ESTABLISHED && !t->close_req) {
         qstp_event ev;
         size_t used = qstp_session_receive(&t->s, in + off, n - off, &ev);
         off += used;

@@ -171,11 +171,13 @@ static void keyset_swap(struct qstp_server *srv, srv_keyset *ks)
 
 int qstp_server_reload(qstp_server *srv, const qstp_server_key *keys, size_t nkeys)
 {
-    srv_keyset *ks;
+    srv_keyset *ks, *cur;
     int ret;
     if (srv == NULL)
         return qstp_fail(qstp_error_invalid_input);
-    ret = keyset_make(&ks, &srv->opt, keys, nkeys, srv->ks != NULL ? srv->ks->revroot : NULL);
+    cur = srv_keyset_get(srv);
+    ret = keyset_make(&ks, &srv->opt, keys, nkeys, cur != NULL ? cur->revroot : NULL);
+    srv_keyset_put(cur);
     if (ret != 0)
         return ret;
     keyset_swap(srv, ks);
