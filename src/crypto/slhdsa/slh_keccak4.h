@@ -113,7 +113,16 @@ static void slh_keccak4_permute(__m256i a[25])
         slh_keccak4_round(e, x, slh_keccak4_rc[round + 1]);
     }
     memcpy(a, x, sizeof x);
-    qstp_wipe(e, sizeof e);
+}
+
+/* x and e above may hold a state that absorbed SK.seed (PRF) or a secret chain value. Wiping them
+ * inside every permutation costs ~15%, so the callers that hash secrets call this once when they
+ * are done instead: called from the same frame that called slh_keccak4_permute, its frame lies
+ * over the permutation's (x, e and spill slots, under 2 KiB) and zeroes it. */
+__attribute__((noinline)) static void slh_keccak4_scrub(void)
+{
+    uint8_t z[4096];
+    qstp_wipe(z, sizeof z);
 }
 
 static inline uint64_t slh_x4_load64(const uint8_t *p)
@@ -156,6 +165,7 @@ void SLH_X4_FN(f_x4)(const qstp_slh_ctx *c, uint8_t *const out[4], const uint8_t
     for (unsigned i = 0; i < nw; i++)
         slh_x4_scatter(out, 8 * i, s[i]);
     qstp_wipe(s, sizeof s);
+    slh_keccak4_scrub();
 }
 
 /* As qstp_slh_h_x4: the H template, ADRS, then left and right nodes (public values, no wipe). */
@@ -251,6 +261,7 @@ void SLH_X4_FN(chain_x4)(const qstp_slh_ctx *c, uint8_t *const val[4], const uin
         slh_x4_scatter(val, 8 * i, m[i]);
     qstp_wipe(s, sizeof s);
     qstp_wipe(m, sizeof m);
+    slh_keccak4_scrub();
 }
 
 #endif
