@@ -173,8 +173,8 @@ done:
     return ret;
 }
 
-int qstp_mceliece_decaps(qstp_mceliece_param p, int pc, uint8_t ss[32], const uint8_t *ct,
-                         const uint8_t *sk)
+static int decaps(qstp_mceliece_param p, int pc, uint8_t ss[32], const uint8_t *ct, const uint8_t *sk,
+                  unsigned *okout)
 {
     const mc_params *P = qstp_mceliece_params(p);
     uint8_t e[MC_NBYTES_MAX], conf[32];
@@ -182,6 +182,7 @@ int qstp_mceliece_decaps(qstp_mceliece_param p, int pc, uint8_t ss[32], const ui
     unsigned ok;
     uint8_t b;
 
+    *okout = 0;
     if (P == NULL || ss == NULL)
         return -1;
     if (ct == NULL || sk == NULL || ct_padding_bad(ct, P)) {
@@ -199,10 +200,31 @@ int qstp_mceliece_decaps(qstp_mceliece_param p, int pc, uint8_t ss[32], const ui
     qstp_ct_cmov(e, s, P->n / 8, ok ^ 1u);
     b = (uint8_t)ok;
     hash32(ss, b, e, P->n / 8, ct, P->synd_bytes + (pc ? 32u : 0u));
+    *okout = ok;
 
     qstp_wipe(e, sizeof e);
     qstp_wipe(conf, sizeof conf);
     qstp_wipe(&ok, sizeof ok);
     qstp_wipe(&b, sizeof b);
     return 0;
+}
+
+int qstp_mceliece_decaps(qstp_mceliece_param p, int pc, uint8_t ss[32], const uint8_t *ct,
+                         const uint8_t *sk)
+{
+    unsigned ok;
+    int r = decaps(p, pc, ss, ct, sk, &ok);
+    qstp_wipe(&ok, sizeof ok);
+    return r;
+}
+
+int qstp_mceliece_decaps_checked(qstp_mceliece_param p, int pc, uint8_t ss[32], const uint8_t *ct,
+                                 const uint8_t *sk, int *ok)
+{
+    unsigned flag;
+    int r = decaps(p, pc, ss, ct, sk, &flag);
+    if (ok != NULL)
+        *ok = (int)flag;
+    qstp_wipe(&flag, sizeof flag);
+    return r;
 }

@@ -60,4 +60,12 @@ int qstp_mceliece_encaps(qstp_mceliece_param p, int pc, uint8_t *ct, uint8_t ss[
 int qstp_mceliece_decaps(qstp_mceliece_param p, int pc, uint8_t ss[32], const uint8_t *ct,
                          const uint8_t *sk);
 
+/* The same, and *ok = 1 if C0 decoded (and, with pc, the confirmation matched), 0 if ss is the
+ * implicit-rejection key (or the padding was bad). The QSC reference's decapsulate returns false
+ * in that case and a reference QSTP server aborts the handshake (as with ML-KEM, QSTP-WIRE §1.5);
+ * a caller that wants the same behaviour reads *ok. It is computed in constant time; branching
+ * on it reveals only what the abort reveals anyway. ok may be NULL. */
+int qstp_mceliece_decaps_checked(qstp_mceliece_param p, int pc, uint8_t ss[32], const uint8_t *ct,
+                                 const uint8_t *sk, int *ok);
+
 #endif

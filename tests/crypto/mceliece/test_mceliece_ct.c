@@ -60,6 +60,13 @@ static void one(qstp_mceliece_param p, const char *name)
         rc = qstp_mceliece_decaps(p, pc, ss2, ct, sk);
         PUBLIC(ss2, 32);
         CHECK(rc == 0 && memcmp(ss, ss2, 32) != 0);
+        {
+            int ok = -1;
+            rc = qstp_mceliece_decaps_checked(p, pc, ss2, ct, sk, &ok);
+            PUBLIC(&ok, sizeof ok); /* the caller's decision to reveal it */
+            PUBLIC(ss2, 32);
+            CHECK(rc == 0 && ok == 0);
+        }
         ct[3] ^= 0x04;
         if (pc) {
             ct[ctl - 1] ^= 0x80;

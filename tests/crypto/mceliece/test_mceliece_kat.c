@@ -98,6 +98,10 @@ static void tamper_tests(const set_info *si, int pc, const uint8_t *sk, const ui
     /* positions: first and a middle byte of C0, and (pc) first and last byte of C1 */
     size_t pos[4] = { 0, c0len / 2, c0len, ctlen - 1 };
     unsigned npos = pc ? 4 : 2;
+    int ok = -1;
+    /* the checked variant reports success on the genuine ciphertext */
+    CHECK(qstp_mceliece_decaps_checked(si->p, pc, got, ct, sk, &ok) == 0 && ok == 1);
+    CHECK_BYTES(got, ss, 32, "decaps_checked: genuine ciphertext");
     for (unsigned i = 0; i < npos; i++) {
         memcpy(bad, ct, ctlen);
         bad[pos[i]] ^= 0x01;
@@ -106,6 +110,9 @@ static void tamper_tests(const set_info *si, int pc, const uint8_t *sk, const ui
         CHECK_MSG(memcmp(got, want, 32) == 0, "%s pc=%d: byte %zu flipped: not the rejection key",
                   si->name, pc, pos[i]);
         CHECK(memcmp(got, ss, 32) != 0);
+        ok = -1;
+        CHECK(qstp_mceliece_decaps_checked(si->p, pc, got, bad, sk, &ok) == 0 && ok == 0);
+        CHECK_BYTES(got, want, 32, "decaps_checked: same rejection key");
     }
     /* all-zero C0 cannot decode (weight 0) */
     memset(bad, 0, ctlen);
