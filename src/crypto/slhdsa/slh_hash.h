@@ -5,8 +5,11 @@
  * context keeps a lane template with PK.seed and the SHAKE padding already in place, and a call
  * only XORs in ADRS and X, permutes once and reads n bytes. No sponge buffering, no copies.
  *
- * The _x4 entry points hash four independent inputs through qstp_keccak_f1600_x4, so a 4-way
- * SIMD Keccak speeds up the WOTS+ chains and FORS leaves without touching this module.
+ * The _x4 entry points hash four independent inputs at once. Portable: four states through
+ * qstp_keccak_f1600_x4. On x86-64 they dispatch (ctx->x4, chosen at ctx init from crypto/cpu.h)
+ * to a 4-way Keccak on 256-bit vectors, AVX2 or AVX-512VL (hash_x4_*.c, slh_keccak4.h); chain_x4
+ * keeps whole WOTS+ chains in vector lanes. Every caller that has four independent hashes (WOTS+
+ * chains, FORS leaves, the bottom tree levels, WOTS+ public-key compression) uses them.
  * Inputs and outputs may alias (in == out). */
 #ifndef QSTP_CRYPTO_SLHDSA_HASH_H
 #define QSTP_CRYPTO_SLHDSA_HASH_H
