@@ -1,0 +1,359 @@
+/* `qstp cert show | verify`: inspect any certificate or key file (binary, reference text or PEM,
+ * cert.h "encodings") and check a server certificate against a root. Secret key material is never
+ * printed: for a key file only its public fields are shown. */
+#include "cli.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "net/keyfile.h"
+#include "qstp/revoke.h"
+
+static const char CERT_SHOW_HELP[] =
+    "usage: qstp cert show [--brief] FILE\n"
+    "\n"
+    "Prints what FILE is (root or server certificate, root or server secret key; binary,\n"
+    "reference text or PEM), its issuer, serials, suite and validity, and for a certificate\n"
+    "its reference text form. Secret key material is never printed.\n"
+    "\n"
+    "  --brief   only the summary, not the text form\n"
+    "\n"
+    "example: qstp cert show server/server_public_cert.qrc\n";
+
+static const char CERT_VERIFY_HELP[] =
+    "usage: qstp cert verify --root FILE [--revocation FILE] CERT\n"
+    "\n"
+    "Checks CERT (a server certificate) against the root certificate FILE with this machine's\n"
+    "clock: the root's self-signature and validity, the root's signature on CERT, the root\n"
+    "serial, the suite and CERT's validity; with --revocation, that CERT is not revoked.\n"
+    "CERT may also be a root certificate: its self-signature and validity are checked.\n"
+    "Exit status 0 if valid, 2 if not (with one sentence saying why).\n"
+    "\n"
+    "example: qstp cert verify --root root/root_public_cert.qrr server/server_public_cert.qrc\n";
+
+static const char CERT_HELP[] =
+    "usage: qstp cert show|verify [options]\n"
+    "\n"
+    "  show    print a certificate or key file\n"
+    "  verify  check a server certificate against its root\n"
+    "\n"
+    "example: qstp cert show root/root_public_cert.qrr\n";
+
+typedef enum { K_NONE, K_ROOT_CERT, K_SERVER_CERT, K_ROOT_KEY, K_SERVER_KEY } file_kind;
+
+typedef struct loaded {
+    file_kind kind;
+    qstp_encoding enc;
+    size_t size;
+    union {
+        qstp_root_certificate root;
+        qstp_server_certificate server;
+        qstp_root_key rkey;
+        qstp_server_key skey;
+    } u;
+} loaded;
+
+static const char *enc_name(qstp_encoding e)
+{
+    return e == QSTP_ENCODING_TEXT ? "reference text" : e == QSTP_ENCODING_PEM ? "PEM" : "binary";
+}
+
+/* Detects the kind by trying each decoder (the sizes and PEM labels differ per kind). */
+static int load_any(const char *path, loaded *l)
+{
+    uint8_t *data = NULL;
+    size_t len = 0;
+    int r;
+    errno = 0;
+    r = qstp_file_read(path, QSTP_KEYFILE_DEFAULT_CAP, &data, &len, NULL);
+    if (r != 0) {
+        if (qstp_error_of(r) == qstp_error_io)
+            cli_err("cannot read %s: %s; check the path", path,
+                    errno == ENOENT ? "no such file" : strerror(errno));
+        else
+            cli_err("%s is far too large to be a QSTP certificate or key", path);
+        return CLI_FILE;
+    }
+    l->size = len;
+    if (qstp_root_certificate_decode(&l->u.root, data, len, &l->enc) == 0)
+        l->kind = K_ROOT_CERT;
+    else if (qstp_server_certificate_decode(&l->u.server, data, len, &l->enc) == 0)
+        l->kind = K_SERVER_CERT;
+    else if (qstp_root_key_decode(&l->u.rkey, data, len, &l->enc) == 0)
+        l->kind = K_ROOT_KEY;
+    else if (qstp_server_key_decode(&l->u.skey, data, len, &l->enc) == 0)
+        l->kind = K_SERVER_KEY;
+    qstp_file_free(data, len);
+    if (l->kind == K_NONE) {
+        cli_err("%s is not a QSTP certificate or key (%zu bytes; expected a .qrr, .qrc or .qsk "
+                "file in binary, reference text or PEM form)", path, len);
+        return CLI_FILE;
+    }
+    return 0;
+}
+
+static void show_field(const char *name, const char *value)
+{
+    printf("  %-14s %s\n", name, value);
+}
+
+static void show_hex(const char *name, const uint8_t *p, size_t n)
+{
+    char h[2 * QSTP_HASH_SIZE + 1];
+    cli_hex(h, p, n);
+    show_field(name, h);
+}
+
+static void show_issuer(const uint8_t issuer[QSTP_ISSUER_SIZE])
+{
+    char s[QSTP_ISSUER_SIZE + 1];
+    size_t i;
+    for (i = 0; i < QSTP_ISSUER_SIZE && issuer[i] != 0; i++)
+        s[i] = issuer[i] >= 0x20 && issuer[i] < 0x7F ? (char)issuer[i] : '?';
+    s[i] = '\0';
+    show_field("issuer", s);
+}
+
+static void show_suite(uint8_t id)
+{
+    const qstp_suite *su = qstp_suite_by_id(id);
+    char line[160];
+    if (su == NULL)
+        snprintf(line, sizeof(line), "unknown (0x%02X)", id);
+    else
+        snprintf(line, sizeof(line), "%s (0x%02X: %s + %s)", su->protocol_string, su->id,
+                 su->sig_name, su->kem_name);
+    show_field("suite", line);
+}
+
+static void show_validity(uint64_t from, uint64_t to)
+{
+    char a[QSTP_TIME_STRING_SIZE], b[QSTP_TIME_STRING_SIZE], line[160];
+    uint64_t now = cli_now();
+    (void)qstp_cert_time_format(a, from);
+    (void)qstp_cert_time_format(b, to);
+    show_field("valid from", a);
+    if (now > to)
+        snprintf(line, sizeof(line), "%s (EXPIRED %llu days ago)", b,
+                 (unsigned long long)((now - to) / QSTP_SECONDS_PER_DAY));
+    else if (now + QSTP_CERT_FROM_TOLERANCE < from)
+        snprintf(line, sizeof(line), "%s (NOT YET VALID)", b);
+    else
+        snprintf(line, sizeof(line), "%s (%llu days left)", b,
+                 (unsigned long long)((to - now) / QSTP_SECONDS_PER_DAY));
+    show_field("valid to", line);
+}
+
+static int all_zero(const uint8_t *p, size_t n)
+{
+    uint8_t acc = 0;
+    for (size_t i = 0; i < n; i++)
+        acc |= p[i];
+    return acc == 0;
+}
+
+/* The reference text form (§8.9) after the summary. */
+static void show_text_root(const qstp_root_certificate *c)
+{
+    size_t cap = qstp_encoded_size_max(qstp_root_certificate_size(c->algorithm)), n = 0;
+    uint8_t *buf = malloc(cap + 1);
+    if (buf != NULL && qstp_root_certificate_encode(buf, cap, &n, c, QSTP_ENCODING_TEXT) == 0)
+        printf("\n%.*s", (int)n, (const char *)buf);
+    free(buf);
+}
+
+static void show_text_server(const qstp_server_certificate *c)
+{
+    size_t cap = qstp_encoded_size_max(qstp_server_certificate_size(c->algorithm)), n = 0;
+    uint8_t *buf = malloc(cap + 1);
+    if (buf != NULL && qstp_server_certificate_encode(buf, cap, &n, c, QSTP_ENCODING_TEXT) == 0)
+        printf("\n%.*s", (int)n, (const char *)buf);
+    free(buf);
+}
+
+static int cmd_show(int argc, char **argv)
+{
+    int brief = 0, r;
+    const char *pos[1];
+    size_t npos;
+    uint8_t h[QSTP_HASH_SIZE];
+    char line[200];
+    loaded *l;
+    const cli_opt opts[] = {{"--brief", NULL, 0, NULL, &brief}};
+    r = cli_parse("cert show", argc, argv, opts, 1, pos, 1, &npos);
+    if (r == CLI_PARSE_HELP) {
+        fputs(CERT_SHOW_HELP, stdout);
+        return CLI_OK;
+    }
+    if (r != 0)
+        return r;
+    if (npos != 1)
+        return cli_usage_error("cert show", "name the file to show");
+    l = calloc(1, sizeof(*l));
+    if (l == NULL)
+        return CLI_FILE;
+    if ((r = load_any(pos[0], l)) != 0) {
+        free(l);
+        return r;
+    }
+    switch (l->kind) {
+    case K_ROOT_CERT:
+        printf("%s: root certificate (%s, %zu bytes)\n", pos[0], enc_name(l->enc), l->size);
+        show_issuer(l->u.root.issuer);
+        show_hex("serial", l->u.root.serial, QSTP_SERIAL_SIZE);
+        show_suite(l->u.root.algorithm);
+        show_validity(l->u.root.from, l->u.root.to);
+        r = qstp_root_certificate_verify(&l->u.root, l->u.root.from + 1);
+        snprintf(line, sizeof(line), "%s", r == 0 ? "valid" : "INVALID (damaged or altered)");
+        show_field("self-signature", line);
+        if (qstp_root_certificate_hash(h, &l->u.root) == 0)
+            show_hex("hash", h, sizeof(h));
+        if (!brief)
+            show_text_root(&l->u.root);
+        break;
+    case K_SERVER_CERT:
+        printf("%s: server certificate (%s, %zu bytes)\n", pos[0], enc_name(l->enc), l->size);
+        show_issuer(l->u.server.issuer);
+        show_hex("serial", l->u.server.serial, QSTP_SERIAL_SIZE);
+        show_suite(l->u.server.algorithm);
+        show_validity(l->u.server.from, l->u.server.to);
+        if (all_zero(l->u.server.rootser, QSTP_SERIAL_SIZE))
+            show_field("signed by", "nobody yet (unsigned; run 'qstp root sign')");
+        else
+            show_hex("root serial", l->u.server.rootser, QSTP_SERIAL_SIZE);
+        if (qstp_server_certificate_hash(h, &l->u.server) == 0)
+            show_hex("hash", h, sizeof(h));
+        if (!brief)
+            show_text_server(&l->u.server);
+        break;
+    case K_ROOT_KEY:
+        printf("%s: root SECRET key (%s, %zu bytes)\n", pos[0], enc_name(l->enc), l->size);
+        show_issuer(l->u.rkey.issuer);
+        show_hex("serial", l->u.rkey.serial, QSTP_SERIAL_SIZE);
+        show_suite(l->u.rkey.algorithm);
+        show_validity(l->u.rkey.from, l->u.rkey.to);
+        show_field("signing key", "present (not shown)");
+        qstp_root_key_clear(&l->u.rkey);
+        break;
+    case K_SERVER_KEY:
+        printf("%s: server SECRET key (%s, %zu bytes)\n", pos[0], enc_name(l->enc), l->size);
+        show_issuer(l->u.skey.issuer);
+        show_hex("serial", l->u.skey.serial, QSTP_SERIAL_SIZE);
+        show_suite(l->u.skey.algorithm);
+        show_validity(l->u.skey.from, l->u.skey.to);
+        show_field("signing key", "present (not shown)");
+        qstp_server_key_clear(&l->u.skey);
+        break;
+    default:
+        break;
+    }
+    free(l);
+    return CLI_OK;
+}
+
+static int cmd_verify(int argc, char **argv)
+{
+    const char *root = NULL, *revo = NULL, *pos[1];
+    size_t npos;
+    int r, rc = CLI_FILE;
+    char t[QSTP_TIME_STRING_SIZE], serial[2 * QSTP_SERIAL_SIZE + 1];
+    uint8_t h1[QSTP_HASH_SIZE], h2[QSTP_HASH_SIZE];
+    qstp_root_certificate *rc_ = NULL;
+    loaded *l = NULL;
+    const cli_opt opts[] = {
+        {"--root", NULL, 1, &root, NULL},
+        {"--revocation", NULL, 1, &revo, NULL},
+    };
+    r = cli_parse("cert verify", argc, argv, opts, 2, pos, 1, &npos);
+    if (r == CLI_PARSE_HELP) {
+        fputs(CERT_VERIFY_HELP, stdout);
+        return CLI_OK;
+    }
+    if (r != 0)
+        return r;
+    if (root == NULL)
+        return cli_usage_error("cert verify", "--root FILE is required (the root certificate)");
+    if (npos != 1)
+        return cli_usage_error("cert verify", "name the certificate to verify");
+    rc_ = calloc(1, sizeof(*rc_));
+    l = calloc(1, sizeof(*l));
+    if (rc_ == NULL || l == NULL)
+        goto done;
+    if ((rc = cli_load_root_cert(root, rc_)) != 0)
+        goto done;
+    if ((rc = load_any(pos[0], l)) != 0)
+        goto done;
+    rc = CLI_FILE;
+    if (l->kind == K_ROOT_CERT) {
+        r = qstp_root_certificate_verify(&l->u.root, cli_now());
+        if (r != 0) {
+            rc = cli_explain_verify(r, pos[0], NULL, pos[0], &l->u.root);
+            goto done;
+        }
+        if (qstp_root_certificate_hash(h1, &l->u.root) != 0 ||
+            qstp_root_certificate_hash(h2, rc_) != 0 || memcmp(h1, h2, sizeof(h1)) != 0) {
+            cli_err("%s is a valid root certificate but not the root %s; compare their serials "
+                    "with 'qstp cert show'", pos[0], root);
+            goto done;
+        }
+        (void)qstp_cert_time_format(t, l->u.root.to);
+        printf("%s: OK (root certificate, self-signature valid, valid until %s)\n", pos[0], t);
+        rc = CLI_OK;
+        goto done;
+    }
+    if (l->kind != K_SERVER_CERT) {
+        cli_err("%s is a secret key, not a certificate; verify the matching certificate instead "
+                "(" CLI_SERVER_CERT_FILE ")", pos[0]);
+        if (l->kind == K_ROOT_KEY)
+            qstp_root_key_clear(&l->u.rkey);
+        else
+            qstp_server_key_clear(&l->u.skey);
+        goto done;
+    }
+    r = qstp_server_certificate_verify(&l->u.server, rc_, cli_now());
+    if (r != 0) {
+        rc = cli_explain_verify(r, pos[0], &l->u.server, root, rc_);
+        goto done;
+    }
+    if (revo != NULL) {
+        uint8_t *list = NULL;
+        size_t listlen = 0;
+        errno = 0;
+        if (qstp_file_read(revo, QSTP_KEYFILE_DEFAULT_CAP, &list, &listlen, NULL) != 0) {
+            cli_err("cannot read revocation list %s: %s; check the path", revo,
+                    errno == ENOENT ? "no such file" : strerror(errno));
+            goto done;
+        }
+        r = qstp_server_certificate_check_revocation(&l->u.server, rc_, list, listlen);
+        qstp_file_free(list, listlen);
+        if (r != 0) {
+            rc = cli_explain_verify(r, pos[0], &l->u.server, root, rc_);
+            goto done;
+        }
+    }
+    (void)qstp_cert_time_format(t, l->u.server.to);
+    cli_hex(serial, l->u.server.serial, QSTP_SERIAL_SIZE);
+    printf("%s: OK (server certificate %s signed by %s, valid until %s%s)\n", pos[0], serial, root,
+           t, revo != NULL ? ", not revoked" : "");
+    rc = CLI_OK;
+done:
+    free(rc_);
+    free(l);
+    return rc;
+}
+
+int cli_cmd_cert(int argc, char **argv)
+{
+    if (argc < 1 || strcmp(argv[0], "--help") == 0 || strcmp(argv[0], "-h") == 0 ||
+        strcmp(argv[0], "help") == 0) {
+        fputs(CERT_HELP, argc < 1 ? stderr : stdout);
+        return argc < 1 ? CLI_USAGE : CLI_OK;
+    }
+    if (strcmp(argv[0], "show") == 0)
+        return cmd_show(argc - 1, argv + 1);
+    if (strcmp(argv[0], "verify") == 0)
+        return cmd_verify(argc - 1, argv + 1);
+    return cli_usage_error("cert", "unknown subcommand '%s' (show or verify)", argv[0]);
+}

@@ -1,0 +1,159 @@
+/* Loading and saving keys and certificates with one-sentence errors. The I/O itself (size caps,
+ * atomic writes, 0600 keys, encoding detection) is src/net/keyfile.c; this file only turns its
+ * return codes into sentences that name the file and say what to do. */
+#include "cli.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "net/keyfile.h"
+
+/* what: "root certificate"; hint: the file a person should pass instead. */
+static int explain_load(int ret, int saved_errno, const char *path, const char *what,
+                        const char *hint)
+{
+    switch (qstp_error_of(ret)) {
+    case qstp_error_io:
+        if (saved_errno == ENOENT)
+            cli_err("cannot read %s %s: no such file; %s", what, path, hint);
+        else
+            cli_err("cannot read %s %s: %s; check the path and its permissions", what, path,
+                    strerror(saved_errno));
+        break;
+    case qstp_error_file_too_large:
+        cli_err("%s %s is far too large to be a QSTP file; %s", what, path, hint);
+        break;
+    case qstp_error_unknown_configuration:
+        cli_err("%s %s names an unknown suite (its algorithm byte); the file is damaged or from a "
+                "newer version", what, path);
+        break;
+    case qstp_error_version_unsupported:
+        cli_err("%s %s has an unsupported version byte (expected 1); re-issue it", what, path);
+        break;
+    default:
+        cli_err("%s is not a %s (wrong size, kind or encoding); %s", path, what, hint);
+        break;
+    }
+    return CLI_FILE;
+}
+
+static void warn_perms(unsigned warnings, const char *path)
+{
+    if (warnings & QSTP_KEYFILE_WARN_PERMISSIONS)
+        cli_err("warning: secret key %s is readable by other users; run 'chmod 600 %s'", path,
+                path);
+}
+
+int cli_load_root_cert(const char *path, qstp_root_certificate *cert)
+{
+    int r;
+    errno = 0;
+    r = qstp_keyfile_load_root_certificate(path, cert, NULL);
+    if (r != 0)
+        return explain_load(r, errno, path, "root certificate",
+                            "pass the root's " CLI_ROOT_CERT_FILE " (made by 'qstp root init')");
+    return 0;
+}
+
+int cli_load_server_cert(const char *path, qstp_server_certificate *cert)
+{
+    int r;
+    errno = 0;
+    r = qstp_keyfile_load_server_certificate(path, cert, NULL);
+    if (r != 0)
+        return explain_load(r, errno, path, "server certificate",
+                            "pass the server's " CLI_SERVER_CERT_FILE " (made by 'qstp root sign')");
+    return 0;
+}
+
+int cli_load_root_key(const char *path, qstp_root_key *key)
+{
+    unsigned w = 0;
+    int r;
+    errno = 0;
+    r = qstp_keyfile_load_root_key(path, key, NULL, &w);
+    if (r != 0)
+        return explain_load(r, errno, path, "root secret key",
+                            "pass the root directory made by 'qstp root init' (it holds "
+                            CLI_ROOT_KEY_FILE ")");
+    warn_perms(w, path);
+    return 0;
+}
+
+int cli_load_server_key(const char *path, qstp_server_key *key)
+{
+    unsigned w = 0;
+    int r;
+    errno = 0;
+    r = qstp_keyfile_load_server_key(path, key, NULL, &w);
+    if (r != 0)
+        return explain_load(r, errno, path, "server secret key",
+                            "pass the server's " CLI_SERVER_KEY_FILE " (made by 'qstp root sign')");
+    warn_perms(w, path);
+    return 0;
+}
+
+static int explain_save(int ret, int saved_errno, const char *path)
+{
+    if (qstp_error_of(ret) == qstp_error_io)
+        cli_err("cannot write %s: %s; check the directory and its permissions", path,
+                strerror(saved_errno));
+    else
+        cli_err("cannot write %s: %s", path, qstp_error_to_string(qstp_error_of(ret)));
+    return CLI_FILE;
+}
+
+int cli_save_root_cert(const char *path, const qstp_root_certificate *cert, qstp_encoding enc)
+{
+    int r;
+    errno = 0;
+    r = qstp_keyfile_save_root_certificate(path, cert, enc);
+    return r == 0 ? 0 : explain_save(r, errno, path);
+}
+
+int cli_save_server_cert(const char *path, const qstp_server_certificate *cert, qstp_encoding enc)
+{
+    int r;
+    errno = 0;
+    r = qstp_keyfile_save_server_certificate(path, cert, enc);
+    return r == 0 ? 0 : explain_save(r, errno, path);
+}
+
+int cli_save_root_key(const char *path, const qstp_root_key *key, qstp_encoding enc)
+{
+    int r;
+    errno = 0;
+    r = qstp_keyfile_save_root_key(path, key, enc);
+    return r == 0 ? 0 : explain_save(r, errno, path);
+}
+
+int cli_save_server_key(const char *path, const qstp_server_key *key, qstp_encoding enc)
+{
+    int r;
+    errno = 0;
+    r = qstp_keyfile_save_server_key(path, key, enc);
+    return r == 0 ? 0 : explain_save(r, errno, path);
+}
+
+const qstp_suite *cli_suite_lookup(const char *s)
+{
+    const qstp_suite *su = qstp_suite_by_short_name(s);
+    if (su == NULL)
+        su = qstp_suite_by_protocol_string(s);
+    if (su == NULL && (strncmp(s, "0x", 2) == 0 || strncmp(s, "0X", 2) == 0)) {
+        uint8_t id;
+        if (strlen(s) == 4 && cli_parse_hex(s + 2, &id, 1) == 0)
+            su = qstp_suite_by_id(id);
+    }
+    return su;
+}
+
+void cli_list_suites(void)
+{
+    for (size_t i = 0; i < qstp_suite_count(); i++) {
+        const qstp_suite *su = qstp_suite_at(i);
+        fprintf(stderr, "  0x%02X  %-28s %s + %s%s\n", su->id, su->short_name, su->sig_name,
+                su->kem_name, su->id == QSTP_SUITE_DEFAULT_ID ? "  (default)" : "");
+    }
+}
