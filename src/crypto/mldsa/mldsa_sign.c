@@ -20,16 +20,15 @@
 #include "crypto/mldsa/mldsa_pack.h"
 #include "crypto/mldsa/mldsa_rounding.h"
 #include "crypto/mldsa/mldsa_sample.h"
+#include "crypto/mldsa/mldsa_sign_core.h"
 #include "crypto/sha3.h"
 
 /* FIPS 204 §6.2: an implementation may bound the number of attempts, but not below 814. The
  * chance of needing that many is negligible (< 2^-100 for every parameter set). */
 #define MLDSA_MAX_ATTEMPTS 814
 
+/* Per-signature working memory (about 31 KiB for the largest set). */
 typedef struct {
-    qstp_mldsa_poly s1hat[MLDSA_L_MAX];
-    qstp_mldsa_poly s2hat[MLDSA_K_MAX];
-    qstp_mldsa_poly t0hat[MLDSA_K_MAX];
     qstp_mldsa_poly y[MLDSA_L_MAX]; /* y, then z = y + c s1 in place */
     qstp_mldsa_poly yhat[MLDSA_L_MAX];
     qstp_mldsa_poly w[MLDSA_K_MAX];
@@ -42,28 +41,39 @@ typedef struct {
     uint8_t ctilde[MLDSA_CTILDE_MAX];
 } sign_work;
 
-/* Unpack the secret vectors into the NTT domain; 1 if s1 or s2 has an out-of-range coefficient. */
-static unsigned load_secret(sign_work *s, const qstp_mldsa_params *p, const uint8_t *sk)
+unsigned qstp_mldsa_load_secret(qstp_mldsa_poly *s1hat, qstp_mldsa_poly *s2hat,
+                                qstp_mldsa_poly *t0hat, const qstp_mldsa_params *p, const uint8_t *sk)
 {
     const size_t etab = qstp_mldsa_poly_eta_bytes(p);
     const size_t s2_off = qstp_mldsa_sk_s2_off(p);
     const size_t t0_off = qstp_mldsa_sk_t0_off(p);
     unsigned bad = 0;
     for (unsigned j = 0; j < p->l; j++) {
-        bad |= qstp_mldsa_unpack_eta(&s->s1hat[j], sk + MLDSA_SK_S1 + j * etab, p);
-        qstp_mldsa_poly_ntt(&s->s1hat[j]);
+        bad |= qstp_mldsa_unpack_eta(&s1hat[j], sk + MLDSA_SK_S1 + j * etab, p);
+        qstp_mldsa_poly_ntt(&s1hat[j]);
     }
     for (unsigned i = 0; i < p->k; i++) {
-        bad |= qstp_mldsa_unpack_eta(&s->s2hat[i], sk + s2_off + i * etab, p);
-        qstp_mldsa_poly_ntt(&s->s2hat[i]);
-        qstp_mldsa_unpack_t0(&s->t0hat[i], sk + t0_off + i * MLDSA_POLYT0_BYTES);
-        qstp_mldsa_poly_ntt(&s->t0hat[i]);
+        bad |= qstp_mldsa_unpack_eta(&s2hat[i], sk + s2_off + i * etab, p);
+        qstp_mldsa_poly_ntt(&s2hat[i]);
+        qstp_mldsa_unpack_t0(&t0hat[i], sk + t0_off + i * MLDSA_POLYT0_BYTES);
+        qstp_mldsa_poly_ntt(&t0hat[i]);
     }
     return bad;
 }
 
+/* w = A^ o v^ from the expanded matrix (row-major k x l). */
+static void matrix_mul_expanded(qstp_mldsa_poly *out, const qstp_mldsa_params *p,
+                                const qstp_mldsa_poly *ahat, const qstp_mldsa_poly *vhat)
+{
+    for (unsigned i = 0; i < p->k; i++) {
+        qstp_mldsa_poly_pointwise_montgomery(&out[i], &ahat[i * p->l], &vhat[0]);
+        for (unsigned j = 1; j < p->l; j++)
+            qstp_mldsa_poly_pointwise_acc_montgomery(&out[i], &ahat[i * p->l + j], &vhat[j]);
+    }
+}
+
 /* One attempt with counter kappa. Returns 1 if the candidate (c~, z, hbits) is accepted. */
-static int attempt(sign_work *s, const qstp_mldsa_params *p, const uint8_t *rho,
+static int attempt(sign_work *s, const qstp_mldsa_params *p, const qstp_mldsa_sign_key *key,
                    const uint8_t mu[MLDSA_CRH_BYTES], unsigned kappa)
 {
     const size_t w1b = qstp_mldsa_poly_w1_bytes(p);
@@ -86,7 +96,10 @@ static int attempt(sign_work *s, const qstp_mldsa_params *p, const uint8_t *rho,
     }
 
     /* w = NTT^-1(A^ o NTT(y)), w1 = HighBits(w) (lines 12-13). */
-    qstp_mldsa_matrix_mul(s->w, p, rho, s->yhat, s->tmp);
+    if (key->ahat != NULL)
+        matrix_mul_expanded(s->w, p, key->ahat, s->yhat);
+    else
+        qstp_mldsa_matrix_mul(s->w, p, key->rho, s->yhat, s->tmp);
     for (unsigned i = 0; i < p->k; i++) {
         qstp_mldsa_poly_reduce(&s->w[i]);
         qstp_mldsa_poly_invntt_tomont(&s->w[i]);
@@ -107,7 +120,7 @@ static int attempt(sign_work *s, const qstp_mldsa_params *p, const uint8_t *rho,
     unsigned reject = 0;
     /* z = y + c s1; reject if ||z|| >= gamma1 - beta (lines 18-23). */
     for (j = 0; j < p->l; j++) {
-        qstp_mldsa_poly_pointwise_montgomery(t, ch, &s->s1hat[j]);
+        qstp_mldsa_poly_pointwise_montgomery(t, ch, &key->s1hat[j]);
         qstp_mldsa_poly_invntt_tomont(t);
         qstp_mldsa_poly_add(&s->y[j], &s->y[j], t);
         qstp_mldsa_poly_reduce(&s->y[j]);
@@ -120,7 +133,7 @@ static int attempt(sign_work *s, const qstp_mldsa_params *p, const uint8_t *rho,
     unsigned hints = 0;
     for (unsigned i = 0; i < p->k; i++) {
         /* t = w - c s2 in [0, q); r0 = LowBits(t); reject if ||r0|| >= gamma2 - beta. */
-        qstp_mldsa_poly_pointwise_montgomery(t, ch, &s->s2hat[i]);
+        qstp_mldsa_poly_pointwise_montgomery(t, ch, &key->s2hat[i]);
         qstp_mldsa_poly_invntt_tomont(t);
         qstp_mldsa_poly_sub(t, &s->w[i], t);
         qstp_mldsa_poly_freeze(t);
@@ -128,7 +141,7 @@ static int attempt(sign_work *s, const qstp_mldsa_params *p, const uint8_t *rho,
         reject |= qstp_mldsa_poly_chknorm(u, p->gamma2 - (int32_t)p->beta);
 
         /* u = c t0; reject if ||c t0|| >= gamma2 (line 26). */
-        qstp_mldsa_poly_pointwise_montgomery(u, ch, &s->t0hat[i]);
+        qstp_mldsa_poly_pointwise_montgomery(u, ch, &key->t0hat[i]);
         qstp_mldsa_poly_invntt_tomont(u);
         qstp_mldsa_poly_reduce(u);
         reject |= qstp_mldsa_poly_chknorm(u, p->gamma2);
@@ -150,33 +163,23 @@ static int attempt(sign_work *s, const qstp_mldsa_params *p, const uint8_t *rho,
     return reject == 0;
 }
 
-int qstp_mldsa_sign_mu(unsigned level, uint8_t *sig, const uint8_t mu[64], const uint8_t *sk,
-                       const uint8_t rnd[32])
+int qstp_mldsa_sign_core(const qstp_mldsa_params *p, uint8_t *sig, const uint8_t mu[MLDSA_CRH_BYTES],
+                         const qstp_mldsa_sign_key *key, const uint8_t rnd[MLDSA_SEED_BYTES])
 {
-    const qstp_mldsa_params *p = qstp_mldsa_params_get(level);
-    if (p == NULL || sig == NULL || mu == NULL || sk == NULL || rnd == NULL)
-        return -1;
-
     sign_work s;
     int rc = -1;
-    const uint8_t *rho = sk + MLDSA_SK_RHO;
     qstp_keccak_state st;
-
-    unsigned bad = load_secret(&s, p, sk);
-    QSTP_MLDSA_DECLASSIFY(&bad, sizeof(bad));
-    if (bad != 0)
-        goto out; /* malformed key: only the fact that it is malformed is revealed */
 
     /* rho'' = H(K || rnd || mu, 64) (Alg. 7 line 7). */
     qstp_shake256_init(&st);
-    qstp_shake_absorb(&st, sk + MLDSA_SK_KEY, MLDSA_SEED_BYTES);
+    qstp_shake_absorb(&st, key->key, MLDSA_SEED_BYTES);
     qstp_shake_absorb(&st, rnd, MLDSA_SEED_BYTES);
     qstp_shake_absorb(&st, mu, MLDSA_CRH_BYTES);
     qstp_shake_squeeze(&st, s.rhopp, MLDSA_CRH_BYTES);
     qstp_keccak_wipe(&st);
 
     for (unsigned n = 0; n < MLDSA_MAX_ATTEMPTS; n++) {
-        if (!attempt(&s, p, rho, mu, n * p->l))
+        if (!attempt(&s, p, key, mu, n * p->l))
             continue;
         /* Accepted: c~, z and h are the signature, public from here on. */
         QSTP_MLDSA_DECLASSIFY(s.hbits, sizeof(s.hbits));
@@ -194,8 +197,30 @@ int qstp_mldsa_sign_mu(unsigned level, uint8_t *sig, const uint8_t mu[64], const
         rc = 0;
         break;
     }
-
-out:
     qstp_wipe(&s, sizeof(s));
+    return rc;
+}
+
+int qstp_mldsa_sign_mu(unsigned level, uint8_t *sig, const uint8_t mu[64], const uint8_t *sk,
+                       const uint8_t rnd[32])
+{
+    const qstp_mldsa_params *p = qstp_mldsa_params_get(level);
+    if (p == NULL || sig == NULL || mu == NULL || sk == NULL || rnd == NULL)
+        return -1;
+
+    struct {
+        qstp_mldsa_poly s1hat[MLDSA_L_MAX];
+        qstp_mldsa_poly s2hat[MLDSA_K_MAX];
+        qstp_mldsa_poly t0hat[MLDSA_K_MAX];
+    } sec;
+    int rc = -1;
+    unsigned bad = qstp_mldsa_load_secret(sec.s1hat, sec.s2hat, sec.t0hat, p, sk);
+    QSTP_MLDSA_DECLASSIFY(&bad, sizeof(bad));
+    if (bad == 0) { /* a malformed key: only the fact that it is malformed is revealed */
+        const qstp_mldsa_sign_key key = {sec.s1hat, sec.s2hat, sec.t0hat, NULL,
+                                         sk + MLDSA_SK_RHO, sk + MLDSA_SK_KEY};
+        rc = qstp_mldsa_sign_core(p, sig, mu, &key, rnd);
+    }
+    qstp_wipe(&sec, sizeof(sec));
     return rc;
 }

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "crypto/ct.h"
 #include "crypto/mldsa/mldsa.h"
 #include "test.h"
 
@@ -286,6 +287,49 @@ static void test_random_corruption(unsigned level)
               level, accepted, tried);
 }
 
+/* The precomputed signer gives the same bytes as the one-shot functions. */
+static void test_signer(unsigned level)
+{
+    static qstp_mldsa_signer sg; /* 79 KiB: not on the stack */
+    const size_t sigb = qstp_mldsa_sig_size(level);
+    uint8_t pk[QSTP_MLDSA_PK_MAX], sk[QSTP_MLDSA_SK_MAX], xi[32], msg[48], ctx[20], rnd[32], mu[64];
+    uint8_t a[QSTP_MLDSA_SIG_MAX + 48], b[QSTP_MLDSA_SIG_MAX + 48];
+    size_t al = 0, bl = 0;
+    uint64_t s = 555 + level;
+    test_prng_bytes(&s, xi, 32);
+    CHECK(qstp_mldsa_keypair_seed(level, pk, sk, xi) == 0);
+    CHECK(qstp_mldsa_signer_init(&sg, level, sk) == 0);
+    for (unsigned n = 0; n < 8; n++) {
+        test_prng_bytes(&s, msg, sizeof(msg));
+        test_prng_bytes(&s, ctx, sizeof(ctx));
+        test_prng_bytes(&s, rnd, sizeof(rnd));
+        const uint8_t *r = (n & 1) ? rnd : NULL;
+        CHECK(qstp_mldsa_sign(level, a, msg, sizeof(msg), ctx, n, sk, r) == 0);
+        CHECK(qstp_mldsa_signer_sign(&sg, b, msg, sizeof(msg), ctx, n, r) == 0);
+        CHECK_BYTES(a, b, sigb, "signer_sign == sign");
+        CHECK(qstp_mldsa_sign_attached(level, a, &al, msg, sizeof(msg), sk, r) == 0);
+        CHECK(qstp_mldsa_signer_sign_attached(&sg, b, &bl, msg, sizeof(msg), r) == 0);
+        CHECK(al == bl && memcmp(a, b, al) == 0);
+        CHECK(qstp_mldsa_mu_pure(level, mu, pk, msg, sizeof(msg), NULL, 0) == 0);
+        CHECK(qstp_mldsa_signer_sign_mu(&sg, b, mu, rnd) == 0);
+        CHECK(qstp_mldsa_sign_mu(level, a, mu, sk, rnd) == 0);
+        CHECK_BYTES(a, b, sigb, "signer_sign_mu == sign_mu");
+        CHECK(qstp_mldsa_verify_mu(level, b, sigb, mu, pk) == 0);
+    }
+    CHECK(qstp_mldsa_signer_sign(&sg, b, msg, sizeof(msg), ctx, 256, NULL) != 0);
+    qstp_mldsa_signer_wipe(&sg);
+    CHECK(qstp_ct_is_zero(&sg, sizeof(sg)));
+    CHECK(qstp_mldsa_signer_sign(&sg, b, msg, sizeof(msg), NULL, 0, NULL) != 0); /* level 0 */
+    /* a malformed key is refused and leaves the signer wiped */
+    uint8_t bad[QSTP_MLDSA_SK_MAX];
+    memcpy(bad, sk, sizeof(bad));
+    bad[128] |= (level == 65) ? 0x0F : 0x07;
+    memset(&sg, 0x33, sizeof(sg));
+    CHECK(qstp_mldsa_signer_init(&sg, level, bad) != 0);
+    CHECK(qstp_ct_is_zero(&sg, sizeof(sg)));
+    CHECK(qstp_mldsa_signer_init(&sg, 50, sk) != 0);
+}
+
 int main(void)
 {
     test_sizes();
@@ -296,6 +340,7 @@ int main(void)
         test_bad_secret_key(levels[i]);
         test_hashml(levels[i]);
         test_random_corruption(levels[i]);
+        test_signer(levels[i]);
     }
     return test_report();
 }

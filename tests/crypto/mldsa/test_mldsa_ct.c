@@ -53,6 +53,17 @@ static void one(unsigned level, uint64_t *rs)
     PUBLIC(sig2, sigl);
     CHECK(rc == 0);
     CHECK(qstp_mldsa_verify(level, sig2, sigl, msg, 32, NULL, 0, pk) == 0);
+
+    /* the precomputed signer: expansion and signing with the same secrets */
+    static qstp_mldsa_signer sg;
+    rc = qstp_mldsa_signer_init(&sg, level, sk);
+    PUBLIC(&rc, sizeof rc);
+    CHECK(rc == 0);
+    rc = qstp_mldsa_signer_sign(&sg, sig2, msg, 32, NULL, 0, NULL);
+    PUBLIC(&rc, sizeof rc);
+    PUBLIC(sig2, sigl);
+    CHECK(rc == 0 && memcmp(sig, sig2, sigl) == 0);
+    qstp_mldsa_signer_wipe(&sg);
 }
 
 int main(void)

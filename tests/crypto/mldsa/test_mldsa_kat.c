@@ -162,6 +162,14 @@ static void test_qsc_file(unsigned level, const char *rel)
             CHECK(qstp_mldsa_sign_attached(level, gsm, &gl, msg, ml, gsk, NULL) == 0);
             CHECK(gl == sml);
             CHECK_BYTES(gsm, sm, sml, "qsc sm");
+            /* and through the precomputed signer */
+            static qstp_mldsa_signer sg;
+            CHECK(qstp_mldsa_signer_init(&sg, level, gsk) == 0);
+            memset(gsm, 0, sml);
+            CHECK(qstp_mldsa_signer_sign_attached(&sg, gsm, &gl, msg, ml, NULL) == 0);
+            CHECK(gl == sml);
+            CHECK_BYTES(gsm, sm, sml, "qsc sm (signer)");
+            qstp_mldsa_signer_wipe(&sg);
             CHECK(qstp_mldsa_open_attached(level, out, &ol, sm, sml, pk) == 0);
             CHECK(ol == ml && memcmp(out, msg, ml) == 0);
             free(gsm), free(out);

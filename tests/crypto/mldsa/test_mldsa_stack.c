@@ -25,10 +25,12 @@
 #if !defined(UNDER_ASAN)
 typedef struct {
     unsigned level;
-    int op; /* 0 keygen, 1 sign, 2 verify, other: nothing (baseline) */
+    int op; /* 0 keygen, 1 sign, 2 verify, 3 signer_init, 4 signer sign, other: nothing */
     uint8_t pk[QSTP_MLDSA_PK_MAX], sk[QSTP_MLDSA_SK_MAX], sig[QSTP_MLDSA_SIG_MAX];
     int rc;
 } job;
+
+static qstp_mldsa_signer signer;
 
 static void *run(void *arg)
 {
@@ -40,6 +42,10 @@ static void *run(void *arg)
         j->rc = qstp_mldsa_sign(j->level, j->sig, msg, 32, NULL, 0, j->sk, NULL);
     else if (j->op == 2)
         j->rc = qstp_mldsa_verify(j->level, j->sig, qstp_mldsa_sig_size(j->level), msg, 32, NULL, 0, j->pk);
+    else if (j->op == 3)
+        j->rc = qstp_mldsa_signer_init(&signer, j->level, j->sk);
+    else if (j->op == 4)
+        j->rc = qstp_mldsa_signer_sign(&signer, j->sig, msg, 32, NULL, 0, NULL);
     return NULL;
 }
 
@@ -81,9 +87,9 @@ int main(void)
     CHECK(base > 0);
     printf("  thread baseline: %ld bytes\n", base);
     for (unsigned i = 0; i < 3; i++) {
-        long used[3];
+        long used[5];
         j.level = levels[i];
-        for (int op = 0; op < 3; op++) {
+        for (int op = 0; op < 5; op++) {
             j.op = op;
             j.rc = -1;
             used[op] = measure(&j) - base;
@@ -91,8 +97,9 @@ int main(void)
             CHECK_MSG(used[op] > 0 && used[op] < BUDGET, "ML-DSA-%u op %d used %ld bytes of stack",
                       levels[i], op, used[op]);
         }
-        printf("  ML-DSA-%u stack: keygen %ld, sign %ld, verify %ld bytes (budget %d)\n", levels[i],
-               used[0], used[1], used[2], BUDGET);
+        printf("  ML-DSA-%u stack: keygen %ld, sign %ld, verify %ld, signer_init %ld, signer sign %ld "
+               "bytes (budget %d)\n",
+               levels[i], used[0], used[1], used[2], used[3], used[4], BUDGET);
     }
 #endif
     return test_report();
