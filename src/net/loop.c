@@ -48,6 +48,29 @@ static int bind_listen(struct qstp_server *srv, srv_loop *l)
         srv_log(srv, QSTP_LOG_ERROR, "cannot parse listen address %s", srv->address);
         return qstp_fail(qstp_error_listener_fail);
     }
+    if (l->index == 0 && port != 0) {
+        /* SO_REUSEPORT would let us silently share a port another server of this user already
+         * listens on (the kernel then splits connections between the two). Probe without it so
+         * a taken port fails as "address in use". */
+        int probe = socket(res->ai_family, SOCK_STREAM | SOCK_CLOEXEC, 0), busy = 0;
+        if (probe >= 0) {
+            (void)setsockopt(probe, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+            if (res->ai_family == AF_INET6) {
+                const struct sockaddr_in6 *p6 = (const struct sockaddr_in6 *)(const void *)res->ai_addr;
+                static const struct in6_addr any6 = IN6ADDR_ANY_INIT;
+                int v6 = memcmp(&p6->sin6_addr, &any6, sizeof(any6)) == 0 ? zero : one;
+                (void)setsockopt(probe, IPPROTO_IPV6, IPV6_V6ONLY, &v6, sizeof(v6));
+            }
+            busy = bind(probe, res->ai_addr, res->ai_addrlen) != 0 && errno == EADDRINUSE;
+            close(probe);
+        }
+        if (busy) {
+            srv_log(srv, QSTP_LOG_ERROR, "cannot listen on %s port %u: address in use", srv->address,
+                    (unsigned)port);
+            freeaddrinfo(res);
+            return qstp_fail(qstp_error_listener_fail);
+        }
+    }
     fd = socket(res->ai_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
     if (fd < 0) {
         freeaddrinfo(res);

@@ -8,7 +8,13 @@
 
 #include "crypto/random.h"
 #include "net_harness.h"
+#include "qstp/revoke.h"
 #include "qstp/session.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <time.h>
 
 static net_keys K, K2;
 
@@ -364,6 +370,101 @@ out:
     (void)buf;
 }
 
+/* PROTOCOL.md "Revocation": a root-signed notice withdraws one of the server's keys. */
+static int send_notice(uint16_t port, const uint8_t serial[16], qstp_errors *code)
+{
+    static uint8_t notice[QSTP_REVOCATION_NOTICE_MAX], pkt[QSTP_REVOCATION_HEADER_SIZE + QSTP_REVOCATION_NOTICE_MAX];
+    uint8_t reply[QSTP_REVOCATION_REPLY_SIZE];
+    size_t nl = 0, pl = 0, got = 0;
+    struct sockaddr_in a;
+    int fd, r;
+    r = qstp_revocation_notice_create(notice, sizeof(notice), &nl, &K.rootkey, serial, (uint64_t)time(NULL),
+                                      qstp_random_os, NULL);
+    if (r == 0)
+        r = qstp_revocation_packet_create(pkt, sizeof(pkt), &pl, notice, nl, (uint64_t)time(NULL));
+    if (r != 0)
+        return r;
+    memset(&a, 0, sizeof(a));
+    a.sin_family = AF_INET;
+    a.sin_port = htons(port);
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    fd = socket(AF_INET, SOCK_STREAM, 0);
+    if (fd < 0 || connect(fd, (struct sockaddr *)&a, sizeof(a)) != 0 || send(fd, pkt, pl, MSG_NOSIGNAL) != (ssize_t)pl) {
+        if (fd >= 0)
+            close(fd);
+        return -1;
+    }
+    while (got < sizeof(reply)) {
+        ssize_t n = recv(fd, reply + got, sizeof(reply) - got, 0);
+        if (n <= 0)
+            break;
+        got += (size_t)n;
+    }
+    close(fd);
+    if (got != sizeof(reply))
+        return -1;
+    return qstp_revocation_reply_parse(reply, code);
+}
+
+static void test_revocation(void)
+{
+    nh_counters cnt;
+    qstp_server_options o;
+    qstp_server *srv = NULL;
+    qstp_server_key keys[2];
+    qstp_client *c;
+    qstp_errors code = qstp_error_last_;
+    int err;
+    memset(&cnt, 0, sizeof(cnt));
+    nh_echo_options(&o, "127.0.0.1", &cnt);
+    memcpy(&keys[0], &K.skey, sizeof(keys[0]));
+    memcpy(&keys[1], &K2.skey, sizeof(keys[1]));
+    CHECK(qstp_server_start(&srv, &o, keys, 2, &K.root) == 0);
+    qstp_server_key_clear(&keys[0]);
+    qstp_server_key_clear(&keys[1]);
+    if (srv == NULL)
+        return;
+    c = connect_to("127.0.0.1", qstp_server_port(srv), &K, &err);
+    CHECK(c != NULL); /* both keys served */
+    CHECK(send_notice(qstp_server_port(srv), K.skey.serial, &code) == 0);
+    CHECK(code == qstp_error_none);
+    if (c != NULL) {
+        uint64_t seed = 9;
+        echo_once(c, 100, &seed); /* tunnels made with the key keep running */
+        qstp_client_close(c);
+    }
+    c = connect_to("127.0.0.1", qstp_server_port(srv), &K, &err);
+    CHECK(c == NULL && err == -(int)qstp_error_connection_failure); /* withdrawn */
+    c = connect_to("127.0.0.1", qstp_server_port(srv), &K2, &err);
+    CHECK(c != NULL); /* the other key still served */
+    qstp_client_close(c);
+    /* The last key revoked: the server stops accepting. */
+    CHECK(send_notice(qstp_server_port(srv), K2.skey.serial, &code) == 0 && code == qstp_error_none);
+    CHECK(qstp_server_is_paused(srv));
+    qstp_server_quit(srv);
+}
+
+static void test_listen_errors(void)
+{
+    nh_counters cnt;
+    qstp_server_options o;
+    qstp_server *a = NULL, *b = NULL;
+    memset(&cnt, 0, sizeof(cnt));
+    nh_echo_options(&o, "300.1.2.3", &cnt);
+    CHECK(qstp_server_start(&b, &o, &K.skey, 1, NULL) == -(int)qstp_error_listener_fail && b == NULL);
+    nh_echo_options(&o, "127.0.0.1", &cnt);
+    CHECK(qstp_server_start(&a, &o, &K.skey, 1, NULL) == 0);
+    if (a == NULL)
+        return;
+    /* A second server on the same port fails instead of silently sharing it (SO_REUSEPORT). */
+    o.ephemeral_port = 0;
+    o.port = qstp_server_port(a);
+    CHECK(qstp_server_start(&b, &o, &K.skey, 1, NULL) == -(int)qstp_error_listener_fail && b == NULL);
+    o.address = "::"; /* dual stack overlaps 127.0.0.1 too */
+    CHECK(qstp_server_start(&b, &o, &K.skey, 1, NULL) == -(int)qstp_error_listener_fail && b == NULL);
+    qstp_server_quit(a);
+}
+
 int main(void)
 {
     int r = nh_keys_make(&K, 0x03);
@@ -381,5 +482,7 @@ int main(void)
     test_reload();
     test_tunnel_limit();
     test_idle_and_keepalive();
+    test_revocation();
+    test_listen_errors();
     return test_report();
 }
