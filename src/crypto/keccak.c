@@ -15,25 +15,65 @@ void qstp_keccak_f1600_portable(uint64_t s[25])
     keccak_f1600_rounds(s);
 }
 
-/* keccak_avx2.c: the same permutation built for CPUs with AVX2/BMI (run only after the check). */
-void qstp_keccak_f1600_bmi(uint64_t s[25]);
-
 void qstp_keccak_f1600(uint64_t s[25])
 {
 #if defined(__x86_64__)
     if (qstp_cpu_has_avx2()) {
-        qstp_keccak_f1600_bmi(s);
+        qstp_keccak_f1600_bmi(s); /* keccak_avx2.c: the same C with ANDN/RORX */
         return;
     }
 #endif
     qstp_keccak_f1600_portable(s);
 }
 
+void qstp_keccak_f1600_x4_portable(uint64_t s[4][25])
+{
+    for (int i = 0; i < 4; i++)
+        qstp_keccak_f1600_portable(s[i]);
+}
+
+/* Four states: AVX-512VL (vprolq/vpternlogq) if present, else AVX2 (keccak_x4_avx2.c), else the
+ * four in turn. The vector backends work on lane vectors, so they transpose in and out (six 4x4
+ * transposes each way, small next to 24 rounds); callers that keep the state interleaved use
+ * qstp_keccak_f1600_x4_lanes and skip that. */
 void qstp_keccak_f1600_x4(uint64_t s[4][25])
 {
-    /* Seam for a 4-way AVX2 permutation; the portable version runs the four in turn. */
+#if defined(__x86_64__)
+    if (qstp_cpu_has_avx512()) {
+        qstp_keccak_f1600_x4_avx512(s);
+        return;
+    }
+    if (qstp_cpu_has_avx2()) {
+        qstp_keccak_f1600_x4_avx2(s);
+        return;
+    }
+#endif
     for (int i = 0; i < 4; i++)
         qstp_keccak_f1600(s[i]);
+}
+
+void qstp_keccak_f1600_x4_lanes(uint64_t s[25][4])
+{
+#if defined(__x86_64__)
+    if (qstp_cpu_has_avx512()) {
+        qstp_keccak_f1600_x4_lanes_avx512(s);
+        return;
+    }
+    if (qstp_cpu_has_avx2()) {
+        qstp_keccak_f1600_x4_lanes_avx2(s);
+        return;
+    }
+#endif
+    uint64_t t[4][25];
+    for (int i = 0; i < 25; i++)
+        for (int j = 0; j < 4; j++)
+            t[j][i] = s[i][j];
+    for (int j = 0; j < 4; j++)
+        qstp_keccak_f1600(t[j]);
+    for (int i = 0; i < 25; i++)
+        for (int j = 0; j < 4; j++)
+            s[i][j] = t[j][i];
+    qstp_wipe(t, sizeof(t));
 }
 
 static inline uint64_t load64_le(const uint8_t *p)

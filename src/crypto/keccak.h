@@ -32,8 +32,24 @@ typedef struct qstp_keccak_state {
 void qstp_keccak_f1600(uint64_t s[25]);
 /* Four independent permutations; same result as four calls of qstp_keccak_f1600. */
 void qstp_keccak_f1600_x4(uint64_t s[4][25]);
+/* Four independent states stored interleaved, s[lane][state] (lane i of state j at s[i][j]): the
+ * layout of the vector backends, so no transposition is needed (sha3x4.h keeps its state so). */
+void qstp_keccak_f1600_x4_lanes(uint64_t s[25][4]);
 /* The portable permutation, always available (tests compare the fast backends with it). */
 void qstp_keccak_f1600_portable(uint64_t s[25]);
+/* Four portable permutations in turn (the reference for the x4 backends). */
+void qstp_keccak_f1600_x4_portable(uint64_t s[4][25]);
+
+#if defined(__x86_64__)
+/* The backends behind the dispatchers above, declared for tests and benchmarks only. Call one
+ * only after the matching check: _bmi and _avx2 need qstp_cpu_has_avx2(), _avx512
+ * qstp_cpu_has_avx512() (src/crypto/cpu.h). */
+void qstp_keccak_f1600_bmi(uint64_t s[25]);
+void qstp_keccak_f1600_x4_avx2(uint64_t s[4][25]);
+void qstp_keccak_f1600_x4_lanes_avx2(uint64_t s[25][4]);
+void qstp_keccak_f1600_x4_avx512(uint64_t s[4][25]);
+void qstp_keccak_f1600_x4_lanes_avx512(uint64_t s[25][4]);
+#endif
 
 void qstp_keccak_init(qstp_keccak_state *st, unsigned rate);
 /* Absorb len bytes (any number of calls). Must not be called after finalize. */
