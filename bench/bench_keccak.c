@@ -1,6 +1,11 @@
 /* bench_keccak: SHA3-256, SHAKE256 and KMAC256 throughput on 64 B, 1500 B and 1 MiB inputs, next
  * to OpenSSL's EVP SHA3-256 and SHAKE256 measured in the same run. Prints MB/s, cycles/byte and
- * the ratio ours/OpenSSL (higher is better for us). Target: SHAKE256 >= 1.0x OpenSSL on 1 MiB. */
+ * the ratio ours/OpenSSL (higher is better for us). Target: SHAKE256 >= 1.0x OpenSSL on 1 MiB.
+ *
+ * Second table: Keccak-f[1600] permutations per second per backend (single portable, single BMI,
+ * 4-way AVX2 and AVX-512VL, per state), and the 4-way SHAKE API against four single SHAKEs on the
+ * shapes ML-KEM/ML-DSA use (sha3x4.h). Backends the CPU lacks print "-".
+ * Usage: bench_keccak [perm]   -- "perm": only the permutation and x4 tables. */
 #include <openssl/evp.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,7 +15,11 @@
 #include <x86intrin.h>
 #endif
 
+#include "bench.h"
+#include "crypto/cpu.h"
+#include "crypto/keccak.h"
 #include "crypto/sha3.h"
+#include "crypto/sha3x4.h"
 
 static double now_s(void)
 {
@@ -87,8 +96,137 @@ static result measure(hash_fn f, const uint8_t *in, size_t len)
     return best;
 }
 
-int main(void)
+/* ---- permutation backends and the x4 SHAKE API ---- */
+static uint64_t perm_state[4][25];
+static uint64_t perm_lanes[25][4];
+
+static void p_portable(void *a) { (void)a; qstp_keccak_f1600_portable(perm_state[0]); }
+static void p_dispatch(void *a) { (void)a; qstp_keccak_f1600(perm_state[0]); }
+static void p_x4_portable(void *a) { (void)a; qstp_keccak_f1600_x4_portable(perm_state); }
+static void p_x4_dispatch(void *a) { (void)a; qstp_keccak_f1600_x4(perm_state); }
+static void p_x4_lanes(void *a) { (void)a; qstp_keccak_f1600_x4_lanes(perm_lanes); }
+#if defined(__x86_64__)
+static void p_bmi(void *a) { (void)a; qstp_keccak_f1600_bmi(perm_state[0]); }
+static void p_x4_avx2(void *a) { (void)a; qstp_keccak_f1600_x4_avx2(perm_state); }
+static void p_x4_lanes_avx2(void *a) { (void)a; qstp_keccak_f1600_x4_lanes_avx2(perm_lanes); }
+static void p_x4_avx512(void *a) { (void)a; qstp_keccak_f1600_x4_avx512(perm_state); }
+static void p_x4_lanes_avx512(void *a) { (void)a; qstp_keccak_f1600_x4_lanes_avx512(perm_lanes); }
+#endif
+
+/* SHAKE shapes: matrix entry (SHAKE128, 34 B in, 3 blocks out = 504 B), noise (SHAKE256, 33 B in,
+ * 1 block out), ExpandMask (SHAKE256, 66 B in, 5 blocks = 680 B: gamma1 2^19 needs 640 B). */
+typedef struct {
+    int is128;
+    size_t inlen, blocks;
+} shake_shape;
+static uint8_t sh_in[4][80], sh_out[4][5 * 168];
+
+static void s_single(void *a)
 {
+    const shake_shape *sh = a;
+    for (int j = 0; j < 4; j++) {
+        if (sh->is128)
+            qstp_shake128(sh_out[j], sh->blocks * 168, sh_in[j], sh->inlen);
+        else
+            qstp_shake256(sh_out[j], sh->blocks * 136, sh_in[j], sh->inlen);
+    }
+}
+static void s_x4(void *a)
+{
+    const shake_shape *sh = a;
+    qstp_keccak_x4_state st;
+    if (sh->is128) {
+        qstp_shake128x4_absorb_once(&st, sh_in[0], sh_in[1], sh_in[2], sh_in[3], sh->inlen);
+        qstp_shake128x4_squeezeblocks(sh_out[0], sh_out[1], sh_out[2], sh_out[3], sh->blocks, &st);
+    } else {
+        qstp_shake256x4_absorb_once(&st, sh_in[0], sh_in[1], sh_in[2], sh_in[3], sh->inlen);
+        qstp_shake256x4_squeezeblocks(sh_out[0], sh_out[1], sh_out[2], sh_out[3], sh->blocks, &st);
+    }
+    bench_keep(&st);
+}
+
+static void perm_table(void)
+{
+    struct {
+        const char *name;
+        bench_fn fn;
+        int states; /* permutations per call */
+        int ok;
+    } rows[] = {
+        {"single, portable C", p_portable, 1, 1},
+#if defined(__x86_64__)
+        {"single, BMI (ANDN/RORX)", p_bmi, 1, qstp_cpu_has_avx2()},
+#endif
+        {"single, dispatched", p_dispatch, 1, 1},
+        {"x4 portable (4 single)", p_x4_portable, 4, 1},
+#if defined(__x86_64__)
+        {"x4 AVX2, 4 states", p_x4_avx2, 4, qstp_cpu_has_avx2()},
+        {"x4 AVX2, interleaved", p_x4_lanes_avx2, 4, qstp_cpu_has_avx2()},
+        {"x4 AVX-512VL, 4 states", p_x4_avx512, 4, qstp_cpu_has_avx512()},
+        {"x4 AVX-512VL, interleaved", p_x4_lanes_avx512, 4, qstp_cpu_has_avx512()},
+#endif
+        {"x4 dispatched, 4 states", p_x4_dispatch, 4, 1},
+        {"x4 dispatched, interleaved", p_x4_lanes, 4, 1},
+    };
+    static const char *const cols[] = {"Keccak-f[1600]", "ns/call", "ns/state", "Mperm/s", "c/state",
+                                       "vs portable"};
+    bench_table t;
+    double portable_ns = 0;
+    for (int j = 0; j < 4; j++)
+        for (int i = 0; i < 25; i++)
+            perm_state[j][i] = (uint64_t)(i * 4 + j) * 0x9E3779B97F4A7C15ULL, perm_lanes[i][j] = perm_state[j][i];
+
+    printf("\n");
+    bench_table_begin(&t, "Keccak-f[1600] permutation backends (median of 2000 samples x 64 calls)", cols, 6);
+    for (size_t r = 0; r < sizeof(rows) / sizeof(rows[0]); r++) {
+        char a[32], b[32], c[32], d[32], e[32];
+        bench_stats st;
+        if (!rows[r].ok) {
+            const char *cells[] = {rows[r].name, "-", "-", "-", "-", "(no CPU support)"};
+            bench_table_row(&t, cells);
+            continue;
+        }
+        bench_run_batched(rows[r].fn, NULL, 2000, 64, &st);
+        const double per = st.median_ns / rows[r].states;
+        if (r == 0)
+            portable_ns = per;
+        const char *cells[] = {rows[r].name, bench_fmt_ns(a, st.median_ns), bench_fmt_ns(b, per),
+                               bench_fmt_count(c, 1e3 / per), bench_fmt_count(d, st.median_cycles / rows[r].states),
+                               bench_fmt_ratio(e, portable_ns / per)};
+        bench_table_row(&t, cells);
+    }
+    bench_table_end(&t);
+    bench_keep(perm_state);
+    bench_keep(perm_lanes);
+
+    static const char *const cols2[] = {"4 SHAKE instances", "4x single", "x4 API", "speedup"};
+    static shake_shape shapes[] = {{1, 34, 3}, {0, 33, 1}, {0, 66, 5}, {0, 32, 1}};
+    static const char *const names[] = {"SHAKE128 34B->504B (A)", "SHAKE256 33B->136B (CBD)",
+                                        "SHAKE256 66B->680B (mask)", "SHAKE256 32B->136B (F)"};
+    for (int j = 0; j < 4; j++)
+        for (size_t i = 0; i < sizeof(sh_in[j]); i++)
+            sh_in[j][i] = (uint8_t)(i * 7 + j);
+    printf("\n");
+    bench_table_begin(&t, "4-way SHAKE (sha3x4.h) vs four single SHAKE calls, time for all four", cols2, 4);
+    for (size_t r = 0; r < sizeof(shapes) / sizeof(shapes[0]); r++) {
+        bench_stats s1, s4;
+        char a[32], b[32], c[32];
+        bench_run_batched(s_single, &shapes[r], 1000, 16, &s1);
+        bench_run_batched(s_x4, &shapes[r], 1000, 16, &s4);
+        const char *cells[] = {names[r], bench_fmt_ns(a, s1.median_ns), bench_fmt_ns(b, s4.median_ns),
+                               bench_fmt_ratio(c, s1.median_ns / s4.median_ns)};
+        bench_table_row(&t, cells);
+    }
+    bench_table_end(&t);
+    bench_keep(sh_out);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc > 1 && strcmp(argv[1], "perm") == 0) { /* bench_keccak perm: the second part only */
+        perm_table();
+        return 0;
+    }
     static const size_t sizes[] = {64, 1500, 1u << 20};
     uint8_t *in = malloc(1u << 20);
     for (size_t i = 0; i < (1u << 20); i++)
@@ -121,5 +259,6 @@ int main(void)
     }
     EVP_MD_CTX_free(ossl_ctx);
     free(in);
+    perm_table();
     return 0;
 }
