@@ -228,6 +228,18 @@ static void test_connect_response(void)
     }
     expect_fail(&c, qstp_error_receive_failure, 0x16, "response: truncated");
 
+    /* The reference's pre-establishment qstp_connection_close form: msglen says 33 but only one
+     * code byte follows (REF-DEFECT §11.3). It is acted on without waiting for 33 bytes. */
+    run_until(2);
+    {
+        uint8_t defect[22];
+        qstp_packet_error_create(defect, qstp_error_unknown_protocol, T0);
+        qstp_store_le32(defect + 1, 33);
+        h_feed(&c, defect, sizeof(defect));
+        expect_fail(&c, qstp_error_connection_failure, 0x16, "response: msglen-33 close form");
+        CHECK(c.has_peer_code && c.peer_code == 0x19);
+    }
+
     /* The A.6 exchange: the server refuses the serial, the client answers 0x16. */
     run_until(1);
     req[21] ^= 1;
