@@ -105,6 +105,11 @@ int cli_save_root_cert(const char *path, const qstp_root_certificate *cert, qstp
 int cli_save_server_cert(const char *path, const qstp_server_certificate *cert, qstp_encoding enc);
 int cli_save_root_key(const char *path, const qstp_root_key *key, qstp_encoding enc);
 int cli_save_server_key(const char *path, const qstp_server_key *key, qstp_encoding enc);
+/* Reads the revocation list and checks cert against it (revoke.h). 0 or CLI_FILE after a
+ * sentence. */
+int cli_check_revocation(const char *listpath, const qstp_server_certificate *cert,
+                         const char *certpath, const qstp_root_certificate *root,
+                         const char *rootpath);
 /* Suite by id, short name ("dilithium-s5_kyber-s5") or full protocol string; NULL if unknown. */
 const struct qstp_suite *cli_suite_lookup(const char *s);
 /* Prints the known suites (one per line) to stderr, for "unknown suite" errors and help. */

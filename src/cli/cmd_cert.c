@@ -317,22 +317,8 @@ static int cmd_verify(int argc, char **argv)
         rc = cli_explain_verify(r, pos[0], &l->u.server, root, rc_);
         goto done;
     }
-    if (revo != NULL) {
-        uint8_t *list = NULL;
-        size_t listlen = 0;
-        errno = 0;
-        if (qstp_file_read(revo, QSTP_KEYFILE_DEFAULT_CAP, &list, &listlen, NULL) != 0) {
-            cli_err("cannot read revocation list %s: %s; check the path", revo,
-                    errno == ENOENT ? "no such file" : strerror(errno));
-            goto done;
-        }
-        r = qstp_server_certificate_check_revocation(&l->u.server, rc_, list, listlen);
-        qstp_file_free(list, listlen);
-        if (r != 0) {
-            rc = cli_explain_verify(r, pos[0], &l->u.server, root, rc_);
-            goto done;
-        }
-    }
+    if (revo != NULL && (rc = cli_check_revocation(revo, &l->u.server, pos[0], rc_, root)) != 0)
+        goto done;
     (void)qstp_cert_time_format(t, l->u.server.to);
     cli_hex(serial, l->u.server.serial, QSTP_SERIAL_SIZE);
     printf("%s: OK (server certificate %s signed by %s, valid until %s%s)\n", pos[0], serial, root,

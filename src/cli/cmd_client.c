@@ -477,22 +477,8 @@ int cli_cmd_client(int argc, char **argv)
         rc = cli_explain_verify(r, certpath, cert, rootpath, root);
         goto done;
     }
-    if (revo != NULL) {
-        uint8_t *list = NULL;
-        size_t listlen = 0;
-        errno = 0;
-        if (qstp_file_read(revo, QSTP_KEYFILE_DEFAULT_CAP, &list, &listlen, NULL) != 0) {
-            cli_err("cannot read revocation list %s: %s; check the path", revo,
-                    errno == ENOENT ? "no such file" : strerror(errno));
-            goto done;
-        }
-        r = qstp_server_certificate_check_revocation(cert, root, list, listlen);
-        qstp_file_free(list, listlen);
-        if (r != 0) {
-            rc = cli_explain_verify(r, certpath, cert, rootpath, root);
-            goto done;
-        }
-    }
+    if (revo != NULL && (rc = cli_check_revocation(revo, cert, certpath, root, rootpath)) != 0)
+        goto done;
     cfg.root = root;
     cfg.cert = cert;
     rc = listen_s != NULL ? run_listen(&cfg, listen_s) : run_stdio(&cfg);

@@ -201,6 +201,10 @@ static int load_root(const char *root, qstp_root_key *key, qstp_root_certificate
                      char *kpath, char *cpath, size_t cap)
 {
     int r;
+    if (!cli_exists(root)) {
+        cli_err("root %s does not exist; pass the directory made by 'qstp root init'", root);
+        return CLI_FILE;
+    }
     if (root_paths(root, kpath, cpath, cap) != 0) {
         cli_err("path %s is too long", root);
         return CLI_FILE;

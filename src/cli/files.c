@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "net/keyfile.h"
+#include "qstp/revoke.h"
 
 /* what: "root certificate"; hint: the file a person should pass instead. */
 static int explain_load(int ret, int saved_errno, const char *path, const char *what,
@@ -156,4 +157,37 @@ void cli_list_suites(void)
         fprintf(stderr, "  0x%02X  %-28s %s + %s%s\n", su->id, su->short_name, su->sig_name,
                 su->kem_name, su->id == QSTP_SUITE_DEFAULT_ID ? "  (default)" : "");
     }
+}
+
+int cli_check_revocation(const char *listpath, const qstp_server_certificate *cert,
+                         const char *certpath, const qstp_root_certificate *root,
+                         const char *rootpath)
+{
+    uint8_t *list = NULL;
+    size_t listlen = 0;
+    char serial[2 * QSTP_SERIAL_SIZE + 1];
+    int r;
+    errno = 0;
+    if (qstp_file_read(listpath, QSTP_KEYFILE_DEFAULT_CAP, &list, &listlen, NULL) != 0) {
+        cli_err("cannot read revocation list %s: %s; check the path", listpath,
+                errno == ENOENT ? "no such file" : strerror(errno));
+        return CLI_FILE;
+    }
+    r = qstp_server_certificate_check_revocation(cert, root, list, listlen);
+    qstp_file_free(list, listlen);
+    if (r == 0)
+        return 0;
+    if (qstp_error_of(r) == qstp_error_certificate_revoked) {
+        cli_hex(serial, cert->serial, QSTP_SERIAL_SIZE);
+        cli_err("server certificate %s (serial %s) is revoked by root %s (list %s); ask the root "
+                "operator for a new one", certpath, serial, rootpath, listpath);
+    } else {
+        qstp_errors e = qstp_error_of(r);
+        cli_err("revocation list %s does not verify under root %s (%s); get the current list "
+                "from the root operator", listpath, rootpath,
+                e == qstp_error_root_serial_mismatch ? "it belongs to another root"
+                : e == qstp_error_malformed ? "it is truncated or not a revocation list"
+                                            : "its signature does not verify");
+    }
+    return CLI_FILE;
 }

@@ -25,7 +25,7 @@ static const char MAIN_HELP[] =
     "  client          open a tunnel: --stdio (like nc) or -L [BIND:]PORT (port forwarding)\n"
     "  version         print the version and the supported suites\n"
     "\n"
-    "a tunnel in four commands:\n"
+    "example: a tunnel in four commands\n"
     "  qstp root init --out root\n"
     "  qstp root sign --root root --out server\n"
     "  qstp server --dir server --listen 127.0.0.1:32119 --echo &\n"
@@ -61,7 +61,8 @@ int main(int argc, char **argv)
     signal(SIGPIPE, SIG_IGN);
     setvbuf(stdout, NULL, _IOLBF, 0);
     if (argc < 2) {
-        fputs(MAIN_HELP, stderr);
+        fputs("usage: qstp COMMAND [options]; 'qstp --help' lists the commands and 'qstp demo' "
+              "shows a tunnel working.\n", stderr);
         return CLI_USAGE;
     }
     cmd = argv[1];

@@ -1,0 +1,88 @@
+# Shared helpers for the tests/cli scripts (sourced). Usage of a script:
+#   bash tests/cli/test_cli_X.sh PATH/TO/qstp PATH/TO/cli_mkcerts
+# Every check counts as passed or failed; the script ends with "N passed, M failed".
+set -u
+
+QSTP=${1:?usage: $0 path/to/qstp path/to/cli_mkcerts}
+MKCERTS=${2:-}
+PASS=0
+FAIL=0
+SHARED=${QSTP_SHARED:-../shared}
+T=$(mktemp -d /tmp/qstp-clitest-XXXXXX)
+PIDS=()
+
+cleanup() {
+  for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done
+  for p in "${PIDS[@]}"; do wait "$p" 2>/dev/null; done
+  rm -rf "$T"
+}
+trap cleanup EXIT
+
+ok()   { PASS=$((PASS + 1)); echo "ok   $*"; }
+bad()  { FAIL=$((FAIL + 1)); echo "FAIL $*"; }
+
+# check DESC CMD...: passes if CMD succeeds
+check() { local d=$1; shift; if "$@"; then ok "$d"; else bad "$d"; fi; }
+
+# expect_fail DESC RC PATTERN CMD...: CMD exits with RC and its stderr matches PATTERN (grep -E)
+expect_fail() {
+  local d=$1 want=$2 pat=$3; shift 3
+  local rc=0
+  "$@" >"$T/out" 2>"$T/err" </dev/null || rc=$?
+  if [ "$rc" != "$want" ]; then
+    bad "$d: exit $rc, want $want; stderr: $(head -c 400 "$T/err")"
+  elif ! grep -Eq -- "$pat" "$T/err"; then
+    bad "$d: stderr does not match /$pat/: $(head -c 400 "$T/err")"
+  elif [ "$(grep -vc '^  ' "$T/err")" -gt 3 ]; then  # indented lines are lists (e.g. suites)
+    bad "$d: more than a sentence on stderr: $(head -c 400 "$T/err")"
+  else
+    ok "$d (exit $rc: $(head -n 1 "$T/err" | head -c 160))"
+  fi
+}
+
+# A TCP port nobody listens on right now.
+free_port() {
+  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
+}
+
+# start_server LOG ARGS...: runs "qstp server ARGS" in the background with --listen
+# 127.0.0.1:0 and sets SPORT to the port it logged (SPID to its pid).
+start_server() {
+  local log=$1; shift
+  "$QSTP" server --listen 127.0.0.1:0 "$@" 2>"$log" &
+  SPID=$!
+  PIDS+=("$SPID")
+  SPORT=""
+  for _ in $(seq 1 100); do
+    SPORT=$(grep -o 'ready on 127.0.0.1 port [0-9]*' "$log" 2>/dev/null | awk '{print $5}')
+    [ -n "$SPORT" ] && return 0
+    kill -0 "$SPID" 2>/dev/null || break
+    sleep 0.1
+  done
+  echo "server did not start:"; cat "$log"
+  return 1
+}
+
+# wait_port PORT: until something listens on 127.0.0.1:PORT (5 s)
+wait_port() {
+  for _ in $(seq 1 50); do
+    python3 -c "import socket,sys; s=socket.socket(); sys.exit(s.connect_ex(('127.0.0.1',$1)))" && return 0
+    sleep 0.1
+  done
+  return 1
+}
+
+finish() {
+  echo "$PASS passed, $FAIL failed"
+  [ "$FAIL" -eq 0 ]
+  exit $?
+}
+
+# wait_log FILE PATTERN: until FILE contains PATTERN (10 s)
+wait_log() {
+  for _ in $(seq 1 100); do
+    grep -Eq -- "$2" "$1" 2>/dev/null && return 0
+    sleep 0.1
+  done
+  return 1
+}

@@ -1,0 +1,110 @@
+#!/usr/bin/env bash
+# The happy paths of the qstp command: version and --help everywhere, root init -> root sign ->
+# server --echo -> client --stdio, cert show on our files and on the reference's files, cert
+# verify, PEM twins, SIGHUP reload, server --stdio, revocation (list and notice).
+. "$(dirname "$0")/lib.sh"
+REF=$SHARED/vectors/reference/mldsa87/deterministic
+
+# ---- version and help
+check "version names the protocol" bash -c "'$QSTP' version | grep -q 'QSTP 1.4'"
+check "version lists the default suite" bash -c "'$QSTP' version | grep -q '0x03.*dilithium-s5_kyber-s5_rcs-256_sha3-256.*default'"
+for c in "" "root" "root init" "root sign" "root revoke" "cert" "cert show" "cert verify" \
+         "server" "client" "demo" "version"; do
+  # shellcheck disable=SC2086
+  check "qstp $c --help has usage and an example" bash -c "'$QSTP' $c --help | grep -q '^usage: qstp' && '$QSTP' $c --help | grep -qi 'example'"
+done
+
+# ---- root init / sign
+check "root init" "$QSTP" root init --out "$T/root" --issuer QSTP_test.qrr --days 30 --pem
+check "root key is 0600" bash -c "[ \"\$(stat -c %a '$T/root/root_secret_key.qsk')\" = 600 ]"
+check "root cert is 0644" bash -c "[ \"\$(stat -c %a '$T/root/root_public_cert.qrr')\" = 644 ]"
+check "root files have the reference sizes (set 0x03)" bash -c \
+  "[ \$(stat -c %s '$T/root/root_public_cert.qrr') = 7317 ] && [ \$(stat -c %s '$T/root/root_secret_key.qsk') = 7554 ]"
+check "--pem writes PEM twins" grep -q -- '-----BEGIN QSTP ROOT CERTIFICATE-----' "$T/root/root_public_cert.qrr.pem"
+check "root sign" "$QSTP" root sign --root "$T/root" --out "$T/srv" --issuer QSTP_srv.qrc --days 10
+check "server dir is self-contained" bash -c \
+  "[ \$(stat -c %s '$T/srv/server_public_cert.qrc') = 7333 ] && [ \$(stat -c %s '$T/srv/server_secret_key.qsk') = 7586 ] && cmp -s '$T/srv/root_public_cert.qrr' '$T/root/root_public_cert.qrr'"
+check "server key is 0600" bash -c "[ \"\$(stat -c %a '$T/srv/server_secret_key.qsk')\" = 600 ]"
+check "root sign --root accepts the key file" "$QSTP" root sign --root "$T/root/root_secret_key.qsk" --out "$T/srv2" --issuer QSTP_srv2.qrc
+check "root init --suite by full protocol string" "$QSTP" root init --out "$T/root44" --suite dilithium-s1_kyber-s1_rcs-256_sha3-256
+check "the suite is in the certificate" bash -c "'$QSTP' cert show --brief '$T/root44/root_public_cert.qrr' | grep -q 'dilithium-s1_kyber-s1_rcs-256_sha3-256 (0x01'"
+
+# ---- cert show / verify
+"$QSTP" cert show "$T/srv/server_public_cert.qrc" >"$T/show" 2>&1
+check "cert show: kind, issuer, serial, root serial, suite, validity" bash -c \
+  "grep -q 'server certificate (binary, 7333 bytes)' '$T/show' && grep -q 'QSTP_srv.qrc' '$T/show' && grep -q 'root serial' '$T/show' && grep -q 'valid to .*days left' '$T/show' && grep -q 'ML-DSA-87' '$T/show'"
+check "cert show prints the reference text form" grep -q -- '------BEGIN QSTP CHILD PUBLIC CERTIFICATE BLOCK------' "$T/show"
+"$QSTP" cert show "$T/root/root_secret_key.qsk" >"$T/showk" 2>&1
+check "cert show on a secret key names it and hides the key" bash -c \
+  "grep -q 'root SECRET key' '$T/showk' && grep -q 'present (not shown)' '$T/showk' && [ \$(wc -c <'$T/showk') -lt 1000 ]"
+check "cert show on a server secret key" bash -c "'$QSTP' cert show '$T/srv/server_secret_key.qsk' | grep -q 'server SECRET key'"
+check "cert show on PEM" bash -c "'$QSTP' cert show --brief '$T/root/root_public_cert.qrr.pem' | grep -q 'root certificate (PEM'"
+check "cert show on a PEM secret key" bash -c "'$QSTP' cert show '$T/root/root_secret_key.qsk.pem' | grep -q 'root SECRET key (PEM'"
+# the reference's own files
+"$QSTP" cert show "$REF/root_public_cert.qrr" >"$T/refroot" 2>&1
+check "cert show on the reference root (names $REF/root_public_cert.qrr)" bash -c \
+  "grep -q 'root certificate (binary, 7317 bytes)' '$T/refroot' && grep -q 'QSTP_refhost.qrr' '$T/refroot' && grep -q 'C1C8C01EC95A88AEF0872762E7DE88E2' '$T/refroot' && grep -q 'self-signature  *valid' '$T/refroot'"
+check "our text form of the reference root equals the reference's text (first 8 lines)" bash -c \
+  "sed -n '/^------BEGIN/,\$p' '$T/refroot' | sed 's/\r//' | head -n 8 | sed 's/ UTC//' >'$T/a'; sed 's/\r//' '$REF/root_public_cert.encoded.txt' | head -n 8 >'$T/b'; diff '$T/a' '$T/b'"
+check "cert show on the reference server certificate" bash -c \
+  "'$QSTP' cert show '$REF/qstp_refhost.qrc' | grep -q 'QSTP_refhost.qrc'"
+check "cert show on the reference text encoding" bash -c \
+  "'$QSTP' cert show --brief '$REF/root_public_cert.encoded.txt' | grep -q 'root certificate (reference text'"
+check "cert verify: the reference server certificate against the reference root" \
+  bash -c "'$QSTP' cert verify --root '$REF/root_public_cert.qrr' '$REF/qstp_refhost.qrc' | grep -q OK"
+check "cert verify: ours" bash -c "'$QSTP' cert verify --root '$T/root/root_public_cert.qrr' '$T/srv/server_public_cert.qrc' | grep -q ': OK'"
+check "cert verify: a root against itself" "$QSTP" cert verify --root "$T/root/root_public_cert.qrr" "$T/root/root_public_cert.qrr.pem"
+
+# ---- server --echo and client --stdio
+start_server "$T/echo.log" --dir "$T/srv" --echo || bad "echo server start"
+out=$(printf 'hi\n' | "$QSTP" client --dir "$T/srv" --connect 127.0.0.1:"$SPORT" --linger 1)
+check "printf 'hi\\n' | qstp client --stdio prints the echo" [ "$out" = "hi" ]
+head -c 300000 /dev/urandom >"$T/blob"
+"$QSTP" client --root "$T/root/root_public_cert.qrr" --cert "$T/srv/server_public_cert.qrc" \
+  --connect 127.0.0.1:"$SPORT" --stdio --linger 1 <"$T/blob" >"$T/blob.back"
+check "300 KB binary echo through --stdio (--root/--cert form)" cmp -s "$T/blob" "$T/blob.back"
+check "client over IPv6 literal syntax [::1] is parsed (server on v4 refuses: exit 3)" bash -c \
+  "printf x | '$QSTP' client --dir '$T/srv' --connect '[::1]:$SPORT' >/dev/null 2>&1; [ \$? = 3 ]"
+check "server logged the tunnel" grep -q 'established' "$T/echo.log"
+# SIGHUP: reload a new key/cert in the same directory; old and new clients both work
+cp -r "$T/srv" "$T/srv.old"
+"$QSTP" root sign --root "$T/root" --out "$T/srv" --issuer QSTP_srv3.qrc --force >/dev/null
+kill -HUP "$SPID"
+wait_log "$T/echo.log" 'reloaded' && ok "SIGHUP reloads" || bad "SIGHUP reload: $(tail -3 "$T/echo.log")"
+out=$(printf 'new\n' | "$QSTP" client --dir "$T/srv" --connect 127.0.0.1:"$SPORT" --linger 1)
+check "client with the reloaded certificate" [ "$out" = "new" ]
+kill -TERM "$SPID"; wait "$SPID"; rc=$?
+check "SIGTERM: server exits 0" [ "$rc" = 0 ]
+check "SIGTERM: server logged the shutdown" grep -q 'shutting down' "$T/echo.log"
+
+# ---- server --stdio
+mkfifo "$T/sin"
+( sleep 3; printf 'from-server\n' ) >"$T/sin" &
+PIDS+=($!)
+"$QSTP" server --dir "$T/srv" --listen 127.0.0.1:0 --stdio <"$T/sin" >"$T/sout" 2>"$T/stdio.log" &
+SPID=$!; PIDS+=("$SPID")
+wait_log "$T/stdio.log" 'ready on' || bad "stdio server start"
+SPORT=$(grep -o 'ready on 127.0.0.1 port [0-9]*' "$T/stdio.log" | awk '{print $5}')
+( printf 'from-client\n'; sleep 4 ) | "$QSTP" client --dir "$T/srv" --connect 127.0.0.1:"$SPORT" --linger 1 >"$T/cout"
+check "server --stdio: client data on the server's stdout" grep -q from-client "$T/sout"
+check "server --stdio: server's stdin reaches the client" grep -q from-server "$T/cout"
+kill -INT "$SPID"; wait "$SPID"; rc=$?
+check "SIGINT: server exits 0" [ "$rc" = 0 ]
+
+# ---- revocation: list and notice
+start_server "$T/rev.log" --dir "$T/srv" --echo || bad "revocation server start"
+SERIAL=$("$QSTP" cert show --brief "$T/srv/server_public_cert.qrc" | awk '$1=="serial"{print $2}')
+check "root revoke --notify: the server accepts the notice" \
+  "$QSTP" root revoke --root "$T/root" --serial "$SERIAL" --notify 127.0.0.1:"$SPORT"
+check "revocation list written" test -s "$T/root/root_revocation.qrl"
+wait_log "$T/rev.log" 'revocation' && ok "server logged the notice" || bad "server did not log the notice"
+check "cert verify --revocation refuses the revoked certificate" bash -c \
+  "! '$QSTP' cert verify --root '$T/root/root_public_cert.qrr' --revocation '$T/root/root_revocation.qrl' '$T/srv/server_public_cert.qrc' 2>/dev/null"
+check "cert verify --revocation accepts another certificate" \
+  "$QSTP" cert verify --root "$T/root/root_public_cert.qrr" --revocation "$T/root/root_revocation.qrl" "$T/srv2/server_public_cert.qrc"
+check "root revoke --cert appends to the list" "$QSTP" root revoke --root "$T/root" --cert "$T/srv2/server_public_cert.qrc"
+check "both serials are now refused" bash -c \
+  "! '$QSTP' cert verify --root '$T/root/root_public_cert.qrr' --revocation '$T/root/root_revocation.qrl' '$T/srv2/server_public_cert.qrc' 2>/dev/null"
+kill -TERM "$SPID"; wait "$SPID"
+
+finish

@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# Port forwarding end to end: python3 -m http.server serves a 5 MB file; curl fetches it through
+# `qstp client -L` -> tunnel -> `qstp server --forward`; the SHA-256 must match. Also: parallel
+# fetches (one tunnel each), a client that half-closes (request, shutdown(SHUT_WR), read to EOF),
+# and a backend that is down.
+. "$(dirname "$0")/lib.sh"
+for tool in curl python3 sha256sum; do
+  command -v "$tool" >/dev/null || { bad "$tool is not installed (scripts/deps.sh installs it)"; finish; }
+done
+
+"$QSTP" root init --out "$T/root" >/dev/null 2>&1 || bad "setup: root init"
+"$QSTP" root sign --root "$T/root" --out "$T/srv" >/dev/null 2>&1 || bad "setup: root sign"
+mkdir "$T/www"
+head -c 5242880 /dev/urandom >"$T/www/file.bin"
+WANT=$(sha256sum <"$T/www/file.bin" | cut -d' ' -f1)
+
+HPORT=$(free_port)
+python3 -m http.server --bind 127.0.0.1 "$HPORT" --directory "$T/www" >"$T/http.log" 2>&1 &
+PIDS+=($!)
+wait_port "$HPORT" || bad "http.server did not start"
+start_server "$T/fwd.log" --dir "$T/srv" --forward 127.0.0.1:"$HPORT" || bad "forward server start"
+LPORT=$(free_port)
+"$QSTP" client --dir "$T/srv" --connect 127.0.0.1:"$SPORT" -L 127.0.0.1:"$LPORT" 2>"$T/cli.log" &
+CPID=$!; PIDS+=("$CPID")
+wait_log "$T/cli.log" 'forwarding 127.0.0.1 port' || bad "client -L did not start: $(cat "$T/cli.log")"
+
+t0=$(date +%s.%N)
+curl -sS --max-time 60 -o "$T/got.bin" "http://127.0.0.1:$LPORT/file.bin" || bad "curl failed"
+t1=$(date +%s.%N)
+GOT=$(sha256sum <"$T/got.bin" | cut -d' ' -f1)
+check "5 MB through -L -> --forward: SHA-256 matches" [ "$GOT" = "$WANT" ]
+echo "     (5 MB via curl -> qstp client -L -> qstp server --forward -> http.server: $(python3 -c "print('%.0f ms, %.1f MB/s' % (($t1-$t0)*1000, 5.0/($t1-$t0)))"))"
+
+for i in 1 2 3; do
+  curl -sS --max-time 60 -o "$T/par$i.bin" "http://127.0.0.1:$LPORT/file.bin" &
+  PIDS+=($!)
+done
+wait "${PIDS[-1]}" "${PIDS[-2]}" "${PIDS[-3]}"
+for i in 1 2 3; do
+  check "parallel fetch $i: SHA-256 matches" [ "$(sha256sum <"$T/par$i.bin" | cut -d' ' -f1)" = "$WANT" ]
+done
+check "each local connection got its own tunnel" [ "$(grep -c 'tunnel to 127.0.0.1 port' "$T/cli.log")" -ge 4 ]
+
+# half-close: the local client sends its request, shuts its write side and reads to EOF
+python3 - "$LPORT" "$T/half.bin" <<'PY' || bad "half-close client failed"
+import socket, sys
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
+s.sendall(b"GET /file.bin HTTP/1.0\r\nHost: x\r\n\r\n")
+s.shutdown(socket.SHUT_WR)
+data = b""
+while True:
+    b = s.recv(65536)
+    if not b:
+        break
+    data += b
+open(sys.argv[2], "wb").write(data.split(b"\r\n\r\n", 1)[1])
+PY
+check "half-closed local connection still receives the whole reply" [ "$(sha256sum <"$T/half.bin" | cut -d' ' -f1)" = "$WANT" ]
+check "server logged each forwarded tunnel" [ "$(grep -c 'forwarded to 127.0.0.1 port' "$T/fwd.log")" -ge 5 ]
+
+# a backend that is down: the tunnel is closed and the server says why
+DEAD=$(free_port)
+kill -TERM "$CPID"; wait "$CPID" 2>/dev/null
+kill -TERM "$SPID"; wait "$SPID"; rc=$?
+check "forward server exits 0 on SIGTERM" [ "$rc" = 0 ]
+start_server "$T/dead.log" --dir "$T/srv" --forward 127.0.0.1:"$DEAD" || bad "server start"
+rc=0
+printf 'x' | "$QSTP" client --dir "$T/srv" --connect 127.0.0.1:"$SPORT" --linger 5 >/dev/null 2>"$T/dead.err" || rc=$?
+check "backend down: the server logs it" grep -q "cannot connect to backend 127.0.0.1 port $DEAD" "$T/dead.log"
+check "backend down: the client ends (exit $rc) with a sentence" bash -c "[ $rc -ne 0 ] && grep -q 'tunnel to 127.0.0.1 port $SPORT' '$T/dead.err'"
+kill -TERM "$SPID"; wait "$SPID"
+
+finish
