@@ -18,10 +18,11 @@ static inline __m256i slh_rol_avx2(__m256i v, int r)
         return _mm256_or_si256(_mm256_add_epi64(v, v), _mm256_srli_epi64(v, 63));
     return _mm256_or_si256(_mm256_slli_epi64(v, r), _mm256_srli_epi64(v, 64 - r));
 }
-#define SLH_ROL(v, r) slh_rol_avx2((v), (r))
-#define SLH_XOR5(a, b, c, d, e)                                                                         \
+#define KX4_ROL(v, r) slh_rol_avx2((v), (r))
+#define KX4_XOR(a, b) _mm256_xor_si256((a), (b))
+#define KX4_XOR5(a, b, c, d, e)                                                                         \
     _mm256_xor_si256(_mm256_xor_si256(_mm256_xor_si256((a), (b)), _mm256_xor_si256((c), (d))), (e))
-#define SLH_CHI(a, b, c) _mm256_xor_si256((a), _mm256_andnot_si256((b), (c)))
+#define KX4_CHI(a, b, c) _mm256_xor_si256((a), _mm256_andnot_si256((b), (c)))
 #define SLH_X4_FN(name) qstp_slh_##name##_avx2
 #include "crypto/slhdsa/slh_keccak4.h"
 #else

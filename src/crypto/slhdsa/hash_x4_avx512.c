@@ -4,10 +4,11 @@
 #include "crypto/slhdsa/slh_hash_x4.h"
 
 #if defined(__x86_64__)
-#define SLH_ROL(v, r) _mm256_rol_epi64((v), (r))
-#define SLH_XOR5(a, b, c, d, e)                                                                         \
+#define KX4_ROL(v, r) _mm256_rol_epi64((v), (r))
+#define KX4_XOR(a, b) _mm256_xor_si256((a), (b))
+#define KX4_XOR5(a, b, c, d, e)                                                                         \
     _mm256_ternarylogic_epi64(_mm256_ternarylogic_epi64((a), (b), (c), 0x96), (d), (e), 0x96)
-#define SLH_CHI(a, b, c) _mm256_ternarylogic_epi64((a), (b), (c), 0xD2)
+#define KX4_CHI(a, b, c) _mm256_ternarylogic_epi64((a), (b), (c), 0xD2)
 #define SLH_X4_FN(name) qstp_slh_##name##_avx512
 #include "crypto/slhdsa/slh_keccak4.h"
 #else

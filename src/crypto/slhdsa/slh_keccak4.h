@@ -1,14 +1,8 @@
-/* Four-way Keccak-f[1600] on 256-bit vectors (lane i of state j in 64-bit element j of a[i]) and
- * the SLH-DSA x4 hash calls built on it. Not a public header: hash_x4_avx2.c and
- * hash_x4_avx512.c include it after defining
- *   SLH_ROL(v, r)          rotate each 64-bit element left by the constant r (0 < r < 64)
- *   SLH_XOR5(a, b, c, d, e) five-way XOR
- *   SLH_CHI(a, b, c)       a ^ (~b & c)
- *   SLH_X4_FN(name)        the exported name for this instruction set
- * so AVX-512VL gets its native rotate and ternary logic from the same code.
- * The round is FIPS 202 §3.2 (theta, rho, pi, chi, iota) fully unrolled; the rotation offsets
- * and the lane permutation are the Table 2 / Alg. 3 values written out per lane (generated once by
- * a script from those tables, then checked against the portable permutation by the tests). */
+/* SLH-DSA x4 hash calls on 256-bit vectors (lane i of state j in 64-bit element j of a vector).
+ * Not a public header: hash_x4_avx2.c and hash_x4_avx512.c include it after defining the
+ * element operations of the shared 4-way round (src/crypto/keccak_x4_round.h):
+ *   KX4_XOR(a, b), KX4_XOR5(a, b, c, d, e), KX4_ROL(v, r) (constant 0 < r < 64), KX4_CHI(a, b, c)
+ *   = a ^ (~b & c), and SLH_X4_FN(name), the exported name for this instruction set. */
 #ifndef QSTP_CRYPTO_SLHDSA_KECCAK4_H
 #define QSTP_CRYPTO_SLHDSA_KECCAK4_H
 
@@ -20,105 +14,21 @@
 #include "crypto/keccak.h"
 #include "crypto/slhdsa/slh_hash_x4.h"
 
-static const uint64_t slh_keccak4_rc[24] = {
-    0x0000000000000001ULL, 0x0000000000008082ULL, 0x800000000000808AULL, 0x8000000080008000ULL,
-    0x000000000000808BULL, 0x0000000080000001ULL, 0x8000000080008081ULL, 0x8000000000008009ULL,
-    0x000000000000008AULL, 0x0000000000000088ULL, 0x0000000080008009ULL, 0x000000008000000AULL,
-    0x000000008000808BULL, 0x800000000000008BULL, 0x8000000000008089ULL, 0x8000000000008003ULL,
-    0x8000000000008002ULL, 0x8000000000000080ULL, 0x000000000000800AULL, 0x800000008000000AULL,
-    0x8000000080008081ULL, 0x8000000000008080ULL, 0x0000000080000001ULL, 0x8000000080008008ULL,
-};
+/* The permutation is the shared 4-way round of src/crypto/keccak_x4_round.h (the one behind
+ * qstp_keccak_f1600_x4): this file only adds the SLH-DSA state building around it, so chain
+ * values and templates stay in vector registers between permutations instead of going through
+ * memory in the interleaved layout (about 1.4x faster than calling qstp_keccak_f1600_x4_lanes). */
+#include "crypto/keccak_x4_round.h"
 
-/* One round from in to out (which must not overlap), one output plane at a time: B[y, 2x + 3y] =
- * ROT(A[x, y] ^ D[x], r[x, y]), then chi along the plane, so only D and one plane of B are live
- * (AVX2 has 16 vector registers). */
-__attribute__((always_inline)) static inline void slh_keccak4_round(const __m256i *in, __m256i *out, uint64_t rc)
-{
-    __m256i c0, c1, c2, c3, c4, d0, d1, d2, d3, d4, b0, b1, b2, b3, b4;
-
-    c0 = SLH_XOR5(in[0], in[5], in[10], in[15], in[20]);
-    c1 = SLH_XOR5(in[1], in[6], in[11], in[16], in[21]);
-    c2 = SLH_XOR5(in[2], in[7], in[12], in[17], in[22]);
-    c3 = SLH_XOR5(in[3], in[8], in[13], in[18], in[23]);
-    c4 = SLH_XOR5(in[4], in[9], in[14], in[19], in[24]);
-    d0 = _mm256_xor_si256(c4, SLH_ROL(c1, 1));
-    d1 = _mm256_xor_si256(c0, SLH_ROL(c2, 1));
-    d2 = _mm256_xor_si256(c1, SLH_ROL(c3, 1));
-    d3 = _mm256_xor_si256(c2, SLH_ROL(c4, 1));
-    d4 = _mm256_xor_si256(c3, SLH_ROL(c0, 1));
-    b0 = _mm256_xor_si256(in[0], d0);
-    b1 = SLH_ROL(_mm256_xor_si256(in[6], d1), 44);
-    b2 = SLH_ROL(_mm256_xor_si256(in[12], d2), 43);
-    b3 = SLH_ROL(_mm256_xor_si256(in[18], d3), 21);
-    b4 = SLH_ROL(_mm256_xor_si256(in[24], d4), 14);
-    out[0] = SLH_CHI(b0, b1, b2);
-    out[1] = SLH_CHI(b1, b2, b3);
-    out[2] = SLH_CHI(b2, b3, b4);
-    out[3] = SLH_CHI(b3, b4, b0);
-    out[4] = SLH_CHI(b4, b0, b1);
-    b0 = SLH_ROL(_mm256_xor_si256(in[3], d3), 28);
-    b1 = SLH_ROL(_mm256_xor_si256(in[9], d4), 20);
-    b2 = SLH_ROL(_mm256_xor_si256(in[10], d0), 3);
-    b3 = SLH_ROL(_mm256_xor_si256(in[16], d1), 45);
-    b4 = SLH_ROL(_mm256_xor_si256(in[22], d2), 61);
-    out[5] = SLH_CHI(b0, b1, b2);
-    out[6] = SLH_CHI(b1, b2, b3);
-    out[7] = SLH_CHI(b2, b3, b4);
-    out[8] = SLH_CHI(b3, b4, b0);
-    out[9] = SLH_CHI(b4, b0, b1);
-    b0 = SLH_ROL(_mm256_xor_si256(in[1], d1), 1);
-    b1 = SLH_ROL(_mm256_xor_si256(in[7], d2), 6);
-    b2 = SLH_ROL(_mm256_xor_si256(in[13], d3), 25);
-    b3 = SLH_ROL(_mm256_xor_si256(in[19], d4), 8);
-    b4 = SLH_ROL(_mm256_xor_si256(in[20], d0), 18);
-    out[10] = SLH_CHI(b0, b1, b2);
-    out[11] = SLH_CHI(b1, b2, b3);
-    out[12] = SLH_CHI(b2, b3, b4);
-    out[13] = SLH_CHI(b3, b4, b0);
-    out[14] = SLH_CHI(b4, b0, b1);
-    b0 = SLH_ROL(_mm256_xor_si256(in[4], d4), 27);
-    b1 = SLH_ROL(_mm256_xor_si256(in[5], d0), 36);
-    b2 = SLH_ROL(_mm256_xor_si256(in[11], d1), 10);
-    b3 = SLH_ROL(_mm256_xor_si256(in[17], d2), 15);
-    b4 = SLH_ROL(_mm256_xor_si256(in[23], d3), 56);
-    out[15] = SLH_CHI(b0, b1, b2);
-    out[16] = SLH_CHI(b1, b2, b3);
-    out[17] = SLH_CHI(b2, b3, b4);
-    out[18] = SLH_CHI(b3, b4, b0);
-    out[19] = SLH_CHI(b4, b0, b1);
-    b0 = SLH_ROL(_mm256_xor_si256(in[2], d2), 62);
-    b1 = SLH_ROL(_mm256_xor_si256(in[8], d3), 55);
-    b2 = SLH_ROL(_mm256_xor_si256(in[14], d4), 39);
-    b3 = SLH_ROL(_mm256_xor_si256(in[15], d0), 41);
-    b4 = SLH_ROL(_mm256_xor_si256(in[21], d1), 2);
-    out[20] = SLH_CHI(b0, b1, b2);
-    out[21] = SLH_CHI(b1, b2, b3);
-    out[22] = SLH_CHI(b2, b3, b4);
-    out[23] = SLH_CHI(b3, b4, b0);
-    out[24] = SLH_CHI(b4, b0, b1);
-
-    out[0] = _mm256_xor_si256(out[0], _mm256_set1_epi64x((long long)rc));
-}
-
-/* 24 rounds, alternating between a and a scratch copy (24 is even: the result ends in a). */
 static void slh_keccak4_permute(__m256i a[25])
 {
-    /* Local copies with constant indices only, so the compiler can keep lanes in registers
-     * (all 50 fit nowhere, but AVX-512VL's 32 registers hold most). */
-    __m256i x[25], e[25];
-
-    memcpy(x, a, sizeof x);
-    for (unsigned round = 0; round < 24; round += 2) {
-        slh_keccak4_round(x, e, slh_keccak4_rc[round]);
-        slh_keccak4_round(e, x, slh_keccak4_rc[round + 1]);
-    }
-    memcpy(a, x, sizeof x);
+    kx4_permute(a);
 }
 
-/* x and e above may hold a state that absorbed SK.seed (PRF) or a secret chain value. Wiping them
- * inside every permutation costs ~15%, so the callers that hash secrets call this once when they
- * are done instead: called from the same frame that called slh_keccak4_permute, its frame lies
- * over the permutation's (x, e and spill slots, under 2 KiB) and zeroes it. */
+/* The permutation's register spills may hold a state that absorbed SK.seed (PRF) or a secret
+ * chain value. Wiping inside every permutation costs ~15%, so the callers that hash secrets call
+ * this once when they are done instead: called from the same frame that called
+ * slh_keccak4_permute, its frame lies over the permutation's spill slots and zeroes them. */
 __attribute__((noinline)) static void slh_keccak4_scrub(void)
 {
     uint8_t z[4096];

@@ -91,7 +91,9 @@ void qstp_slh_wots_pk_adrs(uint8_t pkad[32], const uint8_t adrs[32])
     memcpy(pkad + 20, adrs + 20, 4);
 }
 
-/* Alg. 8: continue each chain from the signed position to w - 1. */
+/* Alg. 8: continue each chain from the signed position to w - 1. The chains have different
+ * lengths, so four lanes work through them as a queue: a lane that finishes takes the next
+ * chain; an idle lane hashes a dummy value whose result is dropped. */
 void qstp_slh_wots_pk_from_sig(const qstp_slh_ctx *c, uint8_t *pk, const uint8_t *sig, const uint8_t *msg,
                                const uint8_t adrs[32])
 {
@@ -99,22 +101,53 @@ void qstp_slh_wots_pk_from_sig(const qstp_slh_ctx *c, uint8_t *pk, const uint8_t
     const unsigned n = p->n;
     uint8_t tmp[QSTP_SLH_LEN_MAX * QSTP_SLH_N_MAX];
     unsigned digits[QSTP_SLH_LEN_MAX];
-    uint8_t ad[32];
+    uint8_t ad[4][32], dummy[4][QSTP_SLH_N_MAX];
+    uint8_t *io[4];
+    const uint8_t *ads[4] = {ad[0], ad[1], ad[2], ad[3]};
+    unsigned chain[4], step[4], next = 0, busy = 0;
 
     qstp_slh_wots_digits(p, digits, msg);
-    memcpy(ad, adrs, 32);
-    qstp_slh_adrs_set_type(ad, QSTP_SLH_WOTS_HASH);
-    memcpy(ad + 20, adrs + 20, 4);
-    for (unsigned i = 0; i < p->len; i++) {
-        uint8_t *v = tmp + (size_t)i * n;
-        memcpy(v, sig + (size_t)i * n, n);
-        qstp_slh_adrs_set_chain(ad, i);
-        for (unsigned s = digits[i]; s < QSTP_SLH_W - 1; s++) {
-            qstp_slh_adrs_set_hash(ad, s);
-            qstp_slh_f(c, v, ad, v);
+    memcpy(tmp, sig, (size_t)p->len * n);
+    memset(dummy, 0, sizeof dummy);
+    for (unsigned j = 0; j < 4; j++) {
+        memcpy(ad[j], adrs, 32);
+        qstp_slh_adrs_set_type(ad[j], QSTP_SLH_WOTS_HASH);
+        memcpy(ad[j] + 20, adrs + 20, 4);
+        chain[j] = QSTP_SLH_LEN_MAX; /* idle */
+        io[j] = dummy[j];
+    }
+    for (;;) {
+        /* Give every idle lane the next chain that still has steps to do. */
+        for (unsigned j = 0; j < 4; j++) {
+            while (chain[j] == QSTP_SLH_LEN_MAX && next < p->len) {
+                if (digits[next] < QSTP_SLH_W - 1) {
+                    chain[j] = next;
+                    step[j] = digits[next];
+                    io[j] = tmp + (size_t)next * n;
+                    qstp_slh_adrs_set_chain(ad[j], next);
+                    busy++;
+                }
+                next++;
+            }
+        }
+        if (busy == 0)
+            break;
+        for (unsigned j = 0; j < 4; j++)
+            qstp_slh_adrs_set_hash(ad[j], chain[j] == QSTP_SLH_LEN_MAX ? 0 : step[j]);
+        {
+            uint8_t *const outs[4] = {io[0], io[1], io[2], io[3]};
+            const uint8_t *const ins[4] = {io[0], io[1], io[2], io[3]};
+            const uint8_t *const adv[4] = {ads[0], ads[1], ads[2], ads[3]};
+            qstp_slh_f_x4(c, outs, adv, ins);
+        }
+        for (unsigned j = 0; j < 4; j++) {
+            if (chain[j] != QSTP_SLH_LEN_MAX && ++step[j] == QSTP_SLH_W - 1) {
+                chain[j] = QSTP_SLH_LEN_MAX;
+                io[j] = dummy[j];
+                busy--;
+            }
         }
     }
-    qstp_slh_adrs_set_type(ad, QSTP_SLH_WOTS_PK);
-    memcpy(ad + 20, adrs + 20, 4);
-    qstp_slh_t(c, pk, ad, tmp, (size_t)p->len * n);
+    qstp_slh_wots_pk_adrs(ad[0], adrs);
+    qstp_slh_t(c, pk, ad[0], tmp, (size_t)p->len * n);
 }
