@@ -1,0 +1,572 @@
+/* bench_handshake: server CPU per handshake, QSTP set 0x03 (ML-DSA-87 + ML-KEM-1024) next to
+ * OpenSSL TLS 1.3 (X25519 key share, ECDSA P-256 certificate, TLS_AES_256_GCM_SHA384), both run in
+ * this process with client and server wired back to back through memory. Target: QSTP >= 1.5x
+ * OpenSSL handshakes/s/core. Also QSTP sets 0x01, 0x02 and 0x04, and the crypto floor (the
+ * server's KEM keygen + decaps + signature measured directly).
+ *
+ * What is measured: the server's calls only, timed with CLOCK_THREAD_CPUTIME_ID (CPU time of this
+ * thread, so preemption by other tenants of the machine is not counted). For QSTP that is
+ * qstp_session_server_init/attach_workspace/start, every qstp_session_receive, taking the output
+ * (qstp_session_output + copy to the "wire" + ack) and qstp_session_release_workspace. For OpenSSL
+ * it is SSL_new + SSL_set_bio + every SSL_do_handshake on the server SSL + SSL_free. Client calls
+ * are timed the same way and printed for information. The transport (a memcpy into a buffer for
+ * QSTP, a BIO pair for OpenSSL) belongs to neither side. The cost of reading the clock is measured
+ * and subtracted per timed interval (it is a system call, ~0.1-0.5 us).
+ *
+ * OpenSSL is configured as a plain TLS 1.3 server: no session tickets (num_tickets 0, so no
+ * ticket encryption after the handshake: this favours OpenSSL), no session cache, no client
+ * certificates. The client verifies the server certificate chain (a self-signed P-256 certificate
+ * generated at start-up) as the QSTP client verifies the server's signature.
+ *
+ * Noise: the machine is shared, so the protocols run in interleaved batches (round r: a batch of
+ * every QSTP set and of OpenSSL) and the table shows the best and the median batch mean, plus the
+ * median and p99 of all single handshakes. The ratio uses batch means (best/best, median/median).
+ *
+ * Usage: bench_handshake [rounds [batch]]   (default 15 rounds of 40 handshakes each) */
+#include <openssl/bio.h>
+#include <openssl/err.h>
+#include <openssl/evp.h>
+#include <openssl/opensslv.h>
+#include <openssl/ssl.h>
+#include <openssl/x509.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "bench.h"
+#include "crypto/cpu.h"
+#include "crypto/random.h"
+#include "qstp/cert.h"
+#include "qstp/session.h"
+#include "qstp/suite.h"
+
+/* ---------------- clocks ---------------- */
+
+static uint64_t cpu_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+    const uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+static double median_double(double *v, size_t n)
+{
+    for (size_t i = 1; i < n; i++) /* insertion sort: n is a few dozen */
+        for (size_t j = i; j > 0 && v[j - 1] > v[j]; j--) {
+            const double t = v[j];
+            v[j] = v[j - 1];
+            v[j - 1] = t;
+        }
+    return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+/* What one timed interval costs by itself: the median of back-to-back clock reads. */
+static uint64_t clock_overhead_ns(void)
+{
+    uint64_t d[201];
+    for (size_t i = 0; i < 201; i++) {
+        const uint64_t a = cpu_ns();
+        d[i] = cpu_ns() - a;
+    }
+    qsort(d, 201, sizeof d[0], cmp_u64);
+    return d[100];
+}
+static uint64_t g_clock_overhead;
+
+/* A timer that sums intervals and counts them (to subtract the clock's own cost). */
+typedef struct {
+    uint64_t ns;
+    unsigned intervals;
+    uint64_t t0;
+} acc_timer;
+static inline void acc_start(acc_timer *t) { t->t0 = cpu_ns(); }
+static inline void acc_stop(acc_timer *t)
+{
+    t->ns += cpu_ns() - t->t0;
+    t->intervals++;
+}
+static uint64_t acc_total(const acc_timer *t)
+{
+    const uint64_t o = (uint64_t)t->intervals * g_clock_overhead;
+    return t->ns > o ? t->ns - o : 0;
+}
+
+/* ---------------- QSTP ---------------- */
+
+static uint64_t env_now(void *ctx)
+{
+    (void)ctx;
+    return (uint64_t)time(NULL);
+}
+
+typedef struct {
+    const qstp_suite *suite;
+    qstp_root_key rootkey;
+    qstp_root_certificate root;
+    qstp_server_key skey;
+    qstp_server_certificate cert;
+    qstp_client_config ccfg;
+    qstp_server_keyref keyref;
+    qstp_server_config scfg;
+    uint8_t *cws, *sws; /* handshake workspaces, reused (as a server's pool would) */
+    size_t cwslen, swslen;
+} qstp_keys;
+
+static int qstp_keys_make(qstp_keys *k, uint8_t id)
+{
+    const uint64_t now = (uint64_t)time(NULL);
+    int r;
+    memset(k, 0, sizeof(*k));
+    k->suite = qstp_suite_by_id(id);
+    if (k->suite == NULL)
+        return -1;
+    r = qstp_root_key_generate(&k->rootkey, k->suite, "bench_root.qrr", now - 60, 365, qstp_random_os, NULL);
+    if (r == 0)
+        r = qstp_root_certificate_extract(&k->root, &k->rootkey, qstp_random_os, NULL);
+    if (r == 0)
+        r = qstp_server_key_generate(&k->skey, k->suite, "bench_server.qrc", now - 60, 365, qstp_random_os, NULL);
+    if (r == 0)
+        r = qstp_server_certificate_extract(&k->cert, &k->skey);
+    if (r == 0)
+        r = qstp_server_certificate_sign(&k->cert, &k->rootkey, qstp_random_os, NULL);
+    if (r == 0)
+        r = qstp_server_key_set_schash(&k->skey, &k->root, &k->cert);
+    if (r == 0)
+        r = qstp_server_certificate_verify(&k->cert, &k->root, now);
+    if (r == 0)
+        r = qstp_client_config_from_certs(&k->ccfg, &k->root, &k->cert);
+    if (r == 0)
+        r = qstp_server_keyref_from_key(&k->keyref, &k->skey);
+    if (r != 0)
+        return r;
+    k->scfg.keys = &k->keyref;
+    k->scfg.nkeys = 1;
+    k->cwslen = qstp_session_handshake_workspace_size(k->suite, QSTP_ROLE_CLIENT);
+    k->swslen = qstp_server_config_workspace_size(&k->scfg);
+    k->cws = malloc(k->cwslen);
+    k->sws = malloc(k->swslen);
+    return k->cws && k->sws ? 0 : -1;
+}
+
+static void qstp_keys_free(qstp_keys *k)
+{
+    free(k->cws);
+    free(k->sws);
+    qstp_root_key_clear(&k->rootkey);
+    qstp_server_key_clear(&k->skey);
+}
+
+/* The "wire": one direction's bytes in flight. */
+static uint8_t g_wire[1u << 16];
+
+/* Take all pending output of s onto the wire (the sender's work: output, copy, ack). */
+static size_t take_output(qstp_session *s, acc_timer *t)
+{
+    size_t total = 0, n;
+    const uint8_t *o;
+    acc_start(t);
+    while ((o = qstp_session_output(s, &n)) != NULL && total + n <= sizeof(g_wire)) {
+        memcpy(g_wire + total, o, n);
+        total += n;
+        qstp_session_output_ack(s, n);
+    }
+    acc_stop(t);
+    return total;
+}
+
+/* Feed the wire's bytes to s, one timed interval. Returns 1 once established, 0 if still
+ * handshaking, -1 on an error. */
+static int feed(qstp_session *s, size_t len, acc_timer *t)
+{
+    size_t off = 0;
+    int est = 0, bad = 0;
+    acc_start(t);
+    while (off < len) {
+        qstp_event ev;
+        const size_t used = qstp_session_receive(s, g_wire + off, len - off, &ev);
+        off += used;
+        if (ev.type == QSTP_EVENT_ESTABLISHED) {
+            est = 1;
+            qstp_session_release_workspace(s);
+        } else if (ev.type == QSTP_EVENT_ERROR || (used == 0 && ev.type == QSTP_EVENT_NONE)) {
+            bad = 1;
+            break;
+        }
+    }
+    acc_stop(t);
+    return bad ? -1 : est;
+}
+
+/* One in-memory handshake; server and client CPU time in *srv / *cli. 0 on success. */
+static int qstp_handshake(qstp_keys *k, uint64_t *srv, uint64_t *cli)
+{
+    qstp_session c, s;
+    const qstp_env env = {env_now, qstp_random_os, NULL};
+    acc_timer ts = {0, 0, 0}, tc = {0, 0, 0};
+    int cest = 0, sest = 0, rc = -1;
+
+    acc_start(&tc);
+    int r = qstp_session_client_init(&c, &env, &k->ccfg);
+    r |= qstp_session_attach_workspace(&c, k->cws, k->cwslen);
+    r |= qstp_session_start(&c);
+    acc_stop(&tc);
+    acc_start(&ts);
+    r |= qstp_session_server_init(&s, &env, &k->scfg);
+    r |= qstp_session_attach_workspace(&s, k->sws, k->swslen);
+    r |= qstp_session_start(&s);
+    acc_stop(&ts);
+    if (r != 0)
+        goto done;
+    /* connect request, connect response, exchange request, exchange response (QSTP-WIRE §4) */
+    for (int step = 0; step < 8 && !(cest && sest); step++) {
+        size_t n = take_output(&c, &tc);
+        if (n > 0 && (sest = feed(&s, n, &ts)) < 0)
+            goto done;
+        n = take_output(&s, &ts);
+        if (n > 0 && (cest = feed(&c, n, &tc)) < 0)
+            goto done;
+    }
+    rc = (cest && sest) ? 0 : -1;
+done:
+    acc_start(&ts);
+    qstp_session_wipe(&s);
+    acc_stop(&ts);
+    qstp_session_wipe(&c);
+    *srv = acc_total(&ts);
+    *cli = acc_total(&tc);
+    return rc;
+}
+
+/* ---------------- OpenSSL ---------------- */
+
+typedef struct {
+    SSL_CTX *sctx, *cctx;
+    EVP_PKEY *pkey;
+    X509 *cert;
+} ossl_keys;
+
+static int ossl_setup(ossl_keys *o)
+{
+    memset(o, 0, sizeof(*o));
+    o->pkey = EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-256");
+    o->cert = X509_new();
+    if (o->pkey == NULL || o->cert == NULL)
+        return -1;
+    X509_set_version(o->cert, 2);
+    ASN1_INTEGER_set(X509_get_serialNumber(o->cert), 1);
+    X509_gmtime_adj(X509_getm_notBefore(o->cert), -3600);
+    X509_gmtime_adj(X509_getm_notAfter(o->cert), 365L * 86400);
+    X509_set_pubkey(o->cert, o->pkey);
+    X509_NAME *name = X509_get_subject_name(o->cert);
+    X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC, (const unsigned char *)"bench.example", -1, -1, 0);
+    X509_set_issuer_name(o->cert, name);
+    if (X509_sign(o->cert, o->pkey, EVP_sha256()) <= 0)
+        return -1;
+
+    o->sctx = SSL_CTX_new(TLS_server_method());
+    o->cctx = SSL_CTX_new(TLS_client_method());
+    if (o->sctx == NULL || o->cctx == NULL)
+        return -1;
+    SSL_CTX *both[2] = {o->sctx, o->cctx};
+    for (int i = 0; i < 2; i++) {
+        if (!SSL_CTX_set_min_proto_version(both[i], TLS1_3_VERSION) ||
+            !SSL_CTX_set_max_proto_version(both[i], TLS1_3_VERSION) ||
+            !SSL_CTX_set_ciphersuites(both[i], "TLS_AES_256_GCM_SHA384") ||
+            !SSL_CTX_set1_groups_list(both[i], "X25519"))
+            return -1;
+        SSL_CTX_set_session_cache_mode(both[i], SSL_SESS_CACHE_OFF);
+    }
+    if (SSL_CTX_use_certificate(o->sctx, o->cert) != 1 || SSL_CTX_use_PrivateKey(o->sctx, o->pkey) != 1)
+        return -1;
+    SSL_CTX_set_num_tickets(o->sctx, 0);
+    SSL_CTX_set_verify(o->cctx, SSL_VERIFY_PEER, NULL);
+    if (X509_STORE_add_cert(SSL_CTX_get_cert_store(o->cctx), o->cert) != 1)
+        return -1;
+    return 0;
+}
+
+static void ossl_free(ossl_keys *o)
+{
+    SSL_CTX_free(o->sctx);
+    SSL_CTX_free(o->cctx);
+    X509_free(o->cert);
+    EVP_PKEY_free(o->pkey);
+}
+
+static int want_io(SSL *ssl, int r)
+{
+    const int e = SSL_get_error(ssl, r);
+    return e == SSL_ERROR_WANT_READ || e == SSL_ERROR_WANT_WRITE;
+}
+
+static int ossl_handshake(ossl_keys *o, uint64_t *srv, uint64_t *cli)
+{
+    acc_timer ts = {0, 0, 0}, tc = {0, 0, 0};
+    BIO *cb = NULL, *sb = NULL;
+    int rc = -1, cdone = 0, sdone = 0;
+
+    if (!BIO_new_bio_pair(&cb, 0, &sb, 0))
+        return -1;
+    acc_start(&tc);
+    SSL *c = SSL_new(o->cctx);
+    SSL_set_bio(c, cb, cb);
+    SSL_set_connect_state(c);
+    acc_stop(&tc);
+    acc_start(&ts);
+    SSL *s = SSL_new(o->sctx);
+    SSL_set_bio(s, sb, sb);
+    SSL_set_accept_state(s);
+    acc_stop(&ts);
+    if (c == NULL || s == NULL)
+        goto done;
+    for (int step = 0; step < 16 && !(cdone && sdone); step++) {
+        if (!cdone) {
+            acc_start(&tc);
+            const int r = SSL_do_handshake(c);
+            acc_stop(&tc);
+            if (r == 1)
+                cdone = 1;
+            else if (!want_io(c, r))
+                goto done;
+        }
+        if (!sdone) {
+            acc_start(&ts);
+            const int r = SSL_do_handshake(s);
+            acc_stop(&ts);
+            if (r == 1)
+                sdone = 1;
+            else if (!want_io(s, r))
+                goto done;
+        }
+    }
+    rc = (cdone && sdone && SSL_get_verify_result(c) == X509_V_OK) ? 0 : -1;
+done:
+    acc_start(&ts);
+    SSL_free(s); /* frees sb */
+    acc_stop(&ts);
+    SSL_free(c);
+    *srv = acc_total(&ts);
+    *cli = acc_total(&tc);
+    return rc;
+}
+
+/* ---------------- crypto floor ---------------- */
+
+typedef struct {
+    const qstp_suite *su;
+    uint8_t *pk, *sk, *ct, *sm, ss[32];
+    const uint8_t *sigkey;
+} floor_ctx;
+
+static void f_keygen(void *a)
+{
+    floor_ctx *f = a;
+    f->su->kem_keypair(f->pk, f->sk, NULL, 0, qstp_random_os, NULL);
+}
+static void f_decaps(void *a)
+{
+    floor_ctx *f = a;
+    int ok;
+    f->su->kem_decaps(f->ss, f->ct, f->sk, &ok);
+}
+static void f_sign(void *a)
+{
+    floor_ctx *f = a;
+    static const uint8_t h[32] = {1, 2, 3};
+    size_t smlen;
+    f->su->sig_sign_attached(f->sm, &smlen, h, sizeof h, f->sigkey, qstp_random_os, NULL);
+}
+
+/* Median keygen, decaps, sign of the suite's primitives; returns their sum in ns. */
+static double crypto_floor(const qstp_keys *k, double out[3])
+{
+    floor_ctx f;
+    bench_stats st;
+    f.su = k->suite;
+    f.pk = malloc(f.su->kem_pk_size);
+    f.sk = malloc(f.su->kem_sk_size);
+    f.ct = malloc(f.su->kem_ct_size);
+    f.sm = malloc(f.su->sig_size + 32);
+    f.sigkey = k->skey.sigkey;
+    f_keygen(&f);
+    f.su->kem_encaps(f.ct, f.ss, f.pk, qstp_random_os, NULL);
+    bench_run(f_keygen, &f, 300, &st);
+    out[0] = st.median_ns;
+    bench_run(f_decaps, &f, 300, &st);
+    out[1] = st.median_ns;
+    bench_run(f_sign, &f, 300, &st);
+    out[2] = st.median_ns;
+    free(f.pk);
+    free(f.sk);
+    free(f.ct);
+    free(f.sm);
+    return out[0] + out[1] + out[2];
+}
+
+/* ---------------- driver ---------------- */
+
+#define NPROTO 5 /* QSTP 0x03, OpenSSL, QSTP 0x01, 0x02, 0x04 */
+static const uint8_t qstp_ids[NPROTO] = {0x03, 0, 0x01, 0x02, 0x04};
+
+typedef struct {
+    const char *name;
+    double *batch_srv;  /* per round: mean server ns per handshake */
+    double *batch_cli;
+    uint64_t *single;   /* every handshake's server ns */
+    size_t nsingle;
+    unsigned failures;
+} series;
+
+int main(int argc, char **argv)
+{
+    const size_t rounds = argc > 1 ? (size_t)strtoul(argv[1], NULL, 10) : 15;
+    const size_t batch = argc > 2 ? (size_t)strtoul(argv[2], NULL, 10) : 40;
+    static qstp_keys keys[NPROTO];
+    ossl_keys ossl;
+    series ser[NPROTO];
+    char name[NPROTO][64];
+
+    if (rounds == 0 || batch == 0) {
+        fprintf(stderr, "usage: bench_handshake [rounds [batch]]\n");
+        return 2;
+    }
+    for (int p = 0; p < NPROTO; p++) {
+        if (qstp_ids[p] == 0) {
+            if (ossl_setup(&ossl) != 0) {
+                fprintf(stderr, "OpenSSL setup failed\n");
+                ERR_print_errors_fp(stderr);
+                return 1;
+            }
+            snprintf(name[p], sizeof name[p], "OpenSSL TLS 1.3 X25519+P-256");
+        } else {
+            if (qstp_keys_make(&keys[p], qstp_ids[p]) != 0) {
+                fprintf(stderr, "QSTP key setup for set 0x%02x failed\n", qstp_ids[p]);
+                return 1;
+            }
+            snprintf(name[p], sizeof name[p], "QSTP 0x%02x %s", qstp_ids[p], keys[p].suite->short_name);
+        }
+        ser[p].name = name[p];
+        ser[p].batch_srv = calloc(rounds, sizeof(double));
+        ser[p].batch_cli = calloc(rounds, sizeof(double));
+        ser[p].single = calloc(rounds * batch, sizeof(uint64_t));
+        ser[p].nsingle = 0;
+        ser[p].failures = 0;
+        if (!ser[p].batch_srv || !ser[p].batch_cli || !ser[p].single)
+            return 1;
+    }
+    g_clock_overhead = clock_overhead_ns();
+
+    printf("bench_handshake: server CPU per handshake (CLOCK_THREAD_CPUTIME_ID around the server's calls),\n"
+           "in memory, %zu interleaved rounds x %zu handshakes per protocol; clock read cost %llu ns subtracted\n"
+           "per timed interval. %s; QSTP backends: AVX2 %s, AVX-512 %s.\n\n",
+           rounds, batch, (unsigned long long)g_clock_overhead, OpenSSL_version(OPENSSL_VERSION),
+           qstp_cpu_has_avx2() ? "yes" : "no", qstp_cpu_has_avx512() ? "yes" : "no");
+
+    /* warm-up: one batch of each, untimed */
+    for (int p = 0; p < NPROTO; p++)
+        for (size_t i = 0; i < 5; i++) {
+            uint64_t a, b;
+            if (qstp_ids[p] ? qstp_handshake(&keys[p], &a, &b) : ossl_handshake(&ossl, &a, &b))
+                ser[p].failures++;
+        }
+
+    for (size_t r = 0; r < rounds; r++) {
+        for (int p = 0; p < NPROTO; p++) {
+            uint64_t sum_s = 0, sum_c = 0;
+            for (size_t i = 0; i < batch; i++) {
+                uint64_t srv = 0, cli = 0;
+                const int rc = qstp_ids[p] ? qstp_handshake(&keys[p], &srv, &cli)
+                                           : ossl_handshake(&ossl, &srv, &cli);
+                if (rc != 0)
+                    ser[p].failures++;
+                sum_s += srv;
+                sum_c += cli;
+                ser[p].single[ser[p].nsingle++] = srv;
+            }
+            ser[p].batch_srv[r] = (double)sum_s / (double)batch;
+            ser[p].batch_cli[r] = (double)sum_c / (double)batch;
+        }
+    }
+
+    static const char *const cols[] = {"protocol",         "server best", "server median", "single med",
+                                       "single p99",       "hs/s/core best", "hs/s/core med", "client med",
+                                       "vs OpenSSL (med)"};
+    bench_table t;
+    double best[NPROTO], med[NPROTO];
+    const size_t nr = rounds < 1024 ? rounds : 1024;
+    for (int p = 0; p < NPROTO; p++) {
+        double tmp[1024];
+        memcpy(tmp, ser[p].batch_srv, nr * sizeof(double));
+        med[p] = median_double(tmp, nr);
+        best[p] = tmp[0];
+    }
+    bench_table_begin(&t, "Server CPU per handshake (batch means: best, median; single handshakes: median, p99)",
+                      cols, 9);
+    for (int p = 0; p < NPROTO; p++) {
+        double tmp[1024];
+        const size_t n = nr;
+        memcpy(tmp, ser[p].batch_cli, n * sizeof(double));
+        const double cmed = median_double(tmp, n);
+        qsort(ser[p].single, ser[p].nsingle, sizeof(uint64_t), cmp_u64);
+        const double smed = (double)ser[p].single[ser[p].nsingle / 2];
+        const double sp99 = (double)ser[p].single[(ser[p].nsingle * 99) / 100];
+        char a[32], b[32], c[32], d[32], e[32], f[32], g[32], h[32];
+        const char *cells[] = {ser[p].name,
+                               bench_fmt_ns(a, best[p]),
+                               bench_fmt_ns(b, med[p]),
+                               bench_fmt_ns(c, smed),
+                               bench_fmt_ns(d, sp99),
+                               bench_fmt_count(e, 1e9 / best[p]),
+                               bench_fmt_count(f, 1e9 / med[p]),
+                               bench_fmt_ns(g, cmed),
+                               qstp_ids[p] ? bench_fmt_ratio(h, med[1] / med[p]) : "1.00x"};
+        bench_table_row(&t, cells);
+    }
+    bench_table_end(&t);
+    printf("\nQSTP 0x03 vs OpenSSL TLS 1.3, server handshakes/s/core: %.2fx (best batches), %.2fx (median "
+           "batches); target >= 1.50x: %s\n",
+           best[1] / best[0], med[1] / med[0], med[1] / med[0] >= 1.5 ? "met" : "NOT met");
+
+    /* Crypto floor: what the server cannot avoid per handshake (KEM keygen, decaps, sign). */
+    static const char *const fcols[] = {"primitives", "KEM keygen", "KEM decaps", "sign", "floor",
+                                        "handshake med", "floor share"};
+    printf("\n");
+    bench_table_begin(&t, "Crypto floor: the server's asymmetric operations measured directly (median of 300)",
+                      fcols, 7);
+    for (int p = 0; p < NPROTO; p++) {
+        if (qstp_ids[p] == 0)
+            continue;
+        double parts[3];
+        const double fl = crypto_floor(&keys[p], parts);
+        char rowname[96], a[32], b[32], c[32], d[32], e[32], f[32];
+        snprintf(rowname, sizeof rowname, "0x%02x %s + %s", qstp_ids[p], keys[p].suite->kem_name,
+                 keys[p].suite->sig_name);
+        snprintf(f, sizeof f, "%.0f%%", 100.0 * fl / med[p]);
+        const char *cells[] = {rowname, bench_fmt_ns(a, parts[0]), bench_fmt_ns(b, parts[1]),
+                               bench_fmt_ns(c, parts[2]), bench_fmt_ns(d, fl), bench_fmt_ns(e, med[p]), f};
+        bench_table_row(&t, cells);
+    }
+    bench_table_end(&t);
+
+    int bad = 0;
+    for (int p = 0; p < NPROTO; p++) {
+        if (ser[p].failures) {
+            fprintf(stderr, "%s: %u handshakes FAILED\n", ser[p].name, ser[p].failures);
+            bad = 1;
+        }
+        free(ser[p].batch_srv);
+        free(ser[p].batch_cli);
+        free(ser[p].single);
+        if (qstp_ids[p])
+            qstp_keys_free(&keys[p]);
+    }
+    ossl_free(&ossl);
+    return bad;
+}
