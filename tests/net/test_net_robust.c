@@ -344,6 +344,14 @@ int main(void)
            "%llu handshake failures\n",
            atomic_load(&legit_records), atomic_load(&bad_closed), (unsigned long long)st.accepted,
            (unsigned long long)st.established, (unsigned long long)st.handshake_failures);
+    /* Every connection, good or bad, is accounted for and gone (no leaked slot or workspace). */
+    for (int i = 0; i < 500; i++) {
+        qstp_server_get_stats(srv, &st);
+        if (st.tunnels == 0 && st.handshakes == 0)
+            break;
+        usleep(10000);
+    }
+    CHECK_MSG(st.tunnels == 0 && st.handshakes == 0, "tunnels %u handshakes %u left", st.tunnels, st.handshakes);
     /* Still serving afterwards. */
     {
         qstp_client *c = NULL;
