@@ -131,11 +131,11 @@ MLKEM_ADAPTERS(5)
     }                                                                                              \
     static int NAME##_decaps(uint8_t *ss, const uint8_t *ct, const uint8_t *sk, int *ok)           \
     {                                                                                              \
-        int r;                                                                                     \
-        /* McEliece decapsulation rejects implicitly; a negative return is the only failure. */    \
-        r = qstp_mceliece_decaps(P, MCELIECE_PC, ss, ct, sk);                                      \
+        int r, good = 0;                                                                           \
+        /* Implicit rejection, but *ok reports it: a reference server aborts then (§1.5). */        \
+        r = qstp_mceliece_decaps_checked(P, MCELIECE_PC, ss, ct, sk, &good);                       \
         if (ok != NULL)                                                                            \
-            *ok = (r == 0);                                                                        \
+            *ok = (r == 0) && good;                                                                \
         return r == 0 ? 0 : qstp_fail(qstp_error_decapsulation_failure);                           \
     }                                                                                              \
     static size_t NAME##_ws(void)                                                                  \
