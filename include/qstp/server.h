@@ -121,7 +121,9 @@ int qstp_server_is_paused(const qstp_server *srv);
 void qstp_server_quit(qstp_server *srv);
 
 /* Encrypt and send data (len >= 1; split into records of at most QSTP_SESSION_SEND_MAX) on a
- * tunnel. Any thread. 0 when queued; -channel_down for a tunnel that is known to be gone. */
+ * tunnel. Any thread. 0 when queued; -channel_down for a tunnel that is known to be gone;
+ * -transmit_failure when 64 MiB from other threads already wait for that tunnel's loop (try
+ * again later). From a callback on the tunnel's own loop the record is encrypted at once. */
 int qstp_server_send(qstp_server *srv, qstp_tunnel_id id, const uint8_t *data, size_t len);
 
 /* Close one tunnel with a close record carrying code (qstp_error_none = normal). Any thread. */

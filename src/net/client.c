@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/eventfd.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "crypto/ct.h"
@@ -150,8 +151,16 @@ static int run_timers(qstp_client *c)
     }
     if (next == UINT64_MAX)
         return -1;
-    /* The session clock has one-second resolution: wake at the start of the due second. */
-    return next <= now ? 1000 : (int)((next - now) * 1000u > 3600000u ? 3600000u : (next - now) * 1000u);
+    /* The session clock counts whole Unix seconds: wake just after the due second starts. */
+    {
+        struct timespec ts;
+        uint64_t now_ms, due_ms = next * 1000u + 5u;
+        clock_gettime(CLOCK_REALTIME, &ts);
+        now_ms = (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+        if (due_ms <= now_ms)
+            return 5;
+        return due_ms - now_ms > 3600000u ? 3600000 : (int)(due_ms - now_ms);
+    }
 }
 
 /* Under lock: feed buffered input until one event with data, a close, or no input left.

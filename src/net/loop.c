@@ -810,6 +810,13 @@ int srv_loop_post(srv_loop *l, srv_msg *m)
 {
     int was_empty;
     pthread_mutex_lock(&l->mtx);
+    if (l->inbox_bytes + m->len > SRV_INBOX_MAX_BYTES) {
+        pthread_mutex_unlock(&l->mtx);
+        qstp_wipe(m->data, m->len);
+        free(m);
+        return qstp_fail(qstp_error_transmit_failure);
+    }
+    l->inbox_bytes += m->len;
     was_empty = l->inbox_head == NULL;
     if (l->inbox_tail != NULL)
         l->inbox_tail->next = m;
@@ -851,6 +858,7 @@ static void on_wake(srv_loop *l)
     pthread_mutex_lock(&l->mtx);
     m = l->inbox_head;
     l->inbox_head = l->inbox_tail = NULL;
+    l->inbox_bytes = 0;
     t = l->done_head;
     l->done_head = l->done_tail = NULL;
     pthread_mutex_unlock(&l->mtx);

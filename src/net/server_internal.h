@@ -25,6 +25,10 @@
 #define SRV_RATE_BUCKETS 4096u
 #define SRV_MAX_LOOPS 64u
 #define SRV_SPARE_RX_MAX 4u         /* free receive buffers a loop keeps */
+/* Bytes other threads may have queued to one loop (qstp_server_send) before sends are refused:
+ * an application that produces faster than the loop encrypts gets -transmit_failure, not an
+ * unbounded queue. */
+#define SRV_INBOX_MAX_BYTES (64u << 20)
 
 /* The signing keys in force: shared by every session made with them (the session reads its
  * config until it is wiped), so it is reference-counted and replaced whole on reload. */
@@ -112,6 +116,7 @@ typedef struct srv_loop {
     pthread_mutex_t mtx; /* inbox and done queue */
     srv_msg *inbox_head, *inbox_tail;
     srv_tunnel *done_head, *done_tail;
+    size_t inbox_bytes;
     /* loop-thread-only state */
     srv_tunnel **slots;
     uint32_t nslots, slot_cap;

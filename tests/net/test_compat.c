@@ -6,6 +6,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -206,7 +208,18 @@ static void test_server_and_client(void)
     pthread_t th;
     qsc_ipinfo_ipv4_address a = { { 127, 0, 0, 1 } };
     qstp_errors r = qstp_error_connection_failure;
-    port = (uint16_t)(40000 + (unsigned)getpid() % 20000);
+    {
+        /* A port the kernel says is free now (the guide's server has no ephemeral option). */
+        struct sockaddr_in sa;
+        socklen_t sl = sizeof(sa);
+        int fd = socket(AF_INET, SOCK_STREAM, 0);
+        memset(&sa, 0, sizeof(sa));
+        sa.sin_family = AF_INET;
+        CHECK(fd >= 0 && bind(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0 &&
+              getsockname(fd, (struct sockaddr *)&sa, &sl) == 0);
+        port = ntohs(sa.sin_port);
+        close(fd);
+    }
     qstp_compat_server_port(port);
     pthread_create(&th, NULL, server_thread, NULL);
     for (int i = 0; i < 100 && r != qstp_error_none; i++) {
