@@ -168,7 +168,7 @@ static void perm_table(void)
         {"x4 dispatched, 4 states", p_x4_dispatch, 4, 1},
         {"x4 dispatched, interleaved", p_x4_lanes, 4, 1},
     };
-    static const char *const cols[] = {"Keccak-f[1600]", "ns/call", "ns/state", "Mperm/s", "c/state",
+    static const char *const cols[] = {"Keccak-f[1600] permutation ", "ns/call", "ns/state", "Mperm/s", "c/state",
                                        "vs portable"};
     bench_table t;
     double portable_ns = 0;
@@ -199,7 +199,7 @@ static void perm_table(void)
     bench_keep(perm_state);
     bench_keep(perm_lanes);
 
-    static const char *const cols2[] = {"4 SHAKE instances", "4x single", "x4 API", "speedup"};
+    static const char *const cols2[] = {"4 SHAKE instances (shape)  ", "4x single", "x4 API", "speedup"};
     static shake_shape shapes[] = {{1, 34, 3}, {0, 33, 1}, {0, 66, 5}, {0, 32, 1}};
     static const char *const names[] = {"SHAKE128 34B->504B (A)", "SHAKE256 33B->136B (CBD)",
                                         "SHAKE256 66B->680B (mask)", "SHAKE256 32B->136B (F)"};
