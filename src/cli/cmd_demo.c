@@ -86,8 +86,11 @@ static int recv_exact(qstp_client *c, uint8_t *buf, size_t n)
 
 int cli_cmd_demo(int argc, char **argv)
 {
-    static const char *msgs[] = {"hello, post-quantum world", "QSTP: ML-KEM key exchange, "
-                                 "ML-DSA authentication, RCS-256 records", "bye"};
+    static const char *msgs[] = {
+        "hello, post-quantum world",
+        "QSTP: ML-KEM key exchange, ML-DSA authentication, RCS-256 records",
+        "bye",
+    };
     const char *suite_s = NULL;
     int keep = 0, rc = CLI_NET, r, ok = 1;
     char tmpl[] = "/tmp/qstp-demo-XXXXXX", rootdir[CLI_PATH_MAX], srvdir[CLI_PATH_MAX];

@@ -23,6 +23,7 @@ static const char MAIN_HELP[] =
     "  cert verify     check a server certificate against its root\n"
     "  server          run a server: --echo, --forward HOST:PORT or --stdio\n"
     "  client          open a tunnel: --stdio (like nc) or -L [BIND:]PORT (port forwarding)\n"
+    "  vpn             layer-3 VPN over TUN interfaces: vpn server / vpn client\n"
     "  version         print the version and the supported suites\n"
     "\n"
     "example: a tunnel in four commands\n"
@@ -33,6 +34,8 @@ static const char MAIN_HELP[] =
     "\n"
     "exit status: 0 ok, 1 usage error, 2 file or certificate problem, 3 network or handshake "
     "failure\n";
+
+int cli_cmd_vpn(int argc, char **argv); /* cmd_vpn.c */
 
 static int cmd_version(int argc, char **argv)
 {
@@ -82,6 +85,8 @@ int main(int argc, char **argv)
         return cli_cmd_client(argc - 2, argv + 2);
     if (strcmp(cmd, "demo") == 0)
         return cli_cmd_demo(argc - 2, argv + 2);
+    if (strcmp(cmd, "vpn") == 0) /* cmd_vpn.c (layer-3 VPN, docs/VPN.md) */
+        return cli_cmd_vpn(argc - 2, argv + 2);
     fprintf(stderr, "qstp: unknown command '%s'; run 'qstp --help' for the list.\n", cmd);
     return CLI_USAGE;
 }

@@ -73,6 +73,10 @@ wait_port() {
 }
 
 finish() {
+  # a sanitizer report in any background process's log is a failure too
+  if grep -l 'Sanitizer\|runtime error:' "$T"/*.log "$T"/*.err "$T"/err 2>/dev/null | head -3 | grep -q .; then
+    bad "sanitizer report in: $(grep -l 'Sanitizer\|runtime error:' "$T"/*.log "$T"/*.err "$T"/err 2>/dev/null | tr '\n' ' ')"
+  fi
   echo "$PASS passed, $FAIL failed"
   [ "$FAIL" -eq 0 ]
   exit $?

@@ -55,6 +55,25 @@ check "cert verify: the reference server certificate against the reference root"
 check "cert verify: ours" bash -c "'$QSTP' cert verify --root '$T/root/root_public_cert.qrr' '$T/srv/server_public_cert.qrc' | grep -q ': OK'"
 check "cert verify: a root against itself" "$QSTP" cert verify --root "$T/root/root_public_cert.qrr" "$T/root/root_public_cert.qrr.pem"
 
+check "cert show on the reference server text encoding" bash -c \
+  "'$QSTP' cert show --brief '$REF/server_public_cert.encoded.txt' | grep -q 'server certificate (reference text'"
+check "cert show on an unsigned certificate says so" bash -c \
+  "'$QSTP' cert show --brief '$REF/qstp_refhost.qrc.unsigned' | grep -q 'unsigned'"
+
+# ---- the reference's key files serve a tunnel (valid until 2027-06-22 12:00 UTC; after that
+# the server must refuse them with the expiry sentence instead)
+if [ "$(date +%s)" -lt 1813665600 ]; then
+  start_server "$T/ref.log" --key "$REF/server_secret_key.qsk" --cert "$REF/qstp_refhost.qrc" \
+    --root "$REF/root_public_cert.qrr" --echo || bad "server with the reference keys"
+  out=$(printf 'ref\n' | "$QSTP" client --root "$REF/root_public_cert.qrr" --cert "$REF/qstp_refhost.qrc" \
+    --connect 127.0.0.1:"$SPORT" --linger 1)
+  check "tunnel with the reference's key files ($REF)" [ "$out" = "ref" ]
+  kill -TERM "$SPID"; wait "$SPID"
+else
+  check "the expired reference certificate is refused" bash -c \
+    "'$QSTP' server --key '$REF/server_secret_key.qsk' --cert '$REF/qstp_refhost.qrc' --root '$REF/root_public_cert.qrr' --echo 2>&1 | grep -q 'expired on'"
+fi
+
 # ---- server --echo and client --stdio
 start_server "$T/echo.log" --dir "$T/srv" --echo || bad "echo server start"
 out=$(printf 'hi\n' | "$QSTP" client --dir "$T/srv" --connect 127.0.0.1:"$SPORT" --linger 1)
