@@ -36,6 +36,8 @@ static const char SERVER_HELP[] =
     "  --max-tunnels N      refuse tunnels beyond N (default 10000)\n"
     "  --idle-timeout S     close tunnels silent for S seconds (default 900)\n"
     "  --threads N          event loops and handshake workers (default: one per core)\n"
+    "  --max-queued MB      unsent MiB per tunnel before a client that does not read is\n"
+    "                       dropped (default 8; raise it for --forward with slow clients)\n"
     "  --quiet              log warnings and errors only\n"
     "  --verbose            log debug lines too\n"
     "\n"
@@ -202,7 +204,7 @@ done:
 int cli_cmd_server(int argc, char **argv)
 {
     const char *dir = NULL, *key_s = NULL, *cert_s = NULL, *root_s = NULL, *listen_s = NULL;
-    const char *fwd_s = NULL, *maxt_s = NULL, *idle_s = NULL, *thr_s = NULL;
+    const char *fwd_s = NULL, *maxt_s = NULL, *idle_s = NULL, *thr_s = NULL, *maxq_s = NULL;
     int echo = 0, stdio_ = 0, quiet = 0, verbose = 0;
     char kp[CLI_PATH_MAX], cp[CLI_PATH_MAX], rp[CLI_PATH_MAX], host[256], fhost[256];
     uint16_t port = QSTP_SERVER_DEFAULT_PORT, fport = 0;
@@ -221,6 +223,7 @@ int cli_cmd_server(int argc, char **argv)
         {"--echo", NULL, 0, NULL, &echo},        {"--stdio", NULL, 0, NULL, &stdio_},
         {"--max-tunnels", NULL, 1, &maxt_s, NULL}, {"--idle-timeout", NULL, 1, &idle_s, NULL},
         {"--threads", NULL, 1, &thr_s, NULL},    {"--quiet", "-q", 0, NULL, &quiet},
+        {"--max-queued", NULL, 1, &maxq_s, NULL},
         {"--verbose", "-v", 0, NULL, &verbose},
     };
     size_t npos;
@@ -281,6 +284,11 @@ int cli_cmd_server(int argc, char **argv)
             return cli_usage_error("server", "--idle-timeout must be 1..2592000 seconds, not '%s'",
                                    idle_s);
         opt.idle_timeout = v;
+    }
+    if (maxq_s != NULL) {
+        if (cli_parse_u32(maxq_s, 1, 4096, &v) != 0)
+            return cli_usage_error("server", "--max-queued must be 1..4096 MiB, not '%s'", maxq_s);
+        opt.max_queued = (size_t)v << 20;
     }
     if (thr_s != NULL) {
         if (cli_parse_u32(thr_s, 1, 256, &v) != 0)
