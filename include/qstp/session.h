@@ -144,6 +144,10 @@ typedef struct qstp_server_config {
      * then withdraws the key with that serial from `keys`. NULL: flag 0x20 is refused like any
      * malformed connect request. */
     const struct qstp_root_certificate *revocation_root;
+    /* Optional pool of precomputed connect responses (include/qstp/precompute.h), shared by all
+     * sessions of the server; NULL: every session builds its own (§4.4). A session takes a
+     * fresh slot built for the key the client asked for, else builds the response itself. */
+    struct qstp_precompute_pool *precompute;
 } qstp_server_config;
 
 typedef enum qstp_event_type {

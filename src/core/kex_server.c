@@ -26,19 +26,54 @@ static const qstp_server_keyref *select_key(const qstp_server_config *cfg, const
     return found;
 }
 
+int qstp_kex_server_build_response(const qstp_server_keyref *key, uint64_t now, uint64_t seq, uint8_t *pkt,
+                                   uint8_t *ksk, void *kgw, size_t kgwlen, qstp_rng_fn rng, void *ctx,
+                                   uint8_t sch[32])
+{
+    const qstp_suite *su = key->suite;
+    uint8_t *pk = pkt + QSTP_PACKET_HEADER_SIZE + su->signed_hash_size;
+    uint8_t phash[32];
+    qstp_packet_header h;
+    size_t smlen = 0;
+
+    /* §4.4 construction 1: a fresh ephemeral key pair, pk straight into the outgoing body. */
+    if (su->kem_keypair(pk, ksk, kgw, kgwlen, rng, ctx) != 0) {
+        qstp_wipe(ksk, su->kem_sk_size);
+        if (kgwlen)
+            qstp_wipe(kgw, kgwlen);
+        return qstp_fail(qstp_error_random_failure);
+    }
+    if (kgwlen)
+        qstp_wipe(kgw, kgwlen);
+
+    /* 2-4: the header is created first and its serialized bytes are hashed. */
+    qstp_packet_header_create(&h, qstp_flag_connect_response, seq,
+                              (uint32_t)(su->signed_hash_size + su->kem_pk_size), now);
+    qstp_packet_header_serialize(&h, pkt);
+    qstp_transcript_phash(phash, pkt, sch, pk, su->kem_pk_size);
+    qstp_transcript_next(sch, phash, sizeof(phash));
+
+    /* 5-6: body = Sign(phash) (SIG || phash) || pk. */
+    if (su->sig_sign_attached(pkt + QSTP_PACKET_HEADER_SIZE, &smlen, phash, sizeof(phash), key->sigkey,
+                              rng, ctx) != 0 ||
+        smlen != su->signed_hash_size) {
+        qstp_wipe(ksk, su->kem_sk_size);
+        return qstp_fail(qstp_error_signature_failure);
+    }
+    return 0;
+}
+
 int qstp_kex_server_connect_response(qstp_session_impl *S, const uint8_t *body)
 {
     const uint64_t now = qstp_session_now(S);
     const qstp_server_keyref *key;
     const qstp_suite *su;
     uint8_t field[QSTP_PROTOCOL_SET_SIZE];
-    uint8_t phash[32];
     qstp_ws_layout l;
-    qstp_packet_header h;
-    size_t smlen = 0;
-    uint8_t *pkt, *pk, *ksk;
+    uint8_t *pkt, *ksk;
     const uint8_t *serial, *protocol;
     qstp_reader r;
+    int ret;
 
     /* §4.3 body: serial(16) || protocol field(42). The header check fixed msglen at 58. */
     qstp_reader_init(&r, body, QSTP_CONNECT_REQUEST_SIZE);
@@ -66,31 +101,18 @@ int qstp_kex_server_connect_response(qstp_session_impl *S, const uint8_t *body)
     S->key = key;
     memcpy(S->sch, key->sch0, sizeof(S->sch));
     pkt = S->ws + l.tx_off;
-    pk = pkt + QSTP_PACKET_HEADER_SIZE + su->signed_hash_size;
     ksk = S->ws + l.ksk_off;
 
-    /* §4.4 construction 1: a fresh ephemeral key pair, pk straight into the outgoing body. */
-    if (su->kem_keypair(pk, ksk, l.kgw_len ? S->ws + l.kgw_off : NULL, l.kgw_len, S->env.random,
-                        S->env.ctx) != 0) {
-        qstp_wipe(ksk, l.ksk_len);
-        return server_fail(S, qstp_error_random_failure, qstp_error_random_failure);
-    }
-    if (l.kgw_len)
-        qstp_wipe(S->ws + l.kgw_off, l.kgw_len);
-
-    /* 2-4: the header is created first and its serialized bytes are hashed. */
-    qstp_packet_header_create(&h, qstp_flag_connect_response, S->txseq,
-                              (uint32_t)(su->signed_hash_size + su->kem_pk_size), now);
-    qstp_packet_header_serialize(&h, pkt);
-    qstp_transcript_phash(phash, pkt, S->sch, pk, su->kem_pk_size);
-    qstp_transcript_next(S->sch, phash, sizeof(phash));
-
-    /* 5-6: body = Sign(phash) (SIG || phash) || pk. */
-    if (su->sig_sign_attached(pkt + QSTP_PACKET_HEADER_SIZE, &smlen, phash, sizeof(phash), key->sigkey,
-                              S->env.random, S->env.ctx) != 0 ||
-        smlen != su->signed_hash_size) {
-        qstp_wipe(ksk, l.ksk_len);
-        return server_fail(S, qstp_error_signature_failure, qstp_error_signature_failure);
+    /* A precomputed response (include/qstp/precompute.h) is the exact packet this code would
+     * have built at its fill time (same construction, seq 0); take one if a fresh one for this
+     * key is ready, else build it now. */
+    if (S->txseq != 0 || S->scfg->precompute == NULL ||
+        qstp_precompute_take(S->scfg->precompute, key, now, pkt, ksk, S->sch) != 0) {
+        ret = qstp_kex_server_build_response(key, now, S->txseq, pkt, ksk,
+                                             l.kgw_len ? S->ws + l.kgw_off : NULL, l.kgw_len,
+                                             S->env.random, S->env.ctx, S->sch);
+        if (ret != 0)
+            return server_fail(S, qstp_error_of(ret), qstp_error_of(ret));
     }
     S->txseq += 1;
     S->big = pkt;

@@ -8,6 +8,7 @@
 
 #include "crypto/rcs.h"
 #include "qstp/packet.h"
+#include "qstp/precompute.h"
 #include "qstp/session.h"
 
 #define QSTP_KDF_PRND_SIZE 128u       /* k1 | n1 | k2 | n2 (§4.9) or A | B (§3.7) */
@@ -128,9 +129,23 @@ int qstp_kex_client_connect_request(qstp_session_impl *S);
 int qstp_kex_client_exchange_request(qstp_session_impl *S, const uint8_t *body);
 int qstp_kex_client_establish_verify(qstp_session_impl *S, const uint8_t *body);
 int qstp_kex_server_connect_response(qstp_session_impl *S, const uint8_t *body);
+/* §4.4 construction 1-6 for `key` at time `now`: writes the connect response packet (header ||
+ * Sign(phash) || pk) to pkt and the ephemeral secret key to ksk; sch holds sch0 on entry and
+ * sch1 on success. kgw: KEM key-generation workspace (wiped). Shared by the session and the
+ * precompute pool so both build the same bytes. On failure ksk is wiped. */
+int qstp_kex_server_build_response(const qstp_server_keyref *key, uint64_t now, uint64_t seq, uint8_t *pkt,
+                                   uint8_t *ksk, void *kgw, size_t kgwlen, qstp_rng_fn rng, void *ctx,
+                                   uint8_t sch[32]);
 int qstp_kex_server_exchange_response(qstp_session_impl *S, const uint8_t *body);
 /* Expected body length of the next handshake message for the current state (0 if none). */
 size_t qstp_kex_expected_msglen(const qstp_session_impl *S);
+
+/* ---- precompute.c ---- */
+/* Moves a fresh ready connect response built for `key` into pkt (the whole packet) and its
+ * secret key into ksk, sets sch to its sch1, and wipes the slot. 0 on success; -invalid_state if
+ * no fresh slot for this key is ready (nothing written). */
+int qstp_precompute_take(qstp_precompute_pool *pool, const qstp_server_keyref *key, uint64_t now,
+                         uint8_t *pkt, uint8_t *ksk, uint8_t sch[32]);
 
 /* ---- record.c ---- */
 /* §5.1: ++txseq, header(flag, n+32, txseq, utctime), AD = header, seal. Writes n + 53 bytes. */
