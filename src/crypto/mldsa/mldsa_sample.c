@@ -6,6 +6,7 @@
 #include "crypto/ct.h"
 #include "crypto/mldsa/mldsa_pack.h"
 #include "crypto/sha3.h"
+#include "crypto/sha3x4.h"
 
 /* Five SHAKE128 blocks give 280 candidates; fewer than 256 accepted is rare (q/2^23 > 0.999),
  * then one more block at a time. 168 is a multiple of 3, so no candidate straddles blocks. */
@@ -45,50 +46,34 @@ void qstp_mldsa_sample_a(qstp_mldsa_poly *a, const uint8_t rho[MLDSA_SEED_BYTES]
     }
 }
 
-/* Load four one-block inputs (len < rate), padded for SHAKE (domain 0x1F, final bit 0x80), into
- * four fresh states: the state after absorbing, before the first squeeze permutation. */
-static void absorb_x4(uint64_t s[4][25], uint8_t in[4][QSTP_KECCAK_RATE_128], size_t len,
-                      unsigned rate)
-{
-    for (unsigned i = 0; i < 4; i++) {
-        memset(in[i] + len, 0, rate - len);
-        in[i][len] ^= QSTP_KECCAK_DOMAIN_SHAKE;
-        in[i][rate - 1] ^= 0x80;
-        memset(s[i], 0, sizeof(s[i]));
-        qstp_keccak_xor_bytes(s[i], in[i], rate);
-    }
-}
-
 void qstp_mldsa_sample_a_x4(qstp_mldsa_poly *const a[4], const uint8_t rho[MLDSA_SEED_BYTES],
                             const unsigned rows[4], const unsigned cols[4])
 {
-    uint64_t s[4][25];
-    uint8_t buf[4][QSTP_KECCAK_RATE_128];
+    qstp_keccak_x4_state st;
+    uint8_t seed[4][MLDSA_SEED_BYTES + 2];
+    uint8_t buf[4][QSTP_SHAKE128X4_BLOCK];
     unsigned n[4] = {0, 0, 0, 0};
 
     for (unsigned i = 0; i < 4; i++) {
-        memcpy(buf[i], rho, MLDSA_SEED_BYTES);
-        buf[i][MLDSA_SEED_BYTES] = (uint8_t)cols[i];
-        buf[i][MLDSA_SEED_BYTES + 1] = (uint8_t)rows[i];
+        memcpy(seed[i], rho, MLDSA_SEED_BYTES);
+        seed[i][MLDSA_SEED_BYTES] = (uint8_t)cols[i];
+        seed[i][MLDSA_SEED_BYTES + 1] = (uint8_t)rows[i];
     }
-    absorb_x4(s, buf, MLDSA_SEED_BYTES + 2, QSTP_KECCAK_RATE_128);
+    qstp_shake128x4_absorb_once(&st, seed[0], seed[1], seed[2], seed[3], sizeof(seed[0]));
+    /* All four lanes squeeze in lockstep; a lane already full just ignores its block. */
     while (n[0] < MLDSA_N || n[1] < MLDSA_N || n[2] < MLDSA_N || n[3] < MLDSA_N) {
-        qstp_keccak_f1600_x4(s);
-        for (unsigned i = 0; i < 4; i++) {
-            if (n[i] == MLDSA_N)
-                continue;
-            qstp_keccak_extract_bytes(s[i], buf[i], QSTP_KECCAK_RATE_128);
-            n[i] = rej_ntt(a[i], n[i], buf[i], QSTP_KECCAK_RATE_128);
-        }
+        qstp_shake128x4_squeezeblocks(buf[0], buf[1], buf[2], buf[3], 1, &st);
+        for (unsigned i = 0; i < 4; i++)
+            n[i] = rej_ntt(a[i], n[i], buf[i], sizeof(buf[i]));
     }
 }
 
 void qstp_mldsa_sample_mask_x4(qstp_mldsa_poly *const a[4], const qstp_mldsa_params *p,
                                const uint8_t rhopp[MLDSA_CRH_BYTES], const uint16_t nonces[4])
 {
-    uint64_t s[4][25];
-    uint8_t in[4][QSTP_KECCAK_RATE_128];
-    uint8_t buf[QSTP_KECCAK_RATE_256];
+    qstp_keccak_x4_state st;
+    uint8_t seed[4][MLDSA_CRH_BYTES + 2];
+    uint8_t buf[4][QSTP_SHAKE256X4_BLOCK];
     /* BitUnpack streamed block by block (no 4 x 640-byte buffer on the signer's stack): one bit
      * accumulator per lane. The control flow depends only on public counters. */
     uint64_t acc[4] = {0, 0, 0, 0};
@@ -97,19 +82,18 @@ void qstp_mldsa_sample_mask_x4(qstp_mldsa_poly *const a[4], const qstp_mldsa_par
     const uint64_t mask = ((uint64_t)1 << bits) - 1;
 
     for (unsigned i = 0; i < 4; i++) {
-        memcpy(in[i], rhopp, MLDSA_CRH_BYTES);
-        in[i][MLDSA_CRH_BYTES] = (uint8_t)nonces[i];
-        in[i][MLDSA_CRH_BYTES + 1] = (uint8_t)(nonces[i] >> 8);
+        memcpy(seed[i], rhopp, MLDSA_CRH_BYTES);
+        seed[i][MLDSA_CRH_BYTES] = (uint8_t)nonces[i];
+        seed[i][MLDSA_CRH_BYTES + 1] = (uint8_t)(nonces[i] >> 8);
     }
-    absorb_x4(s, in, MLDSA_CRH_BYTES + 2, QSTP_KECCAK_RATE_256);
+    qstp_shake256x4_absorb_once(&st, seed[0], seed[1], seed[2], seed[3], sizeof(seed[0]));
     unsigned n_lane = 0;
     while (n < MLDSA_N) {
-        qstp_keccak_f1600_x4(s);
+        qstp_shake256x4_squeezeblocks(buf[0], buf[1], buf[2], buf[3], 1, &st);
         for (unsigned i = 0; i < 4; i++) {
-            qstp_keccak_extract_bytes(s[i], buf, QSTP_KECCAK_RATE_256);
             n_lane = n;
-            for (size_t b = 0; b < sizeof(buf) && n_lane < MLDSA_N; b++) {
-                acc[i] |= (uint64_t)buf[b] << nacc[i];
+            for (size_t b = 0; b < sizeof(buf[i]) && n_lane < MLDSA_N; b++) {
+                acc[i] |= (uint64_t)buf[i][b] << nacc[i];
                 nacc[i] += 8;
                 if (nacc[i] >= bits) { /* bits >= 18 > 8: at most one coefficient per byte */
                     a[i]->c[n_lane++] = p->gamma1 - (int32_t)(acc[i] & mask);
@@ -120,8 +104,8 @@ void qstp_mldsa_sample_mask_x4(qstp_mldsa_poly *const a[4], const qstp_mldsa_par
         }
         n = n_lane; /* every lane consumed the same number of bytes */
     }
-    qstp_wipe(s, sizeof(s));
-    qstp_wipe(in, sizeof(in));
+    qstp_keccak_x4_wipe(&st);
+    qstp_wipe(seed, sizeof(seed));
     qstp_wipe(buf, sizeof(buf));
     qstp_wipe(acc, sizeof(acc));
 }

@@ -11,9 +11,9 @@
  * Public data: the rejection loop may branch on it. */
 void qstp_mldsa_sample_a(qstp_mldsa_poly *a, const uint8_t rho[MLDSA_SEED_BYTES], unsigned row,
                          unsigned col);
-/* Four entries of ExpandA at once (rows[i], cols[i]) on the four-way Keccak permutation
- * (qstp_keccak_f1600_x4, the seam for a 4-lane SIMD backend). Same output as four
- * qstp_mldsa_sample_a calls. */
+/* Four entries of ExpandA at once (rows[i], cols[i]) with the four-way SHAKE128 of
+ * crypto/sha3x4.h (AVX2 / AVX-512VL when available). Same output as four qstp_mldsa_sample_a
+ * calls. */
 void qstp_mldsa_sample_a_x4(qstp_mldsa_poly *const a[4], const uint8_t rho[MLDSA_SEED_BYTES],
                             const unsigned rows[4], const unsigned cols[4]);
 /* RejBoundedPoly(rho' || nonce) (Alg. 31), coefficients in [-eta, eta]. Used for s1/s2 in key
@@ -24,7 +24,7 @@ void qstp_mldsa_sample_eta(qstp_mldsa_poly *a, unsigned eta,
  * nonce = kappa + r. Coefficients in (-gamma1, gamma1]. No rejection: constant time. */
 void qstp_mldsa_sample_mask(qstp_mldsa_poly *a, const qstp_mldsa_params *p,
                             const uint8_t rhopp[MLDSA_CRH_BYTES], uint16_t nonce);
-/* Four ExpandMask polynomials at once (nonces[i]) on the four-way permutation. */
+/* Four ExpandMask polynomials at once (nonces[i]) with the four-way SHAKE256. */
 void qstp_mldsa_sample_mask_x4(qstp_mldsa_poly *const a[4], const qstp_mldsa_params *p,
                                const uint8_t rhopp[MLDSA_CRH_BYTES], const uint16_t nonces[4]);
 /* SampleInBall(c~) (Alg. 29): tau coefficients +-1, the rest 0. */
