@@ -17,6 +17,7 @@
 #include <string.h>
 #include <sys/eventfd.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "net/keyfile.h"
@@ -66,6 +67,7 @@ typedef struct tunnel_io {
     int closed;
     qstp_errors reason;
     int out_failed;
+    int stop; /* -L: the command is stopping */
     uint64_t last_rx_ms;
     uint64_t rx_bytes, tx_bytes;
 } tunnel_io;
@@ -149,11 +151,12 @@ static qstp_errors pump(tunnel_io *t, int infd, uint32_t linger_s, int *peer_clo
     *peer_closed = 0;
     for (;;) {
         struct pollfd p[2];
-        int closed, out_failed, timeout = -1;
+        int closed, out_failed, stop, timeout = -1;
         uint64_t last;
         pthread_mutex_lock(&t->mtx);
         closed = t->closed;
         out_failed = t->out_failed;
+        stop = t->stop;
         why = t->reason;
         last = t->last_rx_ms;
         pthread_mutex_unlock(&t->mtx);
@@ -161,7 +164,7 @@ static qstp_errors pump(tunnel_io *t, int infd, uint32_t linger_s, int *peer_clo
             *peer_closed = 1;
             break;
         }
-        if (out_failed)
+        if (out_failed || stop)
             break;
         if (!in_open) {
             uint64_t now = qstp_net_mono_ms(), from = last > eof_ms ? last : eof_ms;
@@ -261,12 +264,67 @@ static int run_stdio(const client_cfg *cfg)
 /* ---------------- -L: local port forwarding ---------------- */
 
 typedef struct local_conn {
+    struct local_conn *next;
     const client_cfg *cfg;
     int fd;
+    tunnel_io *t; /* while registered */
     char peer[QSTP_NET_ADDRSTR];
 } local_conn;
 
 static volatile sig_atomic_t g_stop;
+/* Open local connections, so a stop can close their tunnels (with close records) before the
+ * configuration they point to is freed. */
+static pthread_mutex_t g_mtx = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t g_idle = PTHREAD_COND_INITIALIZER;
+static local_conn *g_conns;
+static unsigned g_active;
+
+static void conn_register(local_conn *lc, tunnel_io *t)
+{
+    pthread_mutex_lock(&g_mtx);
+    if (g_stop)
+        t->stop = 1; /* started after the stop was announced */
+    lc->t = t;
+    lc->next = g_conns;
+    g_conns = lc;
+    pthread_mutex_unlock(&g_mtx);
+}
+
+static void conn_unregister(local_conn *lc)
+{
+    local_conn **pp;
+    pthread_mutex_lock(&g_mtx);
+    for (pp = &g_conns; *pp != NULL; pp = &(*pp)->next)
+        if (*pp == lc) {
+            *pp = lc->next;
+            break;
+        }
+    g_active--;
+    pthread_cond_broadcast(&g_idle);
+    pthread_mutex_unlock(&g_mtx);
+}
+
+/* Asks every open tunnel to close and waits for the threads (at most wait_ms). */
+static void conns_stop(uint64_t wait_ms)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    ts.tv_sec += (time_t)(wait_ms / 1000u) + 1;
+    pthread_mutex_lock(&g_mtx);
+    for (local_conn *lc = g_conns; lc != NULL; lc = lc->next) {
+        uint64_t one = 1;
+        ssize_t n;
+        pthread_mutex_lock(&lc->t->mtx);
+        lc->t->stop = 1;
+        pthread_mutex_unlock(&lc->t->mtx);
+        n = write(lc->t->evfd, &one, sizeof(one));
+        (void)n;
+    }
+    while (g_active > 0)
+        if (pthread_cond_timedwait(&g_idle, &g_mtx, &ts) != 0)
+            break;
+    pthread_mutex_unlock(&g_mtx);
+}
 
 static void on_signal(int sig)
 {
@@ -281,11 +339,15 @@ static void *local_thread(void *arg)
     uint64_t hs;
     int rc, peer_closed = 0;
     qstp_errors why;
-    if (tunnel_io_init(&t, lc->fd) != 0)
+    if (tunnel_io_init(&t, lc->fd) != 0) {
+        conn_unregister(lc);
         goto out;
+    }
+    conn_register(lc, &t);
     t.c = open_tunnel(lc->cfg, &rc, &hs, 0);
     if (t.c == NULL) {
         cli_log("client", "%s: no tunnel (see above); closing the local connection", lc->peer);
+        conn_unregister(lc);
         tunnel_io_free(&t);
         goto out;
     }
@@ -293,6 +355,7 @@ static void *local_thread(void *arg)
             (unsigned)lc->cfg->port, (unsigned long long)hs);
     if (qstp_client_start_receiver(t.c, on_data, on_closed, &t) != 0) {
         qstp_client_close(t.c);
+        conn_unregister(lc);
         tunnel_io_free(&t);
         goto out;
     }
@@ -303,6 +366,7 @@ static void *local_thread(void *arg)
             peer_closed ? "the server" : "the local side", why != qstp_error_none ? ": " : "",
             why != qstp_error_none ? qstp_error_to_string(why) : "",
             (unsigned long long)t.tx_bytes, (unsigned long long)t.rx_bytes);
+    conn_unregister(lc);
     tunnel_io_free(&t);
 out:
     close(lc->fd);
@@ -388,13 +452,21 @@ static int run_listen(const client_cfg *cfg, const char *spec)
         qstp_net_addr_format((struct sockaddr *)&ss, sl, lc->peer);
         pthread_attr_init(&attr);
         pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+        pthread_mutex_lock(&g_mtx);
+        g_active++;
+        pthread_mutex_unlock(&g_mtx);
         if (pthread_create(&th, &attr, local_thread, lc) != 0) {
+            pthread_mutex_lock(&g_mtx);
+            g_active--;
+            pthread_mutex_unlock(&g_mtx);
             close(fd);
             free(lc);
         }
         pthread_attr_destroy(&attr);
     }
     close(lfd);
+    /* close the open tunnels with close records; a tunnel still connecting gets its timeout */
+    conns_stop(cfg->opt.timeout_ms + 1000u);
     cli_log("client", "stopped");
     return CLI_OK;
 }
