@@ -81,14 +81,14 @@ int qstp_vpn_iface_configure(qstp_vpn_iface *ifc, uint32_t addr, uint32_t pool_n
                       (unsigned)prefix, ifc->name);
         return 0;
     }
-    if (!ifc->route_added) {
-        r = qstp_vpn_route_add(ifc->name, pool_net, mask);
-        if (r != 0 && r != -EEXIST) {
-            qstp_vpn_explain_errno(err, errcap, "add the route to the pool through", ifc->name, r);
-            return r;
-        }
-        ifc->route_added = r == 0;
+    /* Always (re-)add: replacing the only address of an interface makes the kernel flush the
+     * routes through it, so after a re-assignment our route is gone. */
+    r = qstp_vpn_route_add(ifc->name, pool_net, mask);
+    if (r != 0 && r != -EEXIST) {
+        qstp_vpn_explain_errno(err, errcap, "add the route to the pool through", ifc->name, r);
+        return r;
     }
+    ifc->route_added = 1;
     qstp_vpn_logf(log, QSTP_LOG_INFO, "%s is %s (mtu %u), route %s/%u dev %s", ifc->name, a, mtu, n,
                   (unsigned)prefix, ifc->name);
     return 0;

@@ -109,6 +109,14 @@ stop() {
 tun_addr() {
   ip -n "$NSP-$1" -4 -o addr show dev "${2:-qstp0}" 2>/dev/null | awk '{print $4}' | cut -d/ -f1 | head -n1
 }
+# wait_not_link NS [IF]: until the interface is gone (5 s)
+wait_not_link() {
+  for _ in $(seq 1 50); do
+    has_link "$@" || return 0
+    sleep 0.1
+  done
+  return 1
+}
 has_link() { ip -n "$NSP-$1" link show dev "${2:-qstp0}" >/dev/null 2>&1; }
 has_route() { ip -n "$NSP-$1" route show "$2" 2>/dev/null | grep -q "dev ${3:-qstp0}"; }
 
