@@ -1,0 +1,338 @@
+/* bench_precompute: server CPU per handshake with and without a pool of precomputed connect
+ * responses (include/qstp/precompute.h), in memory, for QSTP sets 0x03 (ML-DSA-87 + ML-KEM-1024)
+ * and 0x05 (ML-DSA-44 + McEliece 348864) by default.
+ *
+ * What is measured (CLOCK_THREAD_CPUTIME_ID, so other tenants' load is not counted; the cost of a
+ * clock read is subtracted per interval):
+ *  - "accept path": the server's calls for one handshake, from qstp_session_server_init to the
+ *    release of the workspace: what a connecting client waits for, and what limits the accept
+ *    rate of one core. Without a pool this includes KEM key generation and the signature; with a
+ *    pool the session copies a ready response (and its secret key) out of a slot instead;
+ *  - "fill": one qstp_precompute_fill_one (the work moved off the accept path, done by an idle
+ *    worker ahead of time);
+ *  - the client's CPU is not counted.
+ * Runs are interleaved (no pool, fill, pool) so drift on the shared machine hits both alike.
+ *
+ * Usage: bench_precompute [rounds] [set ...]    (default: 200 rounds for 0x03, 20 for 0x05) */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "bench.h"
+#include "crypto/random.h"
+#include "qstp/cert.h"
+#include "qstp/precompute.h"
+#include "qstp/session.h"
+#include "qstp/suite.h"
+
+static uint64_t cpu_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+    const uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+static uint64_t g_clock_cost;
+
+static void measure_clock_cost(void)
+{
+    uint64_t d[101];
+    for (size_t i = 0; i < 101; i++) {
+        const uint64_t a = cpu_ns();
+        d[i] = cpu_ns() - a;
+    }
+    qsort(d, 101, sizeof d[0], cmp_u64);
+    g_clock_cost = d[50];
+}
+
+/* Sums timed intervals of one side. */
+typedef struct {
+    uint64_t ns, t0;
+    unsigned n;
+} side_timer;
+static void t_start(side_timer *t) { t->t0 = cpu_ns(); }
+static void t_stop(side_timer *t)
+{
+    t->ns += cpu_ns() - t->t0;
+    t->n++;
+}
+static uint64_t t_total(const side_timer *t)
+{
+    const uint64_t o = (uint64_t)t->n * g_clock_cost;
+    return t->ns > o ? t->ns - o : 0;
+}
+
+static uint64_t env_now(void *ctx)
+{
+    (void)ctx;
+    return (uint64_t)time(NULL);
+}
+
+typedef struct {
+    const qstp_suite *suite;
+    qstp_root_key rootkey;
+    qstp_root_certificate root;
+    qstp_server_key skey;
+    qstp_server_certificate cert;
+    qstp_client_config ccfg;
+    qstp_server_keyref keyref;
+    qstp_server_config plain, pooled;
+    qstp_precompute_pool pool;
+    uint8_t *slots, *work, *cws, *sws, *wire;
+    size_t worklen, cwslen, swslen, wirecap;
+} setup;
+
+static int setup_make(setup *k, uint8_t id)
+{
+    const uint64_t now = (uint64_t)time(NULL);
+    int r;
+    memset(k, 0, sizeof(*k));
+    k->suite = qstp_suite_by_id(id);
+    if (k->suite == NULL)
+        return -1;
+    r = qstp_root_key_generate(&k->rootkey, k->suite, "bench_root.qrr", now - 60, 365, qstp_random_os, NULL);
+    if (r == 0)
+        r = qstp_root_certificate_extract(&k->root, &k->rootkey, qstp_random_os, NULL);
+    if (r == 0)
+        r = qstp_server_key_generate(&k->skey, k->suite, "bench_server.qrc", now - 60, 365, qstp_random_os, NULL);
+    if (r == 0)
+        r = qstp_server_certificate_extract(&k->cert, &k->skey);
+    if (r == 0)
+        r = qstp_server_certificate_sign(&k->cert, &k->rootkey, qstp_random_os, NULL);
+    if (r == 0)
+        r = qstp_server_key_set_schash(&k->skey, &k->root, &k->cert);
+    if (r == 0)
+        r = qstp_client_config_from_certs(&k->ccfg, &k->root, &k->cert);
+    if (r == 0)
+        r = qstp_server_keyref_from_key(&k->keyref, &k->skey);
+    if (r != 0)
+        return r;
+    k->plain.keys = &k->keyref;
+    k->plain.nkeys = 1;
+    k->pooled = k->plain;
+    k->pooled.precompute = &k->pool;
+    k->slots = malloc(qstp_precompute_slot_size(k->suite));
+    k->worklen = qstp_precompute_work_size(k->suite);
+    k->work = k->worklen ? malloc(k->worklen) : NULL;
+    k->cwslen = qstp_session_handshake_workspace_size(k->suite, QSTP_ROLE_CLIENT);
+    k->swslen = qstp_server_config_workspace_size(&k->plain);
+    k->cws = malloc(k->cwslen);
+    k->sws = malloc(k->swslen);
+    k->wirecap = QSTP_PACKET_HEADER_SIZE + k->suite->connect_response_size + 4096;
+    k->wire = malloc(k->wirecap);
+    if (k->slots == NULL || (k->worklen && k->work == NULL) || !k->cws || !k->sws || !k->wire)
+        return -1;
+    return qstp_precompute_init(&k->pool, k->suite, k->slots, qstp_precompute_slot_size(k->suite), 1, 0);
+}
+
+static void setup_free(setup *k)
+{
+    qstp_precompute_clear(&k->pool);
+    free(k->slots);
+    free(k->work);
+    free(k->cws);
+    free(k->sws);
+    free(k->wire);
+    qstp_root_key_clear(&k->rootkey);
+    qstp_server_key_clear(&k->skey);
+}
+
+/* Move s's pending output onto the wire (the sender's work). */
+static size_t take_output(setup *k, qstp_session *s, side_timer *t)
+{
+    size_t total = 0, n;
+    const uint8_t *o;
+    t_start(t);
+    while ((o = qstp_session_output(s, &n)) != NULL && total + n <= k->wirecap) {
+        memcpy(k->wire + total, o, n);
+        total += n;
+        qstp_session_output_ack(s, n);
+    }
+    t_stop(t);
+    return total;
+}
+
+/* Feed the wire to s: 1 established, 0 not yet, -1 error. */
+static int feed(setup *k, qstp_session *s, size_t len, side_timer *t)
+{
+    size_t off = 0;
+    int est = 0, bad = 0;
+    t_start(t);
+    while (off < len) {
+        qstp_event ev;
+        const size_t used = qstp_session_receive(s, k->wire + off, len - off, &ev);
+        off += used;
+        if (ev.type == QSTP_EVENT_ESTABLISHED) {
+            est = 1;
+            qstp_session_release_workspace(s);
+        } else if (ev.type == QSTP_EVENT_ERROR || (used == 0 && ev.type == QSTP_EVENT_NONE)) {
+            bad = 1;
+            break;
+        }
+    }
+    t_stop(t);
+    return bad ? -1 : est;
+}
+
+/* One handshake in memory; the server's CPU in *srv. 0 on success. */
+static int handshake(setup *k, const qstp_server_config *cfg, uint64_t *srv)
+{
+    static qstp_session c, s;
+    const qstp_env env = {env_now, qstp_random_os, NULL};
+    side_timer ts = {0, 0, 0}, tc = {0, 0, 0};
+    int cest = 0, sest = 0, rc = -1, r;
+
+    r = qstp_session_client_init(&c, &env, &k->ccfg);
+    r |= qstp_session_attach_workspace(&c, k->cws, k->cwslen);
+    r |= qstp_session_start(&c);
+    t_start(&ts);
+    r |= qstp_session_server_init(&s, &env, cfg);
+    r |= qstp_session_attach_workspace(&s, k->sws, k->swslen);
+    r |= qstp_session_start(&s);
+    t_stop(&ts);
+    if (r != 0)
+        goto done;
+    for (int step = 0; step < 8 && !(cest && sest); step++) {
+        size_t n = take_output(k, &c, &tc);
+        if (n > 0 && (sest = feed(k, &s, n, &ts)) < 0)
+            goto done;
+        n = take_output(k, &s, &ts);
+        if (n > 0 && (cest = feed(k, &c, n, &tc)) < 0)
+            goto done;
+    }
+    rc = (cest && sest) ? 0 : -1;
+done:
+    t_start(&ts);
+    qstp_session_wipe(&s);
+    t_stop(&ts);
+    qstp_session_wipe(&c);
+    *srv = t_total(&ts);
+    return rc;
+}
+
+typedef struct {
+    double median, p99, mean;
+} summary;
+
+static summary summarize(uint64_t *v, size_t n)
+{
+    summary s;
+    double sum = 0;
+    qsort(v, n, sizeof v[0], cmp_u64);
+    for (size_t i = 0; i < n; i++)
+        sum += (double)v[i];
+    s.median = n % 2 ? (double)v[n / 2] : ((double)v[n / 2 - 1] + (double)v[n / 2]) / 2;
+    s.p99 = (double)v[(n * 99) / 100 < n ? (n * 99) / 100 : n - 1];
+    s.mean = sum / (double)n;
+    return s;
+}
+
+static int run_set(uint8_t id, size_t rounds)
+{
+    static setup k;
+    static const char *const cols[] = {"set", "server work       ", "median", "p99", "mean", "handshakes/s/core"};
+    uint64_t *plain = calloc(rounds, sizeof(uint64_t)), *pooled = calloc(rounds, sizeof(uint64_t));
+    uint64_t *fills = calloc(rounds, sizeof(uint64_t));
+    const qstp_env env = {env_now, qstp_random_os, NULL};
+    qstp_precompute_stats st;
+    summary a, b, f;
+    bench_table t;
+    char title[160], name[16], c1[32], c2[32], c3[32], c4[32], c5[32], c6[32], c7[32], c8[32];
+    int bad = 0;
+
+    if (plain == NULL || pooled == NULL || fills == NULL || setup_make(&k, id) != 0) {
+        fprintf(stderr, "set 0x%02x: setup failed\n", id);
+        free(plain);
+        free(pooled);
+        free(fills);
+        return 1;
+    }
+    /* Warm-up: one of each. */
+    if (handshake(&k, &k.plain, &plain[0]) != 0)
+        bad = 1;
+    for (size_t i = 0; i < rounds && !bad; i++) {
+        uint64_t t0;
+        if (handshake(&k, &k.plain, &plain[i]) != 0)
+            bad = 1;
+        t0 = cpu_ns();
+        if (qstp_precompute_fill_one(&k.pool, &env, &k.keyref, k.work, k.worklen) != 0)
+            bad = 1;
+        fills[i] = cpu_ns() - t0 - g_clock_cost;
+        if (handshake(&k, &k.pooled, &pooled[i]) != 0)
+            bad = 1;
+    }
+    qstp_precompute_get_stats(&k.pool, &st);
+    if (bad || st.taken != rounds) {
+        fprintf(stderr, "set 0x%02x: a handshake failed or a pooled response was not used (taken %llu of %zu)\n",
+                id, (unsigned long long)st.taken, rounds);
+        bad = 1;
+    }
+    a = summarize(plain, rounds);
+    b = summarize(pooled, rounds);
+    f = summarize(fills, rounds);
+    snprintf(title, sizeof title, "set 0x%02x (%s + %s), %zu handshakes each, server CPU per handshake",
+             id, k.suite->sig_name, k.suite->kem_name, rounds);
+    snprintf(name, sizeof name, "0x%02x", id);
+    bench_table_begin(&t, title, cols, 6);
+    {
+        const char *row[] = {name, "no pool", bench_fmt_ns(c1, a.median), bench_fmt_ns(c2, a.p99),
+                             bench_fmt_ns(c3, a.mean), bench_fmt_count(c4, 1e9 / a.mean)};
+        bench_table_row(&t, row);
+    }
+    {
+        const char *row[] = {name, "pool", bench_fmt_ns(c5, b.median), bench_fmt_ns(c6, b.p99),
+                             bench_fmt_ns(c7, b.mean), bench_fmt_count(c8, 1e9 / b.mean)};
+        bench_table_row(&t, row);
+    }
+    {
+        const char *row[] = {name, "fill (worker)", bench_fmt_ns(c1, f.median), bench_fmt_ns(c2, f.p99),
+                             bench_fmt_ns(c3, f.mean), "-"};
+        bench_table_row(&t, row);
+    }
+    {
+        const char *row[] = {name, "pool + fill", bench_fmt_ns(c1, b.median + f.median), "-",
+                             bench_fmt_ns(c3, b.mean + f.mean), bench_fmt_count(c4, 1e9 / (b.mean + f.mean))};
+        bench_table_row(&t, row);
+    }
+    bench_table_end(&t);
+    printf("accept-path speed-up with a pool: %s (median), %s (mean); slot %s, fill workspace %s\n\n",
+           bench_fmt_ratio(c1, a.median / b.median), bench_fmt_ratio(c2, a.mean / b.mean),
+           bench_fmt_bytes(c3, (long)qstp_precompute_slot_size(k.suite)), bench_fmt_bytes(c4, (long)k.worklen));
+    setup_free(&k);
+    free(plain);
+    free(pooled);
+    free(fills);
+    return bad;
+}
+
+int main(int argc, char **argv)
+{
+    size_t rounds = 0;
+    int argi = 1, bad = 0, any = 0;
+    measure_clock_cost();
+    if (argc > 1 && strncmp(argv[1], "0x", 2) != 0) {
+        rounds = (size_t)strtoul(argv[1], NULL, 10);
+        argi = 2;
+    }
+    printf("bench_precompute: server CPU per in-memory handshake (thread CPU time), with and without a\n"
+           "pool of precomputed connect responses (QSTP-WIRE 4.4). Clock read cost %llu ns subtracted.\n\n",
+           (unsigned long long)g_clock_cost);
+    for (int i = argi; i < argc; i++) {
+        const uint8_t id = (uint8_t)strtoul(argv[i], NULL, 0);
+        const qstp_suite *su = qstp_suite_by_id(id);
+        any = 1;
+        bad |= run_set(id, rounds ? rounds : (su && su->kem_family == QSTP_KEM_MCELIECE ? 20 : 200));
+    }
+    if (!any) {
+        bad |= run_set(0x03, rounds ? rounds : 200);
+        bad |= run_set(0x05, rounds ? rounds : 20);
+    }
+    return bad;
+}
