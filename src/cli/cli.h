@@ -55,6 +55,8 @@ int cli_explain_verify(int ret, const char *certpath, const qstp_server_certific
 /* Explains a connection/handshake failure with host:port. Returns CLI_NET (or CLI_FILE for a
  * certificate problem found before connecting). */
 int cli_explain_connect(int ret, const char *host, uint16_t port);
+/* qstp_error_to_string(e) as a clause: no capital, no final period (thread-local buffer). */
+const char *cli_errstr(qstp_errors e);
 /* Hex of n bytes into out (2n+1). */
 void cli_hex(char *out, const uint8_t *in, size_t n);
 

@@ -254,8 +254,9 @@ static int run_stdio(const client_cfg *cfg)
                 (unsigned long long)t.rx_bytes);
     tunnel_io_free(&t);
     if (why != qstp_error_none) {
-        cli_err("tunnel to %s port %u failed: %s", cfg->host, (unsigned)cfg->port,
-                qstp_error_to_string(why));
+        cli_err("tunnel to %s port %u ended abnormally: %s; the server may have closed it (idle "
+                "timeout, shutdown, revoked key), so reconnect or see its log", cfg->host,
+                (unsigned)cfg->port, cli_errstr(why));
         return CLI_NET;
     }
     return CLI_OK;
@@ -364,7 +365,7 @@ static void *local_thread(void *arg)
     shutdown(lc->fd, SHUT_WR); /* the server's end (or ours), passed on to the local peer */
     cli_log("client", "%s: tunnel closed by %s%s%s (%llu bytes sent, %llu received)", lc->peer,
             peer_closed ? "the server" : "the local side", why != qstp_error_none ? ": " : "",
-            why != qstp_error_none ? qstp_error_to_string(why) : "",
+            why != qstp_error_none ? cli_errstr(why) : "",
             (unsigned long long)t.tx_bytes, (unsigned long long)t.rx_bytes);
     conn_unregister(lc);
     tunnel_io_free(&t);

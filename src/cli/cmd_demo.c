@@ -161,7 +161,7 @@ int cli_cmd_demo(int argc, char **argv)
         goto cleanup;
     if ((r = qstp_server_key_set_schash(key, root, cert)) != 0) {
         cli_err("demo: cannot bind the server key to the root: %s",
-                qstp_error_to_string(qstp_error_of(r)));
+                cli_errstr(qstp_error_of(r)));
         goto cleanup;
     }
 
@@ -174,7 +174,7 @@ int cli_cmd_demo(int argc, char **argv)
     opt.cb.on_data = echo_data;
     opt.log = quiet_log;
     if ((r = qstp_server_start(&srv, &opt, key, 1, root)) != 0) {
-        cli_err("demo: cannot start a server on 127.0.0.1: %s", qstp_error_to_string(qstp_error_of(r)));
+        cli_err("demo: cannot start a server on 127.0.0.1: %s", cli_errstr(qstp_error_of(r)));
         goto cleanup;
     }
     printf("  3. echo server listening on 127.0.0.1:%u\n", (unsigned)qstp_server_port(srv));

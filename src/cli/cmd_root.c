@@ -142,7 +142,7 @@ int cli_root_init(const char *dir, const char *issuer, uint32_t days, const qstp
     if (r == 0)
         r = qstp_root_certificate_extract(cert, key, qstp_random_os, NULL);
     if (r != 0) {
-        cli_err("cannot generate the root key: %s", qstp_error_to_string(qstp_error_of(r)));
+        cli_err("cannot generate the root key: %s", cli_errstr(qstp_error_of(r)));
         goto done;
     }
     /* the secret key first: a certificate without its key would be useless */
@@ -223,7 +223,7 @@ static int load_root(const char *root, qstp_root_key *key, qstp_root_certificate
         }
     } else if ((r = qstp_root_certificate_extract(cert, key, qstp_random_os, NULL)) != 0) {
         cli_err("cannot rebuild the root certificate from %s: %s", kpath,
-                qstp_error_to_string(qstp_error_of(r)));
+                cli_errstr(qstp_error_of(r)));
         return CLI_FILE;
     }
     if ((r = qstp_root_certificate_verify(cert, cli_now())) != 0)
@@ -274,7 +274,7 @@ int cli_root_sign(const char *rootdir, const char *outdir, const char *issuer, u
     if (r == 0)
         r = qstp_server_certificate_verify(scert, rcert, now);
     if (r != 0) {
-        cli_err("cannot create the server certificate: %s", qstp_error_to_string(qstp_error_of(r)));
+        cli_err("cannot create the server certificate: %s", cli_errstr(qstp_error_of(r)));
         goto done;
     }
     if (cli_save_server_key(skpath, skey, QSTP_ENCODING_BINARY) != 0 ||
@@ -417,7 +417,7 @@ static int notify(const char *target, const uint8_t *notice, size_t noticelen, c
                                       noticelen, cli_now());
     if (r != 0) {
         free(pkt);
-        cli_err("cannot build the revocation notice packet: %s", qstp_error_to_string(qstp_error_of(r)));
+        cli_err("cannot build the revocation notice packet: %s", cli_errstr(qstp_error_of(r)));
         return CLI_FILE;
     }
     deadline = qstp_net_mono_ms() + 10000;
@@ -447,7 +447,7 @@ static int notify(const char *target, const uint8_t *notice, size_t noticelen, c
     }
     if (code != qstp_error_none) {
         cli_err("server %s port %u refused the revocation notice: %s", host, (unsigned)port,
-                qstp_error_to_string(code));
+                cli_errstr(code));
         goto done;
     }
     printf("server %s port %u accepted the notice: serial %s is withdrawn\n", host, (unsigned)port,
@@ -527,7 +527,7 @@ static int cmd_revoke(int argc, char **argv)
         r = qstp_revocation_list_verify(NULL, old, oldlen, rcert);
         if (r != 0) {
             cli_err("revocation list %s does not verify under root %s (%s); move it away to start "
-                    "a new list", lpath, cpath, qstp_error_to_string(qstp_error_of(r)));
+                    "a new list", lpath, cpath, cli_errstr(qstp_error_of(r)));
             goto done;
         }
         if (qstp_revocation_list_lookup(old, oldlen, serial, NULL) == 1) {
@@ -561,7 +561,7 @@ static int cmd_revoke(int argc, char **argv)
     }
     if (list != NULL) {
         if (r != 0) {
-            cli_err("cannot update the revocation list: %s", qstp_error_to_string(qstp_error_of(r)));
+            cli_err("cannot update the revocation list: %s", cli_errstr(qstp_error_of(r)));
             goto done;
         }
         if (qstp_file_write_atomic(lpath, list, listlen, QSTP_KEYFILE_MODE_PUBLIC) != 0) {
@@ -580,7 +580,7 @@ static int cmd_revoke(int argc, char **argv)
         r = qstp_revocation_notice_create(notice, cap, &noticelen, rkey, serial, now,
                                           qstp_random_os, NULL);
         if (r != 0) {
-            cli_err("cannot sign the revocation notice: %s", qstp_error_to_string(qstp_error_of(r)));
+            cli_err("cannot sign the revocation notice: %s", cli_errstr(qstp_error_of(r)));
             rc = CLI_FILE;
             goto done;
         }

@@ -190,7 +190,7 @@ static int load_material(const srv_state *st, qstp_server_key *key, qstp_root_ce
     }
     if ((r = qstp_server_key_set_schash(key, root, cert)) != 0) {
         cli_err("cannot bind key %s to root %s: %s", st->keypath, st->rootpath,
-                qstp_error_to_string(qstp_error_of(r)));
+                cli_errstr(qstp_error_of(r)));
         goto done;
     }
     rc = CLI_OK;
@@ -328,7 +328,7 @@ int cli_cmd_server(int argc, char **argv)
     r = qstp_server_start(&st.srv, &opt, key, 1, root);
     if (r != 0) {
         cli_err("cannot start the server on %s port %u: %s; is the port in use or the address "
-                "not on this machine?", host, (unsigned)port, qstp_error_to_string(qstp_error_of(r)));
+                "not on this machine?", host, (unsigned)port, cli_errstr(qstp_error_of(r)));
         goto done;
     }
     qstp_server_key_clear(key); /* the server holds its own copy */
@@ -357,7 +357,7 @@ int cli_cmd_server(int argc, char **argv)
                             "restart the server to change roots (keys not reloaded)", st.rootpath);
                 else if ((r = qstp_server_reload(st.srv, nk, 1)) != 0)
                     cli_log("server", "error: reload failed: %s; still using the old key",
-                            qstp_error_to_string(qstp_error_of(r)));
+                            cli_errstr(qstp_error_of(r)));
                 else
                     cli_log("server", "reloaded: new tunnels use the new key");
             } else {

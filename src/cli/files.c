@@ -101,7 +101,7 @@ static int explain_save(int ret, int saved_errno, const char *path)
         cli_err("cannot write %s: %s; check the directory and its permissions", path,
                 strerror(saved_errno));
     else
-        cli_err("cannot write %s: %s", path, qstp_error_to_string(qstp_error_of(ret)));
+        cli_err("cannot write %s: %s", path, cli_errstr(qstp_error_of(ret)));
     return CLI_FILE;
 }
 

@@ -54,6 +54,21 @@ void cli_hex(char *out, const uint8_t *in, size_t n)
     out[2 * n] = '\0';
 }
 
+const char *cli_errstr(qstp_errors e)
+{
+    /* the library's strings are whole sentences ("The communications channel is down."); inside
+     * our sentences they read better without the capital and the final period */
+    static _Thread_local char buf[160];
+    size_t n;
+    snprintf(buf, sizeof(buf), "%s", qstp_error_to_string(e));
+    n = strlen(buf);
+    if (n > 0 && buf[n - 1] == '.')
+        buf[--n] = '\0';
+    if (n > 1 && buf[0] >= 'A' && buf[0] <= 'Z' && !(buf[1] >= 'A' && buf[1] <= 'Z'))
+        buf[0] = (char)(buf[0] - 'A' + 'a');
+    return buf;
+}
+
 static void when(char out[QSTP_TIME_STRING_SIZE], uint64_t t)
 {
     (void)qstp_cert_time_format(out, t);
@@ -126,7 +141,7 @@ int cli_explain_verify(int ret, const char *certpath, const qstp_server_certific
         break;
     default:
         cli_err("server certificate %s failed verification against root %s: %s", certpath,
-                rootpath, qstp_error_to_string(qstp_error_of(ret)));
+                rootpath, cli_errstr(qstp_error_of(ret)));
         break;
     }
     return CLI_FILE;
@@ -155,7 +170,7 @@ int cli_explain_connect(int ret, const char *host, uint16_t port)
     case qstp_error_algorithm_mismatch:
     case qstp_error_verify_failure:
         cli_err("the server certificate for %s port %u does not verify: %s; run 'qstp cert verify' "
-                "on it", host, (unsigned)port, qstp_error_to_string(e));
+                "on it", host, (unsigned)port, cli_errstr(e));
         return CLI_FILE;
     case qstp_error_key_unrecognized:
         cli_err("server %s port %u does not hold the key of this certificate; use the server's "
@@ -168,7 +183,7 @@ int cli_explain_connect(int ret, const char *host, uint16_t port)
                 "server", host, (unsigned)port);
         return CLI_NET;
     default:
-        cli_err("tunnel to %s port %u failed: %s", host, (unsigned)port, qstp_error_to_string(e));
+        cli_err("tunnel to %s port %u failed: %s", host, (unsigned)port, cli_errstr(e));
         return CLI_NET;
     }
 }
