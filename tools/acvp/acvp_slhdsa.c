@@ -3,18 +3,28 @@
  *   sigGen: sk, message (+ messageLength in bits), group "deterministic", and for
  *           non-deterministic groups additionalRandomness -> signature (slh_sign_internal)
  *   sigVer: pk, message, signature           -> testPassed    (slh_verify_internal)
- * Only the six SHAKE parameter sets are implemented; SHA2 groups are skipped. Groups that use
- * the external interface (a "signatureInterface" other than "internal", or pre-hash) are skipped. */
+ * Newer prompts (ACVP-Server v1.1.0.38+) mark groups with "signatureInterface": "internal" or
+ * "external" and "preHash": "pure" or "preHash"; external pure groups carry a hex "context" per
+ * test and run through slh_sign/slh_verify (Alg. 22, 24). Pre-hash (HashSLH-DSA) groups and the
+ * SHA2 parameter sets are skipped: only the six SHAKE sets are implemented. */
 #include "acvp.h"
 #include "crypto/slhdsa/slhdsa.h"
 
 #include <stdlib.h>
 #include <string.h>
 
+/* 1 if the group uses the external (pure) interface, 0 for internal (also when unmarked). */
+static int slh_external(const cJSON *group)
+{
+    const char *iface = acvp_str(group, "signatureInterface");
+    return iface != NULL && strcmp(iface, "external") == 0;
+}
+
 static acvp_status slh_group_param(const cJSON *group, qstp_slhdsa_param *p, char *why, size_t whylen)
 {
     const char *ps = acvp_str(group, "parameterSet");
     const char *iface = acvp_str(group, "signatureInterface");
+    const char *prehash = acvp_str(group, "preHash");
     const char *type = acvp_str(group, "testType");
 
     if (ps == NULL)
@@ -23,8 +33,12 @@ static acvp_status slh_group_param(const cJSON *group, qstp_slhdsa_param *p, cha
         acvp_fail(why, whylen, "parameter set %s not supported (SHAKE sets only)", ps);
         return ACVP_SKIP_GROUP;
     }
-    if (iface != NULL && strcmp(iface, "internal") != 0) {
-        acvp_fail(why, whylen, "signatureInterface %s not supported (internal only)", iface);
+    if (iface != NULL && strcmp(iface, "internal") != 0 && strcmp(iface, "external") != 0) {
+        acvp_fail(why, whylen, "signatureInterface %s not supported", iface);
+        return ACVP_SKIP_GROUP;
+    }
+    if (slh_external(group) && (prehash == NULL || strcmp(prehash, "pure") != 0)) {
+        acvp_fail(why, whylen, "preHash %s not supported (pure only)", prehash ? prehash : "(missing)");
         return ACVP_SKIP_GROUP;
     }
     if (type != NULL && strcmp(type, "AFT") != 0) {
@@ -61,6 +75,14 @@ static unsigned char *slh_message(const cJSON *test, size_t *mlen, char *err, si
         *mlen = (size_t)bits / 8;
     }
     return m;
+}
+
+/* The test's context (external interface): hex, at most 255 bytes; absent = empty. */
+static long slh_context(const cJSON *test, unsigned char ctx[255], char *err, size_t errlen)
+{
+    if (cJSON_GetObjectItemCaseSensitive(test, "context") == NULL)
+        return 0;
+    return acvp_hex_field(test, "context", ctx, 255, err, errlen);
 }
 
 static acvp_status slh_keygen(const cJSON *group, const cJSON *test, cJSON *out, char *err, size_t errlen)
@@ -121,7 +143,18 @@ static acvp_status slh_siggen(const cJSON *group, const cJSON *test, cJSON *out,
         free(m);
         return acvp_fail(err, errlen, "out of memory");
     }
-    rc = qstp_slhdsa_sign_internal(p, sig, m, mlen, sk, det ? NULL : rnd);
+    if (slh_external(group)) {
+        unsigned char ctx[255];
+        long lc = slh_context(test, ctx, err, errlen);
+        if (lc < 0) {
+            free(sig);
+            free(m);
+            return ACVP_ERROR;
+        }
+        rc = qstp_slhdsa_sign(p, sig, m, mlen, ctx, (size_t)lc, sk, det ? NULL : rnd);
+    } else {
+        rc = qstp_slhdsa_sign_internal(p, sig, m, mlen, sk, det ? NULL : rnd);
+    }
     if (rc == 0)
         acvp_add_hex(out, "signature", sig, qstp_slhdsa_sig_size(p));
     free(sig);
@@ -152,7 +185,19 @@ static acvp_status slh_sigver(const cJSON *group, const cJSON *test, cJSON *out,
         return ACVP_ERROR;
     }
     /* A malformed key or signature length is a failed verification, not a malformed test. */
-    ok = (size_t)lpk == qstp_slhdsa_pk_size(p) && qstp_slhdsa_verify_internal(p, sig, siglen, m, mlen, pk) == 0;
+    ok = (size_t)lpk == qstp_slhdsa_pk_size(p);
+    if (ok && slh_external(group)) {
+        unsigned char ctx[255];
+        long lc = slh_context(test, ctx, err, errlen);
+        if (lc < 0) {
+            free(sig);
+            free(m);
+            return ACVP_ERROR;
+        }
+        ok = qstp_slhdsa_verify(p, sig, siglen, m, mlen, ctx, (size_t)lc, pk) == 0;
+    } else if (ok) {
+        ok = qstp_slhdsa_verify_internal(p, sig, siglen, m, mlen, pk) == 0;
+    }
     free(sig);
     free(m);
     acvp_add_bool(out, "testPassed", ok);
