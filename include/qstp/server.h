@@ -11,7 +11,8 @@
  *    a pool and go back after ESTABLISHED;
  *  - explicit limits (max tunnels, max handshakes in flight, per-address handshake rate,
  *    handshake timeout, idle timeout): hitting one refuses the new connection with a §3.3 error
- *    packet (hosts_exceeded) and one log line; it never crashes.
+ *    packet (hosts_exceeded) and one log line; it never crashes. A tunnel that leaves a record
+ *    half-sent for record_timeout is closed, so idle peers cannot pin receive buffers.
  *
  * Callbacks run on loop threads and must not block for long. qstp_server_send() and
  * qstp_server_close_tunnel() may be called from any thread, including from callbacks.
@@ -35,6 +36,7 @@
 #define QSTP_SERVER_DEFAULT_HANDSHAKE_TIMEOUT 10u /* seconds */
 #define QSTP_SERVER_DEFAULT_IDLE_TIMEOUT 900u    /* seconds (the reference has none, §9.1) */
 #define QSTP_SERVER_DEFAULT_MAX_QUEUED (8u << 20) /* unsent bytes per tunnel before it is dropped */
+#define QSTP_SERVER_DEFAULT_RECORD_TIMEOUT 30u   /* seconds a partial record may hold a buffer */
 
 typedef struct qstp_server qstp_server;
 /* Identifies a tunnel for the server's lifetime (never reused while the server runs). */
@@ -81,6 +83,8 @@ typedef struct qstp_server_options {
     uint32_t handshake_timeout; /* seconds; 0 = default */
     uint32_t idle_timeout;      /* seconds without an authenticated record; 0 = default */
     size_t max_queued;          /* unsent bytes per tunnel; 0 = default */
+    uint32_t record_timeout;    /* seconds a tunnel may sit on a partial record (it then holds a
+                                   64 KiB receive buffer); 0 = default */
     qstp_server_callbacks cb;
     qstp_log_fn log;            /* NULL: one line per event to stderr */
     void *log_ctx;

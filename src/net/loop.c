@@ -338,6 +338,7 @@ static void release_rx(srv_tunnel *t)
         qstp_wipe(t->rxbuf, QSTP_SESSION_RX_BUFFER_SIZE);
     give_rx(t->loop, t->rxbuf);
     t->rxbuf = NULL;
+    t->rx_since = 0;
 }
 
 static void report_closed(srv_tunnel *t, qstp_errors reason)
@@ -646,6 +647,8 @@ static void process_records(srv_tunnel *t, const uint8_t *in, size_t n)
     /* An idle tunnel holds no receive buffer (session.h: allowed when nothing is pending). */
     if (qstp_session_rx_pending(&t->s) == 0)
         release_rx(t);
+    else if (t->rx_since == 0)
+        t->rx_since = qstp_net_mono_ms(); /* run_timers bounds how long it may keep it */
     if (t->close_req)
         begin_closing(t, qstp_error_none, 1, t->close_code);
 }
@@ -895,6 +898,15 @@ static void run_timers(srv_loop *l)
         if (t->state == T_CLOSING) {
             if (mono >= t->linger_deadline)
                 destroy(t, qstp_error_none);
+            continue;
+        }
+        if (t->state == T_ESTABLISHED && t->rxbuf != NULL && t->rx_since != 0 &&
+            mono - t->rx_since >= (uint64_t)l->srv->opt.record_timeout * 1000u) {
+            /* A peer that stops in the middle of a record would pin 64 KiB for as long as the
+             * idle timeout allows; cut it off sooner. */
+            srv_log(l->srv, QSTP_LOG_WARN, "tunnel %s left a record unfinished for %u s", t->peer,
+                    (unsigned)l->srv->opt.record_timeout);
+            begin_closing(t, qstp_error_timeout, 1, qstp_error_receive_failure);
             continue;
         }
         if (qstp_session_next_timeout(&t->s, now) > now)

@@ -20,6 +20,7 @@ void qstp_server_options_default(qstp_server_options *opt)
     opt->handshake_timeout = QSTP_SERVER_DEFAULT_HANDSHAKE_TIMEOUT;
     opt->idle_timeout = QSTP_SERVER_DEFAULT_IDLE_TIMEOUT;
     opt->max_queued = QSTP_SERVER_DEFAULT_MAX_QUEUED;
+    opt->record_timeout = QSTP_SERVER_DEFAULT_RECORD_TIMEOUT;
     opt->log_level = QSTP_LOG_INFO;
 }
 
@@ -321,6 +322,8 @@ int qstp_server_start(qstp_server **out, const qstp_server_options *opt,
             o.idle_timeout = d.idle_timeout;
         if (o.max_queued == 0)
             o.max_queued = d.max_queued;
+        if (o.record_timeout == 0)
+            o.record_timeout = d.record_timeout;
         d = o;
     }
     srv = calloc(1, sizeof(*srv));

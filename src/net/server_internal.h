@@ -82,6 +82,7 @@ typedef struct srv_tunnel {
     srv_keyset *ks;
     srv_wsslot *ws;
     uint8_t *rxbuf;       /* held only while a partial record is pending */
+    uint64_t rx_since;    /* monotonic ms when it started holding rxbuf */
     srv_chunk *out_head, *out_tail;
     size_t out_bytes;
     uint64_t linger_deadline;

@@ -1,8 +1,8 @@
 /* Net layer, robustness: while 20 legitimate clients echo records, other connections send
  * garbage, truncated handshakes, oversized lengths, valid headers with bad MACs (after a real
- * handshake driven by the core session on a raw socket), byte-at-a-time handshakes, and
- * connect-and-stall. The server must stay up, close every bad connection, and never fail a
- * legitimate client. */
+ * handshake driven by the core session on a raw socket), half-sent records, byte-at-a-time
+ * handshakes, and connect-and-stall. The server must stay up, close every bad connection, and
+ * never fail a legitimate client. */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
@@ -260,13 +260,18 @@ static void attack_established(int kind, uint64_t *seed)
         qstp_packet_header_create(&h, qstp_flag_encrypted_message, 3, 70000, (uint64_t)time(NULL));
         qstp_packet_header_serialize(&h, out);
         write_all(fd, out, QSTP_PACKET_HEADER_SIZE);
+    } else if (kind == 3) {
+        /* half a record, then silence: the record timeout (1 s here) closes the tunnel */
+        qstp_session_send(&s, msg, sizeof(msg), out, sizeof(out), &outlen);
+        write_all(fd, out, outlen / 2);
     } else {
         /* a correct record, then one with a bad sequence number (replay of the first) */
         qstp_session_send(&s, msg, sizeof(msg), out, sizeof(out), &outlen);
         write_all(fd, out, outlen);
         write_all(fd, out, outlen);
     }
-    expect_closed(fd, 4000, kind == 0 ? "bad MAC" : kind == 1 ? "oversized record" : "replayed record");
+    expect_closed(fd, 4000,
+                  kind == 0 ? "bad MAC" : kind == 1 ? "oversized record" : kind == 3 ? "partial record" : "replayed record");
 out:
     qstp_session_wipe(&s);
     free(ws);
@@ -278,7 +283,7 @@ static void *attacker_main(void *arg)
     uint64_t seed = (uint64_t)(uintptr_t)arg * 31 + 5;
     unsigned round = 0;
     while (!atomic_load(&stop)) {
-        switch ((round++ + (unsigned)(uintptr_t)arg) % 8) {
+        switch ((round++ + (unsigned)(uintptr_t)arg) % 9) {
         case 0: attack_garbage(&seed); break;
         case 1: attack_truncated(0); break;
         case 2: attack_oversized(); break;
@@ -286,6 +291,7 @@ static void *attacker_main(void *arg)
         case 4: attack_established(1, &seed); break;
         case 5: attack_established(2, &seed); break;
         case 6: attack_byte_at_a_time(); break;
+        case 7: attack_established(3, &seed); break;
         default: attack_truncated(1); break;
         }
     }
@@ -316,6 +322,7 @@ int main(void)
     memset(&cnt, 0, sizeof(cnt));
     nh_echo_options(&o, "127.0.0.1", &cnt);
     o.handshake_timeout = 2;
+    o.record_timeout = 1;
     CHECK(qstp_server_start(&srv, &o, &K.skey, 1, NULL) == 0);
     if (srv == NULL)
         return test_report();
