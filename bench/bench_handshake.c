@@ -22,7 +22,7 @@
  * every QSTP set and of OpenSSL) and the table shows the best and the median batch mean, plus the
  * median and p99 of all single handshakes. The ratio uses batch means (best/best, median/median).
  *
- * Usage: bench_handshake [rounds [batch]]   (default 15 rounds of 40 handshakes each) */
+ * Usage: bench_handshake [rounds [batch]]   (default 25 rounds of 50 handshakes each) */
 #include <openssl/bio.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
@@ -474,8 +474,8 @@ typedef struct {
 
 int main(int argc, char **argv)
 {
-    const size_t rounds = argc > 1 ? (size_t)strtoul(argv[1], NULL, 10) : 15;
-    const size_t batch = argc > 2 ? (size_t)strtoul(argv[2], NULL, 10) : 40;
+    const size_t rounds = argc > 1 ? (size_t)strtoul(argv[1], NULL, 10) : 25;
+    const size_t batch = argc > 2 ? (size_t)strtoul(argv[2], NULL, 10) : 50;
     static qstp_keys keys[NPROTO];
     ossl_keys ossl;
     series ser[NPROTO];
