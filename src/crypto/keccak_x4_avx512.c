@@ -12,6 +12,7 @@
     _mm256_ternarylogic_epi64(_mm256_ternarylogic_epi64((a), (b), (c), 0x96), (d), (e), 0x96)
 /* 0xD2 = a ^ (~b & c) (truth table over a:b:c, bit index 4a + 2b + c) */
 #define KX4_CHI(a, b, c) _mm256_ternarylogic_epi64((a), (b), (c), 0xD2)
+#define KX4_SCRUB_BYTES 256 /* 32 registers: the round spills little */
 
 #include "crypto/keccak_x4_round.h"
 

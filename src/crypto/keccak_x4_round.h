@@ -14,6 +14,7 @@
 
 #include <immintrin.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "crypto/keccak_round.h" /* keccak_rc[24] */
 
@@ -103,6 +104,20 @@ static inline void kx4_permute(__m256i v[25])
     v[22] = a22, v[23] = a23, v[24] = a24;
 }
 
+/* The permutation's register spills (kx4_permute's frame: ~712 bytes with AVX2's 16 vector
+ * registers, ~72 with AVX-512VL's 32) hold state lanes, which may be secret (ML-KEM noise, ML-DSA
+ * masks). Called right after kx4_permute from the same frame, this function's buffer lies over
+ * the addresses that frame used, and zeroes them (CONVENTIONS.md "Secrets"). */
+#ifndef KX4_SCRUB_BYTES
+#define KX4_SCRUB_BYTES 1024
+#endif
+__attribute__((noinline, unused)) static void kx4_scrub(void)
+{
+    unsigned char buf[KX4_SCRUB_BYTES];
+    memset(buf, 0, sizeof buf);
+    __asm__ __volatile__("" : : "r"(buf) : "memory");
+}
+
 /* Lanes i..i+3 of four states (rows r0..r3, each four consecutive lanes of one state) to four
  * lane vectors, and back: a 4x4 transpose of 64-bit elements, its own inverse. */
 static inline void kx4_transpose(__m256i *o0, __m256i *o1, __m256i *o2, __m256i *o3, __m256i r0,
@@ -131,6 +146,7 @@ static inline void kx4_permute_states(uint64_t s[4][25])
     v[24] = _mm256_set_epi64x((long long)s[3][24], (long long)s[2][24], (long long)s[1][24],
                               (long long)s[0][24]);
     kx4_permute(v);
+    kx4_scrub();
     for (int i = 0; i < 24; i += 4) {
         __m256i r0, r1, r2, r3;
         kx4_transpose(&r0, &r1, &r2, &r3, v[i], v[i + 1], v[i + 2], v[i + 3]);
@@ -157,6 +173,7 @@ static inline void kx4_permute_lanes(uint64_t s[25][4])
     for (int i = 0; i < 25; i++)
         v[i] = _mm256_loadu_si256((const __m256i *)(const void *)s[i]);
     kx4_permute(v);
+    kx4_scrub();
     for (int i = 0; i < 25; i++) {
         _mm256_storeu_si256((__m256i *)(void *)s[i], v[i]);
         _mm256_storeu_si256((__m256i *)(void *)&v[i], _mm256_setzero_si256());
