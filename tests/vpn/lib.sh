@@ -31,6 +31,14 @@ check() { local d=$1; shift; if "$@"; then ok "$d"; else bad "$d"; fi; }
 # check_not DESC CMD...: passes if CMD fails
 check_not() { local d=$1; shift; if "$@"; then bad "$d"; else ok "$d"; fi; }
 finish() {
+  # A sanitizer report in any background process's log is a failure (ASan/UBSan builds).
+  local f
+  for f in "$T"/*.log; do
+    [ -f "$f" ] || continue
+    if grep -Eq 'ERROR: (Address|Leak)Sanitizer|runtime error:' "$f"; then
+      bad "sanitizer report in $(basename "$f"): $(grep -Em1 'Sanitizer|runtime error' "$f")"
+    fi
+  done
   echo "$PASS passed, $FAIL failed"
   [ "$FAIL" -eq 0 ]
   exit $?

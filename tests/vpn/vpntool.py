@@ -6,6 +6,8 @@
                                              "<bytes> <sha256>"
   vpntool.py send HOST PORT NBYTES SEED      connect, send NBYTES of a seeded stream, print
                                              "<bytes> <sha256> <seconds>"
+  vpntool.py blast HOST PORT SECONDS         (benchmarks) send one 256 KiB block over and over
+                                             for SECONDS; the sink's count is the result
 """
 import hashlib
 import os
@@ -99,7 +101,50 @@ def send(host, port, nbytes, seed):
     return 0
 
 
+def blast(host, port, seconds):
+    block = random.Random(1).randbytes(262144)
+    c = socket.create_connection((host, port), timeout=60)
+    end = time.time() + seconds
+    sent = 0
+    while time.time() < end:
+        c.sendall(block)
+        sent += len(block)
+    c.shutdown(socket.SHUT_WR)
+    c.recv(1)
+    print(sent)
+    return 0
+
+
+def sink_rate(port, readyfile):
+    """Like sink, without hashing: prints "<bytes> <seconds from first byte to EOF>"."""
+    ls = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    ls.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    ls.bind(("0.0.0.0", port))
+    ls.listen(1)
+    with open(readyfile, "w") as f:
+        f.write("ready\n")
+    ls.settimeout(60)
+    c, _ = ls.accept()
+    c.settimeout(60)
+    buf = bytearray(1 << 20)
+    total = 0
+    t0 = None
+    while True:
+        n = c.recv_into(buf)
+        if n == 0:
+            break
+        if t0 is None:
+            t0 = time.time()
+        total += n
+    print(total, "%.3f" % (time.time() - (t0 or time.time())))
+    return 0
+
+
 def main(argv):
+    if len(argv) == 5 and argv[1] == "blast":
+        return blast(argv[2], int(argv[3]), float(argv[4]))
+    if len(argv) == 4 and argv[1] == "sinkrate":
+        return sink_rate(int(argv[2]), argv[3])
     if len(argv) >= 2 and argv[1] == "ping":
         return ping(argv[2], int(argv[3]) if len(argv) > 3 else 3,
                     float(argv[4]) if len(argv) > 4 else 2.0)
