@@ -13,8 +13,10 @@
  *
  * Keep-alive (docs/PROTOCOL.md §3, a project extension a reference server does not understand)
  * is off by default. With keepalive_interval > 0 a request goes out after that many seconds of
- * silence and the tunnel fails if no answer comes within another interval. Timers run in
- * whichever reader is active: the receive thread, or qstp_client_receive() calls.
+ * silence and the tunnel fails if no answer comes within another interval. A small thread then
+ * runs the timers and, while neither qstp_client_receive() nor the receive thread is reading,
+ * reads the socket itself: records that arrive meanwhile are kept (up to 4 MiB; beyond that it
+ * stops reading) and handed out first by the next qstp_client_receive() or receive thread.
  *
  * Return values: 0 or a negated qstp_errors code (errors.h). */
 #ifndef QSTP_CLIENT_H
@@ -61,7 +63,7 @@ int qstp_client_send(qstp_client *c, const uint8_t *data, size_t len);
  * it to buf (*len = count; the rest of a longer record comes with the next call). Returns 0 with
  * data, -timeout if nothing arrived in time (the tunnel is still up), or -channel_down when the
  * tunnel has ended (qstp_client_close_reason() says why). -invalid_state while the receive
- * thread runs. */
+ * thread runs or another qstp_client_receive call is in progress (one reader at a time). */
 int qstp_client_receive(qstp_client *c, uint8_t *buf, size_t cap, size_t *len, int timeout_ms);
 
 /* Starts the receive thread. on_closed may be NULL. After this, do not call

@@ -21,6 +21,14 @@
 #define CLIENT_SENDBUF_SIZE (QSTP_SESSION_SEND_MAX + QSTP_SESSION_RECORD_OVERHEAD + QSTP_SESSION_CONTROL_MAX)
 #define CLIENT_CLOSE_DRAIN_MS 1000u   /* how long close waits for the server's end of stream */
 #define CLIENT_WRITE_TIMEOUT_MS 30000u /* a peer that accepts nothing for this long is dead */
+#define CLIENT_QUEUE_MAX (4u << 20)     /* plaintext the keep-alive thread holds for the reader */
+
+/* Plaintext read by the keep-alive thread while nobody else was reading. */
+typedef struct client_chunk {
+    struct client_chunk *next;
+    size_t len, off;
+    uint8_t data[];
+} client_chunk;
 
 struct qstp_client {
     int fd;
@@ -42,6 +50,14 @@ struct qstp_client {
     int thread_running;
     int stop;
     pthread_t thread;
+    /* keep-alive thread (keepalive_interval > 0): runs the timers, and reads (queueing data)
+     * whenever neither qstp_client_receive nor the receive thread is reading */
+    pthread_cond_t cv;
+    pthread_t keeper;
+    int keeper_running;
+    int reader_active;
+    client_chunk *q_head, *q_tail;
+    size_t q_bytes;
     qstp_client_data_fn on_data;
     qstp_client_closed_fn on_closed;
     void *cb_ctx;
@@ -182,6 +198,81 @@ static int step(qstp_client *c, const uint8_t **data, size_t *dlen)
     return c->closed ? -1 : 0;
 }
 
+static void queue_push(qstp_client *c, const uint8_t *d, size_t n)
+{
+    client_chunk *k = malloc(sizeof(*k) + n);
+    if (k == NULL) {
+        mark_closed(c, qstp_error_memory_allocation);
+        return;
+    }
+    k->next = NULL;
+    k->len = n;
+    k->off = 0;
+    memcpy(k->data, d, n);
+    if (c->q_tail != NULL)
+        c->q_tail->next = k;
+    else
+        c->q_head = k;
+    c->q_tail = k;
+    c->q_bytes += n;
+}
+
+static void queue_pop(qstp_client *c)
+{
+    client_chunk *k = c->q_head;
+    c->q_head = k->next;
+    if (c->q_head == NULL)
+        c->q_tail = NULL;
+    c->q_bytes -= k->len;
+    qstp_wipe(k->data, k->len);
+    free(k);
+}
+
+/* Keep-alive needs its timers run and its answers read even when the application reads
+ * nothing for a while; this thread does both while no other reader is active. */
+static void *keeper_main(void *arg)
+{
+    qstp_client *c = arg;
+    pthread_mutex_lock(&c->lock);
+    while (!c->stop) {
+        struct pollfd pfd[2];
+        int timer_ms, r, can_read;
+        if (c->thread_running || c->reader_active || c->closed) {
+            pthread_cond_wait(&c->cv, &c->lock);
+            continue;
+        }
+        /* The receive buffer holds the reader's unconsumed record while stash_len > 0. */
+        can_read = c->stash_len == 0 && c->q_bytes < CLIENT_QUEUE_MAX;
+        if (can_read) {
+            const uint8_t *d = NULL;
+            size_t dl = 0;
+            r = step(c, &d, &dl);
+            if (r == 1) {
+                queue_push(c, d, dl);
+                continue;
+            }
+            if (r < 0)
+                continue;
+        }
+        timer_ms = run_timers(c);
+        if (c->closed)
+            continue;
+        pfd[0].fd = can_read ? c->fd : -1;
+        pfd[0].events = POLLIN;
+        pfd[0].revents = 0;
+        pfd[1].fd = c->wakefd;
+        pfd[1].events = POLLIN;
+        pthread_mutex_unlock(&c->lock);
+        r = poll(pfd, 2, timer_ms < 0 ? 1000 : timer_ms);
+        pthread_mutex_lock(&c->lock);
+        if (r > 0 && (pfd[0].revents & (POLLIN | POLLHUP | POLLERR)) && !c->reader_active &&
+            !c->thread_running && !c->stop)
+            (void)read_socket(c);
+    }
+    pthread_mutex_unlock(&c->lock);
+    return NULL;
+}
+
 int qstp_client_connect(qstp_client **out, const qstp_root_certificate *root,
                         const qstp_server_certificate *cert, const char *host, uint16_t port,
                         const qstp_client_options *opt)
@@ -218,6 +309,7 @@ int qstp_client_connect(qstp_client **out, const qstp_root_certificate *root,
     c->wakefd = -1;
     c->peer_code = -1;
     pthread_mutex_init(&c->lock, NULL);
+    pthread_cond_init(&c->cv, NULL);
     qstp_net_env(&c->env);
     ret = qstp_client_config_from_certs(&c->cfg, root, cert);
     if (ret != 0)
@@ -288,6 +380,14 @@ int qstp_client_connect(qstp_client **out, const qstp_root_certificate *root,
     if (ret != 0)
         goto fail;
     free(ws);
+    if (c->cfg.keepalive_interval != 0) {
+        if (pthread_create(&c->keeper, NULL, keeper_main, c) != 0) {
+            ret = qstp_fail(qstp_error_memory_allocation);
+            ws = NULL;
+            goto fail;
+        }
+        c->keeper_running = 1;
+    }
     *out = c;
     return 0;
 
@@ -307,6 +407,7 @@ fail:
     }
     free(c->inbuf);
     free(c->sendbuf);
+    pthread_cond_destroy(&c->cv);
     pthread_mutex_destroy(&c->lock);
     qstp_wipe(c, sizeof(*c));
     free(c);
@@ -346,15 +447,28 @@ int qstp_client_receive(qstp_client *c, uint8_t *buf, size_t cap, size_t *len, i
     if (c == NULL || buf == NULL || cap == 0 || len == NULL)
         return qstp_fail(qstp_error_invalid_input);
     pthread_mutex_lock(&c->lock);
-    if (c->thread_running) {
+    if (c->thread_running || c->reader_active) {
         pthread_mutex_unlock(&c->lock);
         return qstp_fail(qstp_error_invalid_state);
     }
+    c->reader_active = 1;
     for (;;) {
         const uint8_t *d = NULL;
         size_t dl = 0;
         int timer_ms, r;
         uint64_t wake;
+        if (c->stash_len == 0 && c->q_head != NULL) {
+            /* what the keep-alive thread read first: it is older than anything still unread */
+            client_chunk *k = c->q_head;
+            size_t n = k->len - k->off < cap ? k->len - k->off : cap;
+            memcpy(buf, k->data + k->off, n);
+            k->off += n;
+            if (k->off == k->len)
+                queue_pop(c);
+            *len = n;
+            ret = 0;
+            break;
+        }
         if (c->stash_len > 0) {
             size_t n = c->stash_len < cap ? c->stash_len : cap;
             memcpy(buf, c->stash, n);
@@ -396,6 +510,8 @@ int qstp_client_receive(qstp_client *c, uint8_t *buf, size_t cap, size_t *len, i
             break;
         }
     }
+    c->reader_active = 0;
+    pthread_cond_broadcast(&c->cv); /* the keep-alive thread may read again */
     pthread_mutex_unlock(&c->lock);
     return ret;
 }
@@ -404,6 +520,20 @@ static void *receiver_main(void *arg)
 {
     qstp_client *c = arg;
     pthread_mutex_lock(&c->lock);
+    while (!c->stop && c->q_head != NULL) {
+        /* records the keep-alive thread read before this thread started come first */
+        client_chunk *k = c->q_head;
+        c->q_head = k->next;
+        if (c->q_head == NULL)
+            c->q_tail = NULL;
+        c->q_bytes -= k->len;
+        pthread_mutex_unlock(&c->lock);
+        if (c->on_data != NULL && k->off < k->len)
+            c->on_data(c, k->data + k->off, k->len - k->off, c->cb_ctx);
+        qstp_wipe(k->data, k->len);
+        free(k);
+        pthread_mutex_lock(&c->lock);
+    }
     while (!c->stop) {
         const uint8_t *d = NULL;
         size_t dl = 0;
@@ -453,7 +583,7 @@ int qstp_client_start_receiver(qstp_client *c, qstp_client_data_fn on_data,
     if (c == NULL || on_data == NULL)
         return qstp_fail(qstp_error_invalid_input);
     pthread_mutex_lock(&c->lock);
-    if (c->thread_running || c->stash_len > 0) {
+    if (c->thread_running || c->reader_active || c->stash_len > 0) {
         ret = qstp_fail(qstp_error_invalid_state);
     } else {
         c->on_data = on_data;
@@ -560,12 +690,19 @@ void qstp_client_close(qstp_client *c)
     }
     c->stop = 1;
     pthread_mutex_unlock(&c->lock);
+    pthread_cond_broadcast(&c->cv);
     (void)shutdown(c->fd, SHUT_WR);
+    (void)!write(c->wakefd, &one, sizeof(one));
     if (c->thread_running) {
-        (void)!write(c->wakefd, &one, sizeof(one));
         pthread_join(c->thread, NULL);
         c->thread_running = 0;
     }
+    if (c->keeper_running) {
+        pthread_join(c->keeper, NULL);
+        c->keeper_running = 0;
+    }
+    while (c->q_head != NULL)
+        queue_pop(c);
     /* Read until the server's end of stream so our close does not turn into a reset that could
      * discard the close record before the server reads it. */
     deadline = qstp_net_mono_ms() + CLIENT_CLOSE_DRAIN_MS;
@@ -583,6 +720,7 @@ void qstp_client_close(qstp_client *c)
     free(c->rxbuf);
     free(c->inbuf);
     free(c->sendbuf);
+    pthread_cond_destroy(&c->cv);
     pthread_mutex_destroy(&c->lock);
     qstp_wipe(c, sizeof(*c));
     free(c);

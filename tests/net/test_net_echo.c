@@ -325,9 +325,9 @@ static void test_idle_and_keepalive(void)
     nh_counters cnt;
     qstp_server_options tw;
     qstp_server *srv;
-    qstp_client *idle = NULL, *alive = NULL;
+    qstp_client *idle = NULL, *quiet = NULL, *threaded = NULL;
     qstp_client_options co;
-    uint8_t buf[16];
+    uint8_t buf[16], msg[100], back[100];
     size_t n;
     int err, r;
     uint64_t seed = 11;
@@ -340,34 +340,40 @@ static void test_idle_and_keepalive(void)
     idle = connect_to("127.0.0.1", qstp_server_port(srv), &K, &err);
     qstp_client_options_default(&co);
     co.keepalive_interval = 2; /* the session clock counts whole seconds: 1 s is too tight */
-    CHECK(qstp_client_connect(&alive, &K.root, &K.cert, "127.0.0.1", qstp_server_port(srv), &co) == 0);
-    CHECK(idle != NULL && alive != NULL);
-    if (idle == NULL || alive == NULL)
+    CHECK(qstp_client_connect(&quiet, &K.root, &K.cert, "127.0.0.1", qstp_server_port(srv), &co) == 0);
+    CHECK(qstp_client_connect(&threaded, &K.root, &K.cert, "127.0.0.1", qstp_server_port(srv), &co) == 0);
+    CHECK(idle != NULL && quiet != NULL && threaded != NULL);
+    if (idle == NULL || quiet == NULL || threaded == NULL)
         goto out;
-    /* Keep-alive timers run in the active reader (client.h): here the receive thread. */
     memset(&ka_sink, 0, sizeof(ka_sink));
     pthread_mutex_init(&ka_sink.m, NULL);
-    CHECK(qstp_client_start_receiver(alive, sink_data, sink_closed, &ka_sink) == 0);
-    /* The idle one is dropped by the server after 3-4 s; the other keeps itself alive. */
+    CHECK(qstp_client_start_receiver(threaded, sink_data, sink_closed, &ka_sink) == 0);
+    /* "quiet" sends and then reads nothing for seconds: its keep-alive thread answers the
+     * timers and keeps the echo for later. */
+    test_prng_bytes(&seed, msg, sizeof(msg));
+    CHECK(qstp_client_send(quiet, msg, sizeof(msg)) == 0);
+    /* The idle one is dropped by the server after 3-4 s; the others keep themselves alive. */
     r = qstp_client_receive(idle, buf, sizeof(buf), &n, 8000);
     CHECK(r == -(int)qstp_error_channel_down);
     CHECK(qstp_client_peer_code(idle) == qstp_error_channel_down); /* the server's close record code */
     usleep(1500000);
-    CHECK_MSG(qstp_client_is_connected(alive), "reason %s peer %d",
-              qstp_error_to_string(qstp_client_close_reason(alive)), qstp_client_peer_code(alive));
-    {
-        uint8_t msg[100];
-        test_prng_bytes(&seed, msg, sizeof(msg));
-        CHECK(qstp_client_send(alive, msg, sizeof(msg)) == 0);
-        for (int i = 0; i < 300 && sink_len(&ka_sink) < sizeof(msg); i++)
-            usleep(10000);
-        CHECK(sink_len(&ka_sink) == sizeof(msg) && nh_same(ka_sink.buf, msg, sizeof(msg)));
-    }
+    CHECK_MSG(qstp_client_is_connected(quiet), "reason %s peer %d",
+              qstp_error_to_string(qstp_client_close_reason(quiet)), qstp_client_peer_code(quiet));
+    CHECK_MSG(qstp_client_is_connected(threaded), "reason %s peer %d",
+              qstp_error_to_string(qstp_client_close_reason(threaded)), qstp_client_peer_code(threaded));
+    CHECK(nh_recv_exact(quiet, back, sizeof(back), 1000) == 0 && nh_same(msg, back, sizeof(msg)));
+    echo_once(quiet, 3000, &seed);
+    test_prng_bytes(&seed, msg, sizeof(msg));
+    CHECK(qstp_client_send(threaded, msg, sizeof(msg)) == 0);
+    for (int i = 0; i < 300 && sink_len(&ka_sink) < sizeof(msg); i++)
+        usleep(10000);
+    CHECK(sink_len(&ka_sink) == sizeof(msg) && nh_same(ka_sink.buf, msg, sizeof(msg)));
+    CHECK(atomic_load(&cnt.closed) == 1); /* only the idle tunnel ended */
 out:
     qstp_client_close(idle);
-    qstp_client_close(alive);
+    qstp_client_close(quiet);
+    qstp_client_close(threaded);
     qstp_server_quit(srv);
-    (void)buf;
 }
 
 /* PROTOCOL.md "Revocation": a root-signed notice withdraws one of the server's keys. */
