@@ -532,7 +532,7 @@ static int send_one(client *cl, uint64_t *rng)
 }
 
 static void client_main(int cmd_rd, int res_wr, const qstp_client_config *ccfg, uint16_t port, size_t n,
-                        unsigned index)
+                        unsigned index, unsigned procs)
 {
     client cl;
     ramp_report rr;
@@ -595,7 +595,8 @@ static void client_main(int cmd_rd, int res_wr, const qstp_client_config *ccfg, 
     }
     memset(&ar, 0, sizeof ar);
     {
-        const double rate = g_opt.rate > 0 ? g_opt.rate : 1.0;
+        /* This process's share of the total rate. */
+        const double rate = g_opt.rate > 0 ? g_opt.rate / procs : 1.0;
         const uint64_t period = (uint64_t)(1e9 / rate);
         const uint64_t start = mono_ns(), end = start + (uint64_t)(g_opt.active_s * 1e9);
         uint64_t next = start;
@@ -608,7 +609,9 @@ static void client_main(int cmd_rd, int res_wr, const qstp_client_config *ccfg, 
                     ar.send_failures++;
                 next += period;
             }
-            poll_once(&cl, (int)((next - now) / 1000000u));
+            /* Sleep at least 1 ms (no spinning); records due meanwhile go out together on
+             * waking, each stamped when it is sent. */
+            poll_once(&cl, (int)((next - now) / 1000000u) + 1);
         }
         /* Let the last echoes come back. */
         for (uint64_t t = mono_ns(); mono_ns() - t < 1000000000u && cl.received < ar.sent;)
@@ -661,7 +664,7 @@ typedef struct {
     const qstp_server_key *key;
     const qstp_client_config *ccfg;
     size_t tunnels;
-    unsigned loops, workers, index;
+    unsigned loops, workers, index, procs;
     uint16_t port;
 } child_arg;
 
@@ -674,7 +677,7 @@ static void server_body(int cmd_rd, int res_wr, void *arg)
 static void client_body(int cmd_rd, int res_wr, void *arg)
 {
     const child_arg *a = arg;
-    client_main(cmd_rd, res_wr, a->ccfg, a->port, a->tunnels, a->index);
+    client_main(cmd_rd, res_wr, a->ccfg, a->port, a->tunnels, a->index, a->procs);
 }
 
 static int cmp_u32(const void *a, const void *b)
@@ -805,7 +808,8 @@ int main(int argc, char **argv)
      * loop and one worker each, so they share the cores instead of oversubscribing them. */
     for (size_t p = 0; p < procs; p++) {
         const size_t n = p + 1 < procs ? per : g_opt.tunnels - per * (procs - 1);
-        sarg[p] = (child_arg){&skey, &ccfg, n, procs > 1 ? 1u : 0u, procs > 1 ? 1u : 0u, (unsigned)p, 0};
+        sarg[p] = (child_arg){&skey, &ccfg, n, procs > 1 ? 1u : 0u, procs > 1 ? 1u : 0u, (unsigned)p,
+                             (unsigned)procs, 0};
         if (spawn(&srv[p], server_body, &sarg[p]) != 0 || read_full(srv[p].res_rd, &sarg[p].port, 2) != 0 ||
             sarg[p].port == 0) {
             fprintf(stderr, "bench_scale: server %zu did not start\n", p);
