@@ -42,6 +42,8 @@ static const char VPN_HELP[] =
     "  --no-routes          set the interface address only (as /32) and print the route to add\n"
     "  --keepalive S        client: keep-alive after S idle seconds, 0 = off (default 10)\n"
     "  --timeout S          client: connect + handshake timeout (default 10)\n"
+    "  --idle-timeout S     server: close tunnels silent for S seconds (default 120; clients\n"
+    "                       send keep-alives every 10 s of silence)\n"
     "  --max-tunnels N      server: refuse tunnels beyond N\n"
     "  --threads N          server: event loops and handshake workers\n"
     "  --quiet / --verbose\n"
@@ -115,6 +117,7 @@ static int vpn_server(int argc, char **argv)
 {
     const char *dir = NULL, *key_s = NULL, *cert_s = NULL, *root_s = NULL, *listen_s = NULL;
     const char *tun = "qstp0", *pool_s = "10.99.0.0/24", *mtu_s = NULL, *maxt_s = NULL, *thr_s = NULL;
+    const char *idle_s = NULL;
     int no_routes = 0, quiet = 0, verbose = 0, r, rc = CLI_FILE, sfd = -1;
     char kp[CLI_PATH_MAX], cp[CLI_PATH_MAX], rp[CLI_PATH_MAX], host[256], err[512];
     uint16_t port = QSTP_SERVER_DEFAULT_PORT;
@@ -131,7 +134,7 @@ static int vpn_server(int argc, char **argv)
         {"--pool", NULL, 1, &pool_s, NULL},     {"--mtu", NULL, 1, &mtu_s, NULL},
         {"--no-routes", NULL, 0, NULL, &no_routes}, {"--max-tunnels", NULL, 1, &maxt_s, NULL},
         {"--threads", NULL, 1, &thr_s, NULL},   {"--quiet", "-q", 0, NULL, &quiet},
-        {"--verbose", "-v", 0, NULL, &verbose},
+        {"--verbose", "-v", 0, NULL, &verbose}, {"--idle-timeout", NULL, 1, &idle_s, NULL},
     };
     size_t npos;
     memset(&vc, 0, sizeof(vc));
@@ -169,6 +172,15 @@ static int vpn_server(int argc, char **argv)
         if (cli_parse_u32(maxt_s, 1, 1000000, &v) != 0)
             return cli_usage_error("vpn", "--max-tunnels must be 1..1000000, not '%s'", maxt_s);
         so.max_tunnels = v;
+    }
+    /* A dead client's address must come back to the pool long before the general server's
+     * 15 minutes: VPN clients send keep-alives, so silence means gone. */
+    so.idle_timeout = QSTP_VPN_SERVER_IDLE_TIMEOUT;
+    if (idle_s != NULL) {
+        if (cli_parse_u32(idle_s, 1, 86400 * 30, &v) != 0)
+            return cli_usage_error("vpn", "--idle-timeout must be 1..2592000 seconds, not '%s'",
+                                   idle_s);
+        so.idle_timeout = v;
     }
     if (thr_s != NULL) {
         if (cli_parse_u32(thr_s, 1, 256, &v) != 0)

@@ -26,6 +26,7 @@
 #define QSTP_VPN_BACKOFF_MIN_MS 1000u
 #define QSTP_VPN_BACKOFF_MAX_MS 30000u
 #define QSTP_VPN_DEFAULT_KEEPALIVE 10u   /* seconds; a dead server is noticed within 2x this */
+#define QSTP_VPN_SERVER_IDLE_TIMEOUT 120u /* seconds; well above the clients' keep-alive */
 #define QSTP_VPN_ASSIGN_TIMEOUT_MS 10000u /* the ASSIGN message must follow the handshake */
 
 typedef struct qstp_vpn_server qstp_vpn_server;

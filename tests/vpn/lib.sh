@@ -25,8 +25,8 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-ok()   { PASS=$((PASS + 1)); echo "ok   $*"; }
-bad()  { FAIL=$((FAIL + 1)); echo "FAIL $*"; }
+ok()   { PASS=$((PASS + 1)); echo "ok   [${SECONDS}s] $*"; }
+bad()  { FAIL=$((FAIL + 1)); echo "FAIL [${SECONDS}s] $*"; }
 check() { local d=$1; shift; if "$@"; then ok "$d"; else bad "$d"; fi; }
 # check_not DESC CMD...: passes if CMD fails
 check_not() { local d=$1; shift; if "$@"; then bad "$d"; else ok "$d"; fi; }
@@ -88,6 +88,16 @@ wait_log() {
   local n=$(( ${3:-10} * 10 ))
   for _ in $(seq 1 "$n"); do
     grep -Eq -- "$2" "$1" 2>/dev/null && return 0
+    sleep 0.1
+  done
+  return 1
+}
+
+# wait_count FILE PATTERN N [SECONDS]: until PATTERN occurs on at least N lines of FILE
+wait_count() {
+  local n=$(( ${4:-10} * 10 ))
+  for _ in $(seq 1 "$n"); do
+    [ "$(grep -Ec -- "$2" "$1" 2>/dev/null)" -ge "$3" ] && return 0
     sleep 0.1
   done
   return 1

@@ -2,7 +2,8 @@
 # `qstp vpn` between two network namespaces joined by a veth pair (server 10.200.0.1, client
 # 10.200.0.2): address assignment, interface configuration, ping both ways, 20 MB TCP each way
 # with SHA-256, a full pool refusing a second client, the CAP_NET_ADMIN sentence, and clean-up of
-# interfaces and routes on SIGTERM.
+# interfaces and routes on SIGTERM; the underlay silently dropping everything (keep-alive notices,
+# the client reconnects when the link returns).
 . "$(dirname "$0")/lib.sh"
 require_env
 
@@ -19,7 +20,7 @@ check "server interface qstp0 has 10.99.0.1" [ "$(tun_addr s)" = 10.99.0.1 ]
 check "server route 10.99.0.0/24 dev qstp0" has_route s 10.99.0.0/24
 
 start_vpn c "$T/c.log" client --root "$T/srv/root_public_cert.qrr" --cert "$T/srv/server_public_cert.qrc" \
-  --connect 10.200.0.1:32119 --tun qstp0
+  --connect 10.200.0.1:32119 --tun qstp0 --keepalive 1 --timeout 2
 CPID=$LASTPID
 wait_log "$T/c.log" 'qstp0 is 10.99.0.2' || bad "client got no address: $(cat "$T/c.log")"
 check "client interface qstp0 has 10.99.0.2" [ "$(tun_addr c)" = 10.99.0.2 ]
@@ -70,10 +71,20 @@ else
   echo "skip: setpriv (util-linux) is not installed; the CAP_NET_ADMIN sentence is not checked"
 fi
 
+# The underlay goes dark (no FIN, no RST): only the keep-alive (1 s here) can notice.
+ip -n "$NSP-s" link set v-c down
+check "link down: keep-alive declares the tunnel dead" wait_log "$T/c.log" 'tunnel to 10.200.0.1 ended' 8
+sleep 1
+ip -n "$NSP-s" link set v-c up
+check "link up: the client reconnects" wait_count "$T/c.log" 'connected to 10.200.0.1 port 32119' 2 20
+check "... and traffic resumes" wait_ping c 10.99.0.1 15
+check "... from the address the server assigned last ($(tun_addr c))" \
+  grep -q "is $(tun_addr c)\$" <(grep ' is 10\.99' "$T/s.log" | tail -n 1)
+
 check "client exits on SIGTERM" stop "$CPID"
 check_not "client interface removed" has_link c
 check_not "client route removed" has_route c 10.99.0.0/24
-check "server released the address" wait_log "$T/s.log" 'address 10.99.0.2 released' 5
+check "server released the address" wait_log "$T/s.log" "address $(grep ' is 10\.99' "$T/s.log" | tail -n 1 | awk '{print $NF}') released" 5
 check "server exits on SIGTERM" stop "$SPID"
 check_not "server interface removed" has_link s
 check_not "server route removed" has_route s 10.99.0.0/24
