@@ -97,12 +97,13 @@ check "SIGTERM: server exits 0" [ "$rc" = 0 ]
 check "SIGTERM: server logged the shutdown" grep -q 'shutting down' "$T/echo.log"
 
 # ---- idle timeout and keep-alive
-start_server "$T/idle.log" --dir "$T/srv" --echo --idle-timeout 1 || bad "idle server start"
+# keep-alive every second against an idle timeout of 2 s: no race between the two timers
+start_server "$T/idle.log" --dir "$T/srv" --echo --idle-timeout 2 || bad "idle server start"
 rc=0
-( printf 'a\n'; sleep 3 ) | "$QSTP" client --dir "$T/srv" --connect 127.0.0.1:"$SPORT" --stdio >"$T/idle.out" 2>"$T/idle.err" || rc=$?
+( printf 'a\n'; sleep 4 ) | "$QSTP" client --dir "$T/srv" --connect 127.0.0.1:"$SPORT" --stdio >"$T/idle.out" 2>"$T/idle.err" || rc=$?
 check "server idle timeout: the client exits 3 with a sentence" bash -c \
   "[ $rc = 3 ] && grep -q 'ended abnormally: .*reconnect' '$T/idle.err' && [ \"\$(cat '$T/idle.out')\" = a ]"
-out=$( ( printf 'a\n'; sleep 3; printf 'b\n' ) | "$QSTP" client --dir "$T/srv" --connect 127.0.0.1:"$SPORT" --keepalive 1 --linger 1 )
+out=$( ( printf 'a\n'; sleep 4; printf 'b\n' ) | "$QSTP" client --dir "$T/srv" --connect 127.0.0.1:"$SPORT" --keepalive 1 --linger 1 )
 check "--keepalive keeps an idle tunnel open past the server's idle timeout" [ "$out" = "$(printf 'a\nb')" ]
 kill -TERM "$SPID"; wait "$SPID"
 
