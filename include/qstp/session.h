@@ -128,6 +128,10 @@ typedef struct qstp_server_keyref {
     uint8_t sch0[32];                /* the key's schash, computed at load time (§4.2) */
     const uint8_t *sigkey;           /* suite->sig_sk_size bytes */
     uint64_t expiration_to;          /* key valid-to, §4.4 check 2 */
+    /* Optional precomputed signer (qstp_server_keyref_precompute), NULL to sign from sigkey.
+     * Caller memory; the connect response (§4.4 step 5) is then signed with it, byte-identical
+     * to the plain path, at about half the cost for ML-DSA. */
+    void *sig_precomp;
 } qstp_server_keyref;
 
 struct qstp_root_certificate;
@@ -182,6 +186,19 @@ struct qstp_server_key;
 int qstp_client_config_from_certs(qstp_client_config *cfg, const struct qstp_root_certificate *root,
                                   const struct qstp_server_certificate *cert);
 int qstp_server_keyref_from_key(qstp_server_keyref *ref, const struct qstp_server_key *key);
+
+/* Precomputed signing key for a keyref (ML-DSA sets; a server calls this once per key at load).
+ * _size: bytes of caller memory needed (about 79 KiB), 0 when the suite has no precomputed form
+ * (SLH-DSA: keep signing from sigkey). _precompute expands ref->sigkey into mem (memlen bytes,
+ * aligned for a uint64_t) and sets ref->sig_precomp = mem; return 0, or -invalid_input (no
+ * precomputed form, mem too small or misaligned, malformed key: ref is left unchanged, mem is
+ * wiped). mem holds secret material and is read (never written) by every session using the
+ * keyref, from any thread; it must outlive them. Dropping the key is the caller's job:
+ * qstp_server_keyref_precompute_wipe() wipes mem (qstp_mldsa_signer_wipe) and sets
+ * ref->sig_precomp = NULL; then free mem. */
+size_t qstp_server_keyref_precompute_size(const qstp_server_keyref *ref);
+int qstp_server_keyref_precompute(qstp_server_keyref *ref, void *mem, size_t memlen);
+void qstp_server_keyref_precompute_wipe(qstp_server_keyref *ref);
 
 /* Workspace bytes for a handshake of this suite and role (for a server with keys of several
  * suites, use the maximum). */

@@ -35,6 +35,7 @@ int qstp_kex_server_build_response(const qstp_server_keyref *key, uint64_t now, 
     uint8_t phash[32];
     qstp_packet_header h;
     size_t smlen = 0;
+    int ret;
 
     /* §4.4 construction 1: a fresh ephemeral key pair, pk straight into the outgoing body. */
     if (su->kem_keypair(pk, ksk, kgw, kgwlen, rng, ctx) != 0) {
@@ -53,10 +54,15 @@ int qstp_kex_server_build_response(const qstp_server_keyref *key, uint64_t now, 
     qstp_transcript_phash(phash, pkt, sch, pk, su->kem_pk_size);
     qstp_transcript_next(sch, phash, sizeof(phash));
 
-    /* 5-6: body = Sign(phash) (SIG || phash) || pk. */
-    if (su->sig_sign_attached(pkt + QSTP_PACKET_HEADER_SIZE, &smlen, phash, sizeof(phash), key->sigkey,
-                              rng, ctx) != 0 ||
-        smlen != su->signed_hash_size) {
+    /* 5-6: body = Sign(phash) (SIG || phash) || pk. With a precomputed signer (ML-DSA,
+     * session.h qstp_server_keyref_precompute) the same deterministic signature, cheaper. */
+    if (key->sig_precomp != NULL && su->sig_sign_attached_precomp != NULL)
+        ret = su->sig_sign_attached_precomp(pkt + QSTP_PACKET_HEADER_SIZE, &smlen, phash, sizeof(phash),
+                                            key->sig_precomp);
+    else
+        ret = su->sig_sign_attached(pkt + QSTP_PACKET_HEADER_SIZE, &smlen, phash, sizeof(phash),
+                                    key->sigkey, rng, ctx);
+    if (ret != 0 || smlen != su->signed_hash_size) {
         qstp_wipe(ksk, su->kem_sk_size);
         return qstp_fail(qstp_error_signature_failure);
     }

@@ -6,6 +6,7 @@
  * now, so a static link pulls the primitives in.) */
 #include "qstp/suite.h"
 
+#include <stdint.h>
 #include <string.h>
 
 #include "crypto/ct.h"
@@ -45,6 +46,40 @@
 MLDSA_ADAPTERS(44)
 MLDSA_ADAPTERS(65)
 MLDSA_ADAPTERS(87)
+
+/* The precomputed signer (mldsa.h qstp_mldsa_signer): one object type for every level, the level
+ * is stored in it. Same signatures as the adapters above, without re-expanding the key. */
+static int mldsa_precompute(unsigned level, void *pc, size_t pclen, const uint8_t *sk)
+{
+    if (pc == NULL || pclen < sizeof(qstp_mldsa_signer) ||
+        (uintptr_t)pc % _Alignof(qstp_mldsa_signer) != 0)
+        return qstp_fail(qstp_error_invalid_input);
+    return qstp_mldsa_signer_init((qstp_mldsa_signer *)pc, level, sk) == 0
+               ? 0
+               : qstp_fail(qstp_error_invalid_input);
+}
+#define MLDSA_PRECOMPUTE(L)                                                                        \
+    static int mldsa##L##_precompute(void *pc, size_t pclen, const uint8_t *sk)                     \
+    {                                                                                              \
+        return mldsa_precompute(L, pc, pclen, sk);                                                 \
+    }
+MLDSA_PRECOMPUTE(44)
+MLDSA_PRECOMPUTE(65)
+MLDSA_PRECOMPUTE(87)
+
+static int mldsa_sign_precomp(uint8_t *sm, size_t *smlen, const uint8_t *msg, size_t mlen,
+                              const void *pc)
+{
+    return qstp_mldsa_signer_sign_attached((const qstp_mldsa_signer *)pc, sm, smlen, msg, mlen,
+                                           NULL) == 0
+               ? 0
+               : qstp_fail(qstp_error_signature_failure);
+}
+
+static void mldsa_precomp_wipe(void *pc)
+{
+    qstp_mldsa_signer_wipe((qstp_mldsa_signer *)pc);
+}
 
 /* ---------------- SLH-DSA adapters (FIPS 205 pure, empty context; §1.5 Q2) ---------------- */
 #define SLHDSA_ADAPTERS(NAME, P, N)                                                                \
@@ -153,7 +188,9 @@ MCELIECE_ADAPTERS(mce8192128, QSTP_MCELIECE_8192128)
 #define SIG_MLDSA(L, VK, SSK, SIG, NAME)                                                           \
     .sig_name = NAME, .sig_family = QSTP_SIG_MLDSA, .sig_param = L, .sig_vk_size = VK,            \
     .sig_sk_size = SSK, .sig_size = SIG, .sig_keypair = mldsa##L##_keypair,                        \
-    .sig_sign_attached = mldsa##L##_sign, .sig_open_attached = mldsa##L##_open
+    .sig_sign_attached = mldsa##L##_sign, .sig_open_attached = mldsa##L##_open,                   \
+    .sig_precomp_size = sizeof(qstp_mldsa_signer), .sig_precompute = mldsa##L##_precompute,        \
+    .sig_sign_attached_precomp = mldsa_sign_precomp, .sig_precomp_wipe = mldsa_precomp_wipe
 #define SIG_SLHDSA(NAME_, P, VK, SSK, SIG, NAME)                                                   \
     .sig_name = NAME, .sig_family = QSTP_SIG_SLHDSA, .sig_param = P, .sig_vk_size = VK,           \
     .sig_sk_size = SSK, .sig_size = SIG, .sig_keypair = NAME_##_keypair,                           \
