@@ -1,8 +1,8 @@
 /* Net layer: handshake crypto does not stall established tunnels. One event loop and one
  * handshake worker; a tunnel of set 0x03 echoes small records while other clients run
  * McEliece handshakes (set 0x05: key generation of tens of milliseconds runs on the server for
- * each). The worst echo round trip must stay well below one McEliece handshake: were the
- * handshake run on the loop thread, some round trips would wait for a whole key generation. */
+ * each). Were the handshakes run on the loop thread, a round trip would wait for each key
+ * generation; here at most a stray one or two round trips may be that slow. */
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,7 +11,8 @@
 
 #include "net_harness.h"
 
-#define MC_HANDSHAKES 6
+#define MC_HANDSHAKES 8
+#define TOP 8 /* slowest round trips kept */
 
 static net_keys K3, KM;
 static uint16_t port;
@@ -56,7 +57,8 @@ int main(void)
     qstp_server_key keys[2];
     qstp_client *c = NULL;
     pthread_t th;
-    double worst = 0, sum = 0;
+    double worst = 0, sum = 0, top[TOP] = { 0 };
+    int slow = 0;
     long n = 0;
     uint8_t msg[64], back[64];
     uint64_t seed = 1;
@@ -92,6 +94,14 @@ int main(void)
         n++;
         if (dt > worst)
             worst = dt;
+        if (dt > top[TOP - 1]) { /* keep the TOP slowest, in descending order */
+            int j = TOP - 1;
+            while (j > 0 && top[j - 1] < dt) {
+                top[j] = top[j - 1];
+                j--;
+            }
+            top[j] = dt;
+        }
     }
     pthread_join(th, NULL);
     CHECK(mc_ok == MC_HANDSHAKES);
@@ -100,11 +110,14 @@ int main(void)
            mc_ok, mc_min * 1e3, mc_ok ? mc_total / mc_ok * 1e3 : 0.0, n, n ? sum / (double)n * 1e3 : 0.0,
            worst * 1e3);
     CHECK(n > 100);
-    /* A stalled loop would make some round trip wait for a whole server key generation (most of a
-     * McEliece handshake); scheduling noise on a shared 2-core machine stays far below half of
-     * the mean handshake. */
-    CHECK_MSG(worst < mc_total / mc_ok / 2, "an echo waited %.1f ms (a McEliece handshake takes %.1f ms)",
-              worst * 1e3, mc_total / mc_ok * 1e3);
+    /* Were handshakes run on the loop thread, every McEliece key generation (most of a
+     * handshake) would hold up the echo in flight: at least MC_HANDSHAKES round trips would take
+     * over half a handshake. Scheduling noise on a shared 2-core machine gives at most a stray
+     * one or two such round trips. */
+    for (int i = 0; i < TOP; i++)
+        slow += mc_ok > 0 && top[i] > mc_total / mc_ok / 2;
+    CHECK_MSG(slow < MC_HANDSHAKES / 2, "%d echoes waited over half a McEliece handshake (%.1f ms)", slow,
+              mc_total / mc_ok * 1e3);
     qstp_client_close(c);
     qstp_server_quit(srv);
     qstp_server_key_clear(&keys[0]);
