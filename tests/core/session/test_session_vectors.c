@@ -45,6 +45,10 @@ static void test_header_vectors(void)
             continue;
         qstp_packet_header h, back;
         uint8_t out[21];
+        /* The struct has padding after flag: zero it so the memcmp below reads defined bytes
+         * (valgrind memcheck flagged the uninitialised padding). */
+        memset(&h, 0, sizeof(h));
+        memset(&back, 0, sizeof(back));
         qstp_packet_header_create(&h, (uint8_t)strtoul(flag, NULL, 16),
                                   strtoull(test_rsp_get(&rec, "sequence"), NULL, 10),
                                   (uint32_t)strtoul(test_rsp_get(&rec, "msglen"), NULL, 10),

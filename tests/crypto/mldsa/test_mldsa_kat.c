@@ -64,7 +64,7 @@ static void pqckat_record(unsigned level, int hedged, int mode, const kv_record 
         CHECK_BYTES(gsk, sk, skl, "pqc-kat sk");
         if (mode == 2) {
             /* HashML-DSA: SHA2-256 for 44, SHA2-384 for 65, SHA2-512 for 87 (upstream README) */
-            uint8_t d[64];
+            uint8_t d[64] = {0}; /* level 65 also passes all 64 bytes below (SHA3-512 length) */
             qstp_mldsa_prehash ph = level == 44 ? QSTP_MLDSA_PH_SHA2_256
                                     : level == 65 ? QSTP_MLDSA_PH_SHA2_384
                                                   : QSTP_MLDSA_PH_SHA2_512;
