@@ -158,7 +158,8 @@ static void test_rate_limit(void)
     int ok = 0, err;
     memset(&st, 0, sizeof(st));
     pthread_mutex_init(&st.m, NULL);
-    /* 2 per second, burst 4: of 8 quick connections from 127.0.0.1, about 4 pass. */
+    /* 2 per second, burst 4: of 8 quick connections from 127.0.0.1, 4 pass (plus what refills
+     * while they run on a slow machine). */
     srv = start(&st, 2, 64);
     if (srv == NULL)
         return;
@@ -168,7 +169,7 @@ static void test_rate_limit(void)
         if (err != 0)
             CHECK(err == -(int)qstp_error_connection_failure);
     }
-    CHECK_MSG(ok >= 4 && ok <= 5, "%d connections passed the rate limit", ok);
+    CHECK_MSG(ok >= 4 && ok <= 6, "%d connections passed the rate limit", ok); /* 4 + refill */
     qstp_server_get_stats(srv, &s);
     CHECK(s.refused == (uint64_t)(8 - ok));
     for (int i = 0; i < 8; i++)
