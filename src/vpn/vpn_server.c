@@ -150,14 +150,16 @@ static void *tun_reader(void *arg)
 
 static void destroy(qstp_vpn_server *v)
 {
-    if (v->srv != NULL)
-        qstp_server_quit(v->srv);
+    /* The TUN reader first: it calls qstp_server_send, which must not meet a freed server. The
+     * server's callbacks write to the TUN, so the TUN closes last. */
     if (v->reader_started) {
         uint64_t one = 1;
         ssize_t w = write(v->stopfd, &one, sizeof(one));
         (void)w;
         pthread_join(v->reader, NULL);
     }
+    if (v->srv != NULL)
+        qstp_server_quit(v->srv);
     if (v->tunfd >= 0) {
         qstp_vpn_iface_teardown(&v->ifc);
         close(v->tunfd);
