@@ -56,9 +56,36 @@ void qstp_mldsa_bitpack(uint8_t *out, const qstp_mldsa_poly *a, unsigned bits, i
     pack_core(out, a, bits, b, -1);
 }
 
+/* BitUnpack for the two gamma1 sizes (z, ExpandMask: hot in signing): whole groups of bytes per
+ * step instead of a bit accumulator. Same outputs as unpack_core. */
+static void unpack_gamma1(qstp_mldsa_poly *a, const uint8_t *in, unsigned bits, int32_t b)
+{
+    if (bits == 20) { /* 2 coefficients per 5 bytes */
+        for (unsigned i = 0; i < MLDSA_N; i += 2, in += 5) {
+            const uint64_t v = (uint64_t)in[0] | ((uint64_t)in[1] << 8) | ((uint64_t)in[2] << 16) |
+                               ((uint64_t)in[3] << 24) | ((uint64_t)in[4] << 32);
+            a->c[i] = b - (int32_t)(v & 0xFFFFF);
+            a->c[i + 1] = b - (int32_t)(v >> 20);
+        }
+    } else { /* 18: 4 coefficients per 9 bytes */
+        for (unsigned i = 0; i < MLDSA_N; i += 4, in += 9) {
+            uint64_t v = 0;
+            for (unsigned k = 0; k < 8; k++)
+                v |= (uint64_t)in[k] << (8 * k);
+            a->c[i] = b - (int32_t)(v & 0x3FFFF);
+            a->c[i + 1] = b - (int32_t)((v >> 18) & 0x3FFFF);
+            a->c[i + 2] = b - (int32_t)((v >> 36) & 0x3FFFF);
+            a->c[i + 3] = b - (int32_t)((v >> 54) | ((uint64_t)in[8] << 10));
+        }
+    }
+}
+
 void qstp_mldsa_bitunpack(qstp_mldsa_poly *a, const uint8_t *in, unsigned bits, int32_t b)
 {
-    unpack_core(a, in, bits, b, -1);
+    if (bits == 20 || bits == 18)
+        unpack_gamma1(a, in, bits, b);
+    else
+        unpack_core(a, in, bits, b, -1);
 }
 
 unsigned qstp_mldsa_unpack_eta(qstp_mldsa_poly *a, const uint8_t *in, const qstp_mldsa_params *p)

@@ -71,15 +71,14 @@ void qstp_mldsa_sample_a_x4(qstp_mldsa_poly *const a[4], const uint8_t rho[MLDSA
 void qstp_mldsa_sample_mask_x4(qstp_mldsa_poly *const a[4], const qstp_mldsa_params *p,
                                const uint8_t rhopp[MLDSA_CRH_BYTES], const uint16_t nonces[4])
 {
+    /* 32 c bytes per lane (c = gamma1_bits <= 20: 640 bytes) in whole SHAKE256 blocks: five
+     * blocks (680 bytes) cover both gamma1 sizes. Squeezed at once and unpacked with the same
+     * BitUnpack as the one-way sampler (2.7 KiB of stack, far cheaper than unpacking byte by
+     * byte while streaming). */
+    enum { MASK_BLOCKS = (32 * 20 + QSTP_SHAKE256X4_BLOCK - 1) / QSTP_SHAKE256X4_BLOCK };
     qstp_keccak_x4_state st;
     uint8_t seed[4][MLDSA_CRH_BYTES + 2];
-    uint8_t buf[4][QSTP_SHAKE256X4_BLOCK];
-    /* BitUnpack streamed block by block (no 4 x 640-byte buffer on the signer's stack): one bit
-     * accumulator per lane. The control flow depends only on public counters. */
-    uint64_t acc[4] = {0, 0, 0, 0};
-    unsigned nacc[4] = {0, 0, 0, 0}, n = 0;
-    const unsigned bits = p->gamma1_bits;
-    const uint64_t mask = ((uint64_t)1 << bits) - 1;
+    uint8_t buf[4][MASK_BLOCKS * QSTP_SHAKE256X4_BLOCK];
 
     for (unsigned i = 0; i < 4; i++) {
         memcpy(seed[i], rhopp, MLDSA_CRH_BYTES);
@@ -87,27 +86,13 @@ void qstp_mldsa_sample_mask_x4(qstp_mldsa_poly *const a[4], const qstp_mldsa_par
         seed[i][MLDSA_CRH_BYTES + 1] = (uint8_t)(nonces[i] >> 8);
     }
     qstp_shake256x4_absorb_once(&st, seed[0], seed[1], seed[2], seed[3], sizeof(seed[0]));
-    unsigned n_lane = 0;
-    while (n < MLDSA_N) {
-        qstp_shake256x4_squeezeblocks(buf[0], buf[1], buf[2], buf[3], 1, &st);
-        for (unsigned i = 0; i < 4; i++) {
-            n_lane = n;
-            for (size_t b = 0; b < sizeof(buf[i]) && n_lane < MLDSA_N; b++) {
-                acc[i] |= (uint64_t)buf[i][b] << nacc[i];
-                nacc[i] += 8;
-                if (nacc[i] >= bits) { /* bits >= 18 > 8: at most one coefficient per byte */
-                    a[i]->c[n_lane++] = p->gamma1 - (int32_t)(acc[i] & mask);
-                    acc[i] >>= bits;
-                    nacc[i] -= bits;
-                }
-            }
-        }
-        n = n_lane; /* every lane consumed the same number of bytes */
-    }
+    qstp_shake256x4_squeezeblocks(buf[0], buf[1], buf[2], buf[3], MASK_BLOCKS, &st);
+    /* BitUnpack(v, gamma1 - 1, gamma1): coefficient = gamma1 - value. */
+    for (unsigned i = 0; i < 4; i++)
+        qstp_mldsa_bitunpack(a[i], buf[i], p->gamma1_bits, p->gamma1);
     qstp_keccak_x4_wipe(&st);
     qstp_wipe(seed, sizeof(seed));
     qstp_wipe(buf, sizeof(buf));
-    qstp_wipe(acc, sizeof(acc));
 }
 
 void qstp_mldsa_sample_eta(qstp_mldsa_poly *a, unsigned eta,

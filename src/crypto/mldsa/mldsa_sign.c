@@ -88,6 +88,20 @@ static int attempt(sign_work *s, const qstp_mldsa_params *p, const qstp_mldsa_si
                                     (uint16_t)(kappa + j + 2), (uint16_t)(kappa + j + 3)};
         qstp_mldsa_sample_mask_x4(ys, p, s->rhopp, nonces);
     }
+    if (p->l - j >= 2) {
+        /* Two or three left (ML-DSA-87: 7 = 4 + 3): one more four-way batch, the spare lanes
+         * writing into the temporaries (free until c is computed) and their output unused. A
+         * four-way permutation costs far less than two one-way ones. */
+        qstp_mldsa_poly *ys[4] = {&s->tmp[0], &s->tmp[1], &s->tmp[2], &s->tmp[3]};
+        uint16_t nonces[4];
+        for (unsigned e = 0; e < 4; e++) {
+            nonces[e] = (uint16_t)(kappa + j + e);
+            if (j + e < p->l)
+                ys[e] = &s->y[j + e];
+        }
+        qstp_mldsa_sample_mask_x4(ys, p, s->rhopp, nonces);
+        j = p->l;
+    }
     for (; j < p->l; j++)
         qstp_mldsa_sample_mask(&s->y[j], p, s->rhopp, (uint16_t)(kappa + j));
     for (j = 0; j < p->l; j++) {
