@@ -27,6 +27,9 @@
 #define CLI_REVOCATION_FILE "root_revocation.qrl" /* our extension (docs/PROTOCOL.md) */
 
 #define CLI_PATH_MAX 4096
+/* Stack of a per-connection thread (forwarder, -L): buffers are on the heap, so 256 KiB is ample
+ * and thousands of tunnels do not reserve gigabytes of address space. */
+#define CLI_THREAD_STACK (256u * 1024u)
 
 /* ---------------- messages (msg.c) ---------------- */
 /* "qstp: <message>\n" on stderr. Every error is one sentence naming the file, field or peer and

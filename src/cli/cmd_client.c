@@ -72,6 +72,33 @@ typedef struct tunnel_io {
     uint64_t rx_bytes, tx_bytes;
 } tunnel_io;
 
+/* SIGINT/SIGTERM: set g_stop, and in --stdio mode wake the pump through its eventfd (write(2) is
+ * async-signal-safe), so Ctrl-C still ends the tunnel with a close record. */
+static volatile sig_atomic_t g_stop;
+static volatile int g_sig_evfd = -1;
+
+static void on_signal(int sig)
+{
+    uint64_t one = 1;
+    (void)sig;
+    g_stop = 1;
+    if (g_sig_evfd >= 0) {
+        ssize_t n = write(g_sig_evfd, &one, sizeof(one));
+        (void)n;
+    }
+}
+
+static void catch_signals(void)
+{
+    struct sigaction sa, old;
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_handler = on_signal;
+    /* a SIGINT the shell ignores (a background job) stays ignored */
+    if (sigaction(SIGINT, NULL, &old) == 0 && old.sa_handler != SIG_IGN)
+        sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+}
+
 static int write_all(int fd, const uint8_t *p, size_t n)
 {
     while (n > 0) {
@@ -164,7 +191,7 @@ static qstp_errors pump(tunnel_io *t, int infd, uint32_t linger_s, int *peer_clo
             *peer_closed = 1;
             break;
         }
-        if (out_failed || stop)
+        if (out_failed || stop || g_stop)
             break;
         if (!in_open) {
             uint64_t now = qstp_net_mono_ms(), from = last > eof_ms ? last : eof_ms;
@@ -246,7 +273,10 @@ static int run_stdio(const client_cfg *cfg)
         cli_err("cannot start the receive thread");
         return CLI_NET;
     }
+    g_sig_evfd = t.evfd;
+    catch_signals();
     why = pump(&t, STDIN_FILENO, cfg->linger_s, &peer_closed);
+    g_sig_evfd = -1;
     qstp_client_close(t.c);
     if (cfg->verbose)
         cli_log("client", "tunnel closed by %s (%llu bytes sent, %llu received)",
@@ -272,7 +302,6 @@ typedef struct local_conn {
     char peer[QSTP_NET_ADDRSTR];
 } local_conn;
 
-static volatile sig_atomic_t g_stop;
 /* Open local connections, so a stop can close their tunnels (with close records) before the
  * configuration they point to is freed. */
 static pthread_mutex_t g_mtx = PTHREAD_MUTEX_INITIALIZER;
@@ -325,12 +354,6 @@ static void conns_stop(uint64_t wait_ms)
         if (pthread_cond_timedwait(&g_idle, &g_mtx, &ts) != 0)
             break;
     pthread_mutex_unlock(&g_mtx);
-}
-
-static void on_signal(int sig)
-{
-    (void)sig;
-    g_stop = 1;
 }
 
 static void *local_thread(void *arg)
@@ -406,7 +429,6 @@ static int run_listen(const client_cfg *cfg, const char *spec)
     char bind_host[256];
     uint16_t lport;
     int lfd;
-    struct sigaction sa;
     uint64_t hs;
     int rc;
     qstp_client *probe;
@@ -423,10 +445,7 @@ static int run_listen(const client_cfg *cfg, const char *spec)
                 (unsigned)lport, strerror(errno));
         return CLI_NET;
     }
-    memset(&sa, 0, sizeof(sa));
-    sa.sa_handler = on_signal;
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
+    catch_signals();
     cli_log("client", "forwarding %s port %u to %s port %u through QSTP (handshake %llu ms); "
             "Ctrl-C stops", bind_host, (unsigned)lport, cfg->host, (unsigned)cfg->port,
             (unsigned long long)hs);
@@ -453,6 +472,7 @@ static int run_listen(const client_cfg *cfg, const char *spec)
         qstp_net_addr_format((struct sockaddr *)&ss, sl, lc->peer);
         pthread_attr_init(&attr);
         pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+        pthread_attr_setstacksize(&attr, CLI_THREAD_STACK);
         pthread_mutex_lock(&g_mtx);
         g_active++;
         pthread_mutex_unlock(&g_mtx);

@@ -217,6 +217,7 @@ void cli_fwd_established(cli_fwd *f, qstp_server *srv, const qstp_tunnel_info *i
     f->threads++;
     pthread_attr_init(&attr);
     pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+    pthread_attr_setstacksize(&attr, CLI_THREAD_STACK);
     if (pthread_create(&th, &attr, conn_thread, c) != 0) {
         table_remove(f, c);
         f->threads--;

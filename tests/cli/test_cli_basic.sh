@@ -96,6 +96,18 @@ kill -TERM "$SPID"; wait "$SPID"; rc=$?
 check "SIGTERM: server exits 0" [ "$rc" = 0 ]
 check "SIGTERM: server logged the shutdown" grep -q 'shutting down' "$T/echo.log"
 
+# ---- SIGTERM (or Ctrl-C, SIGINT, in a terminal) ends the tunnel with a close record
+start_server "$T/int.log" --dir "$T/srv" --echo || bad "server start"
+sleep 30 | "$QSTP" client --dir "$T/srv" --connect 127.0.0.1:"$SPORT" 2>"$T/int.err" &
+CPID=$!
+wait_log "$T/int.log" 'established' || bad "client did not connect"
+t0=$(date +%s)
+kill -TERM "$CPID"; wait "$CPID"; rc=$?
+elapsed=$(( $(date +%s) - t0 ))
+check "signal: the client exits 0 at once (exit $rc after $elapsed s)" bash -c "[ $rc = 0 ] && [ $elapsed -lt 5 ]"
+wait_log "$T/int.log" 'closed: normal close' && ok "signal: the server saw a normal close" || bad "signal: $(tail -2 "$T/int.log")"
+kill -TERM "$SPID"; wait "$SPID"
+
 # ---- idle timeout and keep-alive
 # keep-alive every second against an idle timeout of 2 s: no race between the two timers
 start_server "$T/idle.log" --dir "$T/srv" --echo --idle-timeout 2 || bad "idle server start"
