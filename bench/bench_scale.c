@@ -697,7 +697,7 @@ static double pct(const uint32_t *v, size_t n, double p)
 
 static void parse(int argc, char **argv)
 {
-    for (int i = 1; i < argc; i++) {
+    for (int i = 1; i < argc; i += 2) { /* --option value pairs */
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
         if (v == NULL) {
             fprintf(stderr, "bench_scale: %s needs a value\n", a);
@@ -722,7 +722,6 @@ static void parse(int argc, char **argv)
                             "                   [--active-seconds S] [--rate R] [--idle-seconds I]\n");
             exit(2);
         }
-        i++;
     }
     if (g_opt.tunnels == 0 || g_opt.inflight == 0 || g_opt.per_process == 0) {
         fprintf(stderr, "bench_scale: counts must be positive\n");

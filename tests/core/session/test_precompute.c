@@ -8,7 +8,13 @@
  *  - a pooled response is judged by the client from its build time: at build + 61 s it is refused
  *    with message_time_invalid (why max_age must stay under 60);
  *  - the slot's ephemeral secret key is wiped when taken, when stale and on clear;
- *  - misuse: full pool, wrong suite, expired key, bad init arguments, missing workspace. */
+ *  - misuse: full pool, wrong suite, expired key, bad init arguments, missing workspace;
+ *  - threads: two fillers and two takers on a 3-slot pool (set 0x01): every response is taken
+ *    exactly once, and each taken one verifies (signature, phash, sch1) and its secret key
+ *    decapsulates what is encapsulated to its public key. */
+#include <pthread.h>
+#include <sched.h>
+#include <stdatomic.h>
 #include <stdio.h>
 
 #include "qstp/precompute.h"
@@ -240,6 +246,160 @@ done:
     free(work);
 }
 
+/* ---------------------------------------------------------------- threads */
+
+#define THR_FILLS 60 /* per filler */
+#define THR_FILLERS 2
+#define THR_TAKERS 2
+#define THR_SPIN_LIMIT 20000000L
+
+typedef struct {
+    qstp_precompute_pool *pool;
+    const keyset *k;
+    uint64_t seed;
+    uint8_t *work;
+    size_t worklen;
+    int errors;
+} thr_filler;
+
+typedef struct {
+    qstp_precompute_pool *pool;
+    const keyset *k;
+    uint64_t seed;
+    int taken, bad;
+    uint8_t ids[THR_FILLS * THR_FILLERS][16]; /* first bytes of each taken pk */
+} thr_taker;
+
+static atomic_int thr_total_taken;
+
+static void *filler_main(void *p)
+{
+    thr_filler *f = p;
+    long spins = 0;
+    for (int done = 0; done < THR_FILLS && spins < THR_SPIN_LIMIT;) {
+        const int r = fill(f->pool, &f->k->keyref, f->seed++, f->work, f->worklen);
+        if (r == 0)
+            done++;
+        else if (qstp_error_of(r) == qstp_error_invalid_state) {
+            spins++;
+            sched_yield();
+        } else
+            f->errors++;
+    }
+    if (spins >= THR_SPIN_LIMIT)
+        f->errors++;
+    return NULL;
+}
+
+/* Checks one taken response as a client would (§4.5 steps 2-5) and its key pair. */
+static int taken_ok(const keyset *k, const uint8_t *pkt, const uint8_t *ksk, const uint8_t sch1[32], uint64_t *st)
+{
+    const qstp_suite *su = k->suite;
+    const uint8_t *pk = pkt + QSTP_PACKET_HEADER_SIZE + su->signed_hash_size;
+    uint8_t khash[32], phash[32], sch[32], ct[QSTP_CT_MAX], ss1[32], ss2[32];
+    size_t mlen = 0;
+    int ok = 0;
+    if (su->sig_open_attached(khash, &mlen, pkt + QSTP_PACKET_HEADER_SIZE, su->signed_hash_size,
+                              k->ccfg.server_verkey) != 0 || mlen != 32)
+        return 0;
+    qstp_transcript_phash(phash, pkt, k->ccfg.sch0, pk, su->kem_pk_size);
+    memcpy(sch, k->ccfg.sch0, 32);
+    qstp_transcript_next(sch, phash, 32);
+    if (memcmp(khash, phash, 32) != 0 || memcmp(sch, sch1, 32) != 0 || pkt[0] != qstp_flag_connect_response)
+        return 0;
+    if (su->kem_encaps(ct, ss1, pk, h_random, st) != 0 || su->kem_decaps(ss2, ct, ksk, &ok) != 0 || !ok)
+        return 0;
+    return memcmp(ss1, ss2, 32) == 0;
+}
+
+static void *taker_main(void *p)
+{
+    thr_taker *t = p;
+    const qstp_suite *su = t->k->suite;
+    uint8_t *pkt = malloc(QSTP_PACKET_HEADER_SIZE + su->signed_hash_size + su->kem_pk_size);
+    uint8_t *ksk = malloc(su->kem_sk_size);
+    uint8_t sch[32];
+    long spins = 0;
+    uint64_t st = t->seed;
+    while (atomic_load(&thr_total_taken) < THR_FILLS * THR_FILLERS && spins < THR_SPIN_LIMIT) {
+        if (qstp_precompute_take(t->pool, &t->k->keyref, h_now, pkt, ksk, sch) != 0) {
+            spins++;
+            sched_yield();
+            continue;
+        }
+        atomic_fetch_add(&thr_total_taken, 1);
+        if (!taken_ok(t->k, pkt, ksk, sch, &st))
+            t->bad++;
+        memcpy(t->ids[t->taken++], pkt + QSTP_PACKET_HEADER_SIZE + su->signed_hash_size, 16);
+    }
+    free(pkt);
+    free(ksk);
+    return NULL;
+}
+
+static int cmp16(const void *a, const void *b)
+{
+    return memcmp(a, b, 16);
+}
+
+static void test_threads(void)
+{
+    static qstp_precompute_pool pool;
+    static thr_filler f[THR_FILLERS];
+    static thr_taker t[THR_TAKERS];
+    static uint8_t all[THR_FILLS * THR_FILLERS][16];
+    const qstp_suite *su = qstp_suite_by_id(0x01);
+    const size_t slot = qstp_precompute_slot_size(su);
+    uint8_t *mem = malloc(3 * slot);
+    pthread_t ft[THR_FILLERS], tt[THR_TAKERS];
+    qstp_precompute_stats st;
+    size_t n = 0;
+    int errors = 0, bad = 0;
+
+    if (h_keyset_make(&ks, su, 4001) != 0) {
+        CHECK_MSG(0, "threads: key generation");
+        free(mem);
+        return;
+    }
+    CHECK(qstp_precompute_init(&pool, su, mem, 3 * slot, 3, 0) == 0);
+    atomic_store(&thr_total_taken, 0);
+    for (int i = 0; i < THR_FILLERS; i++) {
+        f[i] = (thr_filler){&pool, &ks, 1000u * (uint64_t)(i + 1), NULL, 0, 0};
+        pthread_create(&ft[i], NULL, filler_main, &f[i]);
+    }
+    for (int i = 0; i < THR_TAKERS; i++) {
+        memset(&t[i], 0, sizeof(t[i]));
+        t[i].pool = &pool;
+        t[i].k = &ks;
+        t[i].seed = 77 + (uint64_t)i;
+        pthread_create(&tt[i], NULL, taker_main, &t[i]);
+    }
+    for (int i = 0; i < THR_FILLERS; i++) {
+        pthread_join(ft[i], NULL);
+        errors += f[i].errors;
+    }
+    for (int i = 0; i < THR_TAKERS; i++) {
+        pthread_join(tt[i], NULL);
+        bad += t[i].bad;
+        memcpy(all[n], t[i].ids, (size_t)t[i].taken * 16);
+        n += (size_t)t[i].taken;
+    }
+    CHECK_MSG(errors == 0, "threads: %d fill errors", errors);
+    CHECK_MSG(bad == 0, "threads: %d taken responses did not verify", bad);
+    CHECK_MSG(n == THR_FILLS * THR_FILLERS, "threads: %zu of %d taken", n, THR_FILLS * THR_FILLERS);
+    qsort(all, n, 16, cmp16);
+    for (size_t i = 1; i < n; i++)
+        CHECK_MSG(memcmp(all[i - 1], all[i], 16) != 0, "threads: one response taken twice");
+    qstp_precompute_get_stats(&pool, &st);
+    CHECK(st.filled == THR_FILLS * THR_FILLERS && st.taken == THR_FILLS * THR_FILLERS && st.expired == 0);
+    CHECK(qstp_precompute_ready(&pool, h_now) == 0 && qstp_precompute_vacant(&pool, h_now) == 3);
+    CHECK(qstp_ct_is_zero(slot_ksk(mem, su, 0), su->kem_sk_size));
+    qstp_precompute_clear(&pool);
+    free(mem);
+    printf("threads: %d fillers, %d takers, %zu responses each taken once and verified\n", THR_FILLERS,
+           THR_TAKERS, n);
+}
+
 int main(int argc, char **argv)
 {
     static const uint8_t defaults[] = {0x01, 0x03, 0x05};
@@ -254,6 +414,7 @@ int main(int argc, char **argv)
     } else {
         for (size_t i = 0; i < sizeof(defaults); i++)
             test_suite(defaults[i]);
+        test_threads();
     }
     return test_report();
 }
