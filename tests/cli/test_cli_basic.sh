@@ -98,7 +98,10 @@ check "SIGTERM: server logged the shutdown" grep -q 'shutting down' "$T/echo.log
 
 # ---- SIGTERM (or Ctrl-C, SIGINT, in a terminal) ends the tunnel with a close record
 start_server "$T/int.log" --dir "$T/srv" --echo || bad "server start"
-sleep 30 | "$QSTP" client --dir "$T/srv" --connect 127.0.0.1:"$SPORT" 2>"$T/int.err" &
+mkfifo "$T/hold"
+sleep 30 >"$T/hold" &    # keeps the client's stdin open
+PIDS+=($!)
+"$QSTP" client --dir "$T/srv" --connect 127.0.0.1:"$SPORT" <"$T/hold" 2>"$T/int.err" &
 CPID=$!
 wait_log "$T/int.log" 'established' || bad "client did not connect"
 t0=$(date +%s)
