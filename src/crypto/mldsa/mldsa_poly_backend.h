@@ -22,6 +22,18 @@ void qstp_mldsa_poly_pointwise_montgomery_portable(qstp_mldsa_poly *c, const qst
 void qstp_mldsa_poly_pointwise_acc_montgomery_portable(qstp_mldsa_poly *c, const qstp_mldsa_poly *a,
                                                        const qstp_mldsa_poly *b);
 
+/* Coefficient-wise helpers (mldsa_poly.c) and rounding (mldsa_rounding.c): the public names in
+ * mldsa_poly.h / mldsa_rounding.h dispatch to these. */
+void qstp_mldsa_poly_add_portable(qstp_mldsa_poly *c, const qstp_mldsa_poly *a, const qstp_mldsa_poly *b);
+void qstp_mldsa_poly_sub_portable(qstp_mldsa_poly *c, const qstp_mldsa_poly *a, const qstp_mldsa_poly *b);
+void qstp_mldsa_poly_reduce_portable(qstp_mldsa_poly *a);
+void qstp_mldsa_poly_freeze_portable(qstp_mldsa_poly *a);
+unsigned qstp_mldsa_poly_chknorm_portable(const qstp_mldsa_poly *a, int32_t bound);
+void qstp_mldsa_poly_decompose_portable(int32_t gamma2, qstp_mldsa_poly *w1, qstp_mldsa_poly *w0,
+                                        const qstp_mldsa_poly *w);
+unsigned qstp_mldsa_poly_make_hint_portable(int32_t gamma2, qstp_mldsa_poly *h,
+                                            const qstp_mldsa_poly *a, const qstp_mldsa_poly *b);
+
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
 #define QSTP_MLDSA_HAVE_AVX2 1
 void qstp_mldsa_poly_ntt_avx2(qstp_mldsa_poly *a);
@@ -30,6 +42,15 @@ void qstp_mldsa_poly_pointwise_montgomery_avx2(qstp_mldsa_poly *c, const qstp_ml
                                                const qstp_mldsa_poly *b);
 void qstp_mldsa_poly_pointwise_acc_montgomery_avx2(qstp_mldsa_poly *c, const qstp_mldsa_poly *a,
                                                    const qstp_mldsa_poly *b);
+void qstp_mldsa_poly_add_avx2(qstp_mldsa_poly *c, const qstp_mldsa_poly *a, const qstp_mldsa_poly *b);
+void qstp_mldsa_poly_sub_avx2(qstp_mldsa_poly *c, const qstp_mldsa_poly *a, const qstp_mldsa_poly *b);
+void qstp_mldsa_poly_reduce_avx2(qstp_mldsa_poly *a);
+void qstp_mldsa_poly_freeze_avx2(qstp_mldsa_poly *a);
+unsigned qstp_mldsa_poly_chknorm_avx2(const qstp_mldsa_poly *a, int32_t bound);
+void qstp_mldsa_poly_decompose_avx2(int32_t gamma2, qstp_mldsa_poly *w1, qstp_mldsa_poly *w0,
+                                    const qstp_mldsa_poly *w);
+unsigned qstp_mldsa_poly_make_hint_avx2(int32_t gamma2, qstp_mldsa_poly *h, const qstp_mldsa_poly *a,
+                                        const qstp_mldsa_poly *b);
 #endif
 
 #endif

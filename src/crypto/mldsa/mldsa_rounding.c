@@ -1,6 +1,9 @@
 /* FIPS 204 §7.4 rounding functions (see mldsa_rounding.h). */
 #include "crypto/mldsa/mldsa_rounding.h"
 
+#include "crypto/cpu.h"
+#include "crypto/mldsa/mldsa_poly_backend.h"
+
 void qstp_mldsa_power2round(int32_t r, int32_t *r1, int32_t *r0)
 {
     /* r0 = r mod+- 2^13 in (-2^12, 2^12]; r1 = (r - r0) / 2^13 = floor((r + 2^12 - 1) / 2^13). */
@@ -60,7 +63,7 @@ void qstp_mldsa_poly_power2round(qstp_mldsa_poly *t1, qstp_mldsa_poly *t0, const
         qstp_mldsa_power2round(t->c[i], &t1->c[i], &t0->c[i]);
 }
 
-void qstp_mldsa_poly_decompose(int32_t gamma2, qstp_mldsa_poly *w1, qstp_mldsa_poly *w0,
+void qstp_mldsa_poly_decompose_portable(int32_t gamma2, qstp_mldsa_poly *w1, qstp_mldsa_poly *w0,
                                const qstp_mldsa_poly *w)
 {
     uint64_t magic = decompose_magic(gamma2);
@@ -73,7 +76,7 @@ void qstp_mldsa_poly_decompose(int32_t gamma2, qstp_mldsa_poly *w1, qstp_mldsa_p
     }
 }
 
-unsigned qstp_mldsa_poly_make_hint(int32_t gamma2, qstp_mldsa_poly *h, const qstp_mldsa_poly *a,
+unsigned qstp_mldsa_poly_make_hint_portable(int32_t gamma2, qstp_mldsa_poly *h, const qstp_mldsa_poly *a,
                                    const qstp_mldsa_poly *b)
 {
     uint64_t magic = decompose_magic(gamma2);
@@ -96,4 +99,28 @@ void qstp_mldsa_poly_use_hint(int32_t gamma2, qstp_mldsa_poly *w1, const qstp_ml
     uint64_t magic = decompose_magic(gamma2);
     for (unsigned i = 0; i < MLDSA_N; i++)
         w1->c[i] = use_hint_m(gamma2, magic, w->c[i], (unsigned)h->c[i]);
+}
+
+/* ---- dispatch to the AVX2 twins (mldsa_poly_backend.h; QSTP_NO_ASM=1 forces portable) ---- */
+
+void qstp_mldsa_poly_decompose(int32_t gamma2, qstp_mldsa_poly *w1, qstp_mldsa_poly *w0,
+                               const qstp_mldsa_poly *w)
+{
+#if defined(QSTP_MLDSA_HAVE_AVX2)
+    if (qstp_cpu_has_avx2()) {
+        qstp_mldsa_poly_decompose_avx2(gamma2, w1, w0, w);
+        return;
+    }
+#endif
+    qstp_mldsa_poly_decompose_portable(gamma2, w1, w0, w);
+}
+
+unsigned qstp_mldsa_poly_make_hint(int32_t gamma2, qstp_mldsa_poly *h, const qstp_mldsa_poly *a,
+                                   const qstp_mldsa_poly *b)
+{
+#if defined(QSTP_MLDSA_HAVE_AVX2)
+    if (qstp_cpu_has_avx2())
+        return qstp_mldsa_poly_make_hint_avx2(gamma2, h, a, b);
+#endif
+    return qstp_mldsa_poly_make_hint_portable(gamma2, h, a, b);
 }

@@ -1,6 +1,8 @@
 /* The AVX2 polynomial backend (src/crypto/mldsa/mldsa_poly_avx2.c) against the portable one:
  * identical outputs of NTT, inverse NTT and the pointwise products on random inputs over the
- * whole documented input ranges (and their extremes), and identical signatures from the
+ * whole documented input ranges (and their extremes), the same for the coefficient-wise helpers
+ * (add, sub, reduce32, freeze, norm check) and Decompose / MakeHint (Decompose boundaries and the
+ * wrap-around at q - 1 included), and identical signatures from the
  * dispatching API with the backend switched by QSTP_NO_ASM. On a CPU without AVX2 only the
  * portable half runs and the test says so. No vector file. */
 #include <stdlib.h>
@@ -68,6 +70,99 @@ static void compare_backends(void)
     CHECK_MSG(bad_pw == 0, "pointwise differs in %u of 2000", bad_pw);
     CHECK_MSG(bad_acc == 0, "pointwise_acc differs in %u of 2000", bad_acc);
 }
+
+/* Uniform in [lo, hi]. */
+static int32_t rand_range(uint64_t *s, int64_t lo, int64_t hi)
+{
+    return (int32_t)(lo + (int64_t)(test_prng_u64(s) % (uint64_t)(hi - lo + 1)));
+}
+
+/* A value in [0, q) near a Decompose boundary: multiples of 2 gamma2 (+-1, +-gamma2) and q - 1. */
+static int32_t edge_value(uint64_t *s, int32_t gamma2)
+{
+    const int32_t m = (Q - 1) / (2 * gamma2);
+    const int32_t k = rand_range(s, 0, m);
+    int32_t v = k * 2 * gamma2 + rand_range(s, -2, 2) + (test_prng_u64(s) & 1 ? gamma2 : 0);
+    if (test_prng_u64(s) % 8 == 0)
+        v = Q - 1 - rand_range(s, 0, 3);
+    return v < 0 ? 0 : (v >= Q ? Q - 1 : v);
+}
+
+/* The coefficient-wise helpers and the rounding functions (mldsa_coeff_avx2.c). */
+static void compare_coeff(void)
+{
+    static const int32_t gamma2s[2] = {(Q - 1) / 88, (Q - 1) / 32};
+    uint64_t s = 77;
+    unsigned bad_add = 0, bad_sub = 0, bad_red = 0, bad_frz = 0, bad_norm = 0, bad_dec = 0, bad_hint = 0;
+    unsigned norm_hits = 0, hint_total = 0;
+    for (unsigned t = 0; t < 2000; t++) {
+        qstp_mldsa_poly a, b, x, y, x0, y0;
+        /* add, sub: |.| < 2^30 */
+        for (unsigned i = 0; i < MLDSA_N; i++) {
+            a.c[i] = rand_range(&s, -(1 << 30) + 1, (1 << 30) - 1);
+            b.c[i] = rand_range(&s, -(1 << 30) + 1, (1 << 30) - 1);
+        }
+        qstp_mldsa_poly_add_portable(&x, &a, &b);
+        qstp_mldsa_poly_add_avx2(&y, &a, &b);
+        bad_add += memcmp(&x, &y, sizeof(x)) != 0;
+        qstp_mldsa_poly_sub_portable(&x, &a, &b);
+        qstp_mldsa_poly_sub_avx2(&y, &a, &b);
+        bad_sub += memcmp(&x, &y, sizeof(x)) != 0;
+        /* reduce32, freeze: the whole documented input range, a <= 2^31 - 2^22 - 1 */
+        for (unsigned i = 0; i < MLDSA_N; i++)
+            a.c[i] = (t % 17 == 0) ? ((i & 1) ? INT32_MIN : INT32_MAX - (1 << 22))
+                                   : rand_range(&s, INT32_MIN, INT32_MAX - (1 << 22));
+        x = a, y = a;
+        qstp_mldsa_poly_reduce_portable(&x);
+        qstp_mldsa_poly_reduce_avx2(&y);
+        bad_red += memcmp(&x, &y, sizeof(x)) != 0;
+        x = a, y = a;
+        qstp_mldsa_poly_freeze_portable(&x);
+        qstp_mldsa_poly_freeze_avx2(&y);
+        bad_frz += memcmp(&x, &y, sizeof(x)) != 0;
+        /* chknorm: reduce32 outputs, bounds up to (q-1)/8; half the polynomials stay just inside
+         * the bound, the other half get one coefficient at +-bound somewhere. */
+        {
+            const int32_t bound = rand_range(&s, 1, (Q - 1) / 8);
+            for (unsigned i = 0; i < MLDSA_N; i++)
+                a.c[i] = rand_range(&s, -(bound - 1), bound - 1);
+            if (t & 1)
+                a.c[test_prng_u64(&s) % MLDSA_N] = (test_prng_u64(&s) & 1) ? bound : -bound;
+            const unsigned r1 = qstp_mldsa_poly_chknorm_portable(&a, bound);
+            const unsigned r2 = qstp_mldsa_poly_chknorm_avx2(&a, bound);
+            bad_norm += r1 != r2 || r1 != (t & 1);
+            norm_hits += r2;
+            for (unsigned i = 0; i < MLDSA_N; i++) /* any reduce32 output */
+                a.c[i] = rand_range(&s, -6283008, 6283008);
+            bad_norm += qstp_mldsa_poly_chknorm_portable(&a, bound) != qstp_mldsa_poly_chknorm_avx2(&a, bound);
+        }
+        /* Decompose, MakeHint: inputs in [0, q), many at the boundaries, both gamma2. */
+        const int32_t g2 = gamma2s[t & 1];
+        for (unsigned i = 0; i < MLDSA_N; i++) {
+            a.c[i] = (i % 3 == 0) ? edge_value(&s, g2) : rand_range(&s, 0, Q - 1);
+            b.c[i] = (i % 4 == 0) ? a.c[i] : (i % 4 == 1) ? edge_value(&s, g2) : rand_range(&s, 0, Q - 1);
+        }
+        qstp_mldsa_poly_decompose_portable(g2, &x, &x0, &a);
+        qstp_mldsa_poly_decompose_avx2(g2, &y, &y0, &a);
+        bad_dec += memcmp(&x, &y, sizeof(x)) != 0 || memcmp(&x0, &y0, sizeof(x0)) != 0;
+        qstp_mldsa_poly_decompose_avx2(g2, &y, NULL, &a);
+        bad_dec += memcmp(&x, &y, sizeof(x)) != 0;
+        const unsigned h1 = qstp_mldsa_poly_make_hint_portable(g2, &x, &a, &b);
+        const unsigned h2 = qstp_mldsa_poly_make_hint_avx2(g2, &y, &a, &b);
+        bad_hint += h1 != h2 || memcmp(&x, &y, sizeof(x)) != 0;
+        hint_total += h2;
+    }
+    CHECK_MSG(bad_add == 0, "add differs in %u of 2000", bad_add);
+    CHECK_MSG(bad_sub == 0, "sub differs in %u of 2000", bad_sub);
+    CHECK_MSG(bad_red == 0, "reduce differs in %u of 2000", bad_red);
+    CHECK_MSG(bad_frz == 0, "freeze differs in %u of 2000", bad_frz);
+    CHECK_MSG(bad_norm == 0, "chknorm differs (or misjudges) in %u cases", bad_norm);
+    CHECK_MSG(bad_dec == 0, "decompose differs in %u cases", bad_dec);
+    CHECK_MSG(bad_hint == 0, "make_hint differs in %u of 2000", bad_hint);
+    /* The inputs did exercise both outcomes. */
+    CHECK(norm_hits > 0 && norm_hits < 2000);
+    CHECK(hint_total > 0);
+}
 #endif
 
 /* Keygen, hedged sign and verify through the public API with the backend chosen by env. */
@@ -77,6 +172,13 @@ static void run_api(uint8_t *pk, uint8_t *sig, unsigned level, const uint8_t xi[
     CHECK(qstp_mldsa_keypair_seed(level, pk, sk, xi) == 0);
     CHECK(qstp_mldsa_sign(level, sig, msg, 32, NULL, 0, sk, rnd) == 0);
     CHECK(qstp_mldsa_verify(level, sig, qstp_mldsa_sig_size(level), msg, 32, NULL, 0, pk) == 0);
+    /* The precomputed signer (the server's path) signs the same bytes on this backend. */
+    static qstp_mldsa_signer signer;
+    uint8_t sig2[QSTP_MLDSA_SIG_MAX];
+    CHECK(qstp_mldsa_signer_init(&signer, level, sk) == 0);
+    CHECK(qstp_mldsa_signer_sign(&signer, sig2, msg, 32, NULL, 0, rnd) == 0);
+    CHECK_BYTES(sig, sig2, qstp_mldsa_sig_size(level), "precomputed signer vs one-shot");
+    qstp_mldsa_signer_wipe(&signer);
 }
 
 static void compare_api(void)
@@ -106,8 +208,10 @@ static void compare_api(void)
 int main(void)
 {
 #if defined(QSTP_MLDSA_HAVE_AVX2)
-    if (qstp_cpu_has_avx2())
+    if (qstp_cpu_has_avx2()) {
         compare_backends();
+        compare_coeff();
+    }
 #endif
     compare_api();
     return test_report();

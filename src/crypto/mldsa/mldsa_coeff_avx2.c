@@ -1,0 +1,138 @@
+/* AVX2 versions of ML-DSA's coefficient-wise helpers (add, sub, reduce32, freeze, the norm check)
+ * and of Decompose / MakeHint on whole polynomials (FIPS 204 Alg. 36, 39), see
+ * mldsa_poly_backend.h. Compiled with -mavx2; called only after qstp_cpu_has_avx2().
+ *
+ * Each function does, eight lanes at a time, exactly the integer arithmetic of its portable twin
+ * in mldsa_poly.c / mldsa_rounding.c (same shifts, same multiply-by-magic division, same masks),
+ * so the outputs are identical; tests/crypto/mldsa/test_mldsa_backend.c compares them. Nothing
+ * branches on or indexes by coefficient values: comparisons produce lane masks, and the norm
+ * check and hint count fold every lane before anything leaves the function. */
+#include "crypto/mldsa/mldsa_poly_backend.h"
+
+#if defined(QSTP_MLDSA_HAVE_AVX2)
+
+#include <immintrin.h>
+
+static inline __m256i load(const int32_t *p)
+{
+    return _mm256_loadu_si256((const __m256i *)(const void *)p);
+}
+
+static inline void store(int32_t *p, __m256i v)
+{
+    _mm256_storeu_si256((__m256i *)(void *)p, v);
+}
+
+/* reduce32: a - ((a + 2^22) >> 23) q. */
+static inline __m256i reduce32(__m256i a)
+{
+    const __m256i q = _mm256_set1_epi32(MLDSA_Q);
+    __m256i t = _mm256_srai_epi32(_mm256_add_epi32(a, _mm256_set1_epi32(1 << 22)), 23);
+    return _mm256_sub_epi32(a, _mm256_mullo_epi32(t, q));
+}
+
+/* caddq: a + q where a < 0 (mask from the sign bit). */
+static inline __m256i caddq(__m256i a)
+{
+    return _mm256_add_epi32(a, _mm256_and_si256(_mm256_srai_epi32(a, 31), _mm256_set1_epi32(MLDSA_Q)));
+}
+
+void qstp_mldsa_poly_add_avx2(qstp_mldsa_poly *c, const qstp_mldsa_poly *a, const qstp_mldsa_poly *b)
+{
+    for (unsigned i = 0; i < MLDSA_N; i += 8)
+        store(c->c + i, _mm256_add_epi32(load(a->c + i), load(b->c + i)));
+}
+
+void qstp_mldsa_poly_sub_avx2(qstp_mldsa_poly *c, const qstp_mldsa_poly *a, const qstp_mldsa_poly *b)
+{
+    for (unsigned i = 0; i < MLDSA_N; i += 8)
+        store(c->c + i, _mm256_sub_epi32(load(a->c + i), load(b->c + i)));
+}
+
+void qstp_mldsa_poly_reduce_avx2(qstp_mldsa_poly *a)
+{
+    for (unsigned i = 0; i < MLDSA_N; i += 8)
+        store(a->c + i, reduce32(load(a->c + i)));
+}
+
+void qstp_mldsa_poly_freeze_avx2(qstp_mldsa_poly *a)
+{
+    for (unsigned i = 0; i < MLDSA_N; i += 8)
+        store(a->c + i, caddq(reduce32(load(a->c + i))));
+}
+
+unsigned qstp_mldsa_poly_chknorm_avx2(const qstp_mldsa_poly *a, int32_t bound)
+{
+    /* |x| >= bound <=> |x| > bound - 1; |x| as the portable (x ^ m) - m (abs_epi32 is the same
+     * on every value a reduce32 output can take). The lanes are OR-ed; one movemask at the end. */
+    const __m256i lim = _mm256_set1_epi32(bound - 1);
+    __m256i bad = _mm256_setzero_si256();
+    for (unsigned i = 0; i < MLDSA_N; i += 8)
+        bad = _mm256_or_si256(bad, _mm256_cmpgt_epi32(_mm256_abs_epi32(load(a->c + i)), lim));
+    return (unsigned)(_mm256_movemask_epi8(bad) != 0);
+}
+
+/* The magic of mldsa_rounding.c: floor(x / (2 gamma2)) = (x * M) >> 48 for 0 <= x < 2^24, with
+ * M = ceil(2^48 / (2 gamma2)) < 2^32 for both gamma2 of FIPS 204. */
+static inline uint32_t decompose_magic(int32_t gamma2)
+{
+    const uint64_t d = 2u * (uint64_t)gamma2;
+    return (uint32_t)((((uint64_t)1 << 48) + d - 1) / d);
+}
+
+/* Decompose (Alg. 36) for r in [0, q): r1 and r0 as decompose_m. */
+static inline void decompose8(__m256i r, __m256i magic, __m256i g2m1, __m256i twog2, __m256i m,
+                              __m256i *r1, __m256i *r0)
+{
+    const __m256i x = _mm256_add_epi32(r, g2m1); /* r + gamma2 - 1, below 2^24 */
+    /* 32 x 32 -> 64 unsigned products on the even and the odd lanes, then >> 48. */
+    const __m256i pe = _mm256_srli_epi64(_mm256_mul_epu32(x, magic), 48);
+    const __m256i po = _mm256_srli_epi64(_mm256_mul_epu32(_mm256_srli_epi64(x, 32), magic), 48);
+    __m256i hi = _mm256_blend_epi32(pe, _mm256_slli_epi64(po, 32), 0xAA);
+    __m256i lo = _mm256_sub_epi32(r, _mm256_mullo_epi32(hi, twog2));
+    /* hi == m is the wrap-around r - r0 = q - 1: r1 = 0, r0 - 1 (wrap is all ones there). */
+    const __m256i wrap = _mm256_cmpeq_epi32(hi, m);
+    *r1 = _mm256_andnot_si256(wrap, hi);
+    *r0 = _mm256_add_epi32(lo, wrap);
+}
+
+void qstp_mldsa_poly_decompose_avx2(int32_t gamma2, qstp_mldsa_poly *w1, qstp_mldsa_poly *w0,
+                                    const qstp_mldsa_poly *w)
+{
+    const __m256i magic = _mm256_set1_epi64x((long long)decompose_magic(gamma2));
+    const __m256i g2m1 = _mm256_set1_epi32(gamma2 - 1), twog2 = _mm256_set1_epi32(2 * gamma2);
+    const __m256i m = _mm256_set1_epi32((MLDSA_Q - 1) / (2 * gamma2));
+    for (unsigned i = 0; i < MLDSA_N; i += 8) {
+        __m256i r1, r0;
+        decompose8(load(w->c + i), magic, g2m1, twog2, m, &r1, &r0);
+        store(w1->c + i, r1);
+        if (w0)
+            store(w0->c + i, r0);
+    }
+}
+
+unsigned qstp_mldsa_poly_make_hint_avx2(int32_t gamma2, qstp_mldsa_poly *h, const qstp_mldsa_poly *a,
+                                        const qstp_mldsa_poly *b)
+{
+    const __m256i magic = _mm256_set1_epi64x((long long)decompose_magic(gamma2));
+    const __m256i g2m1 = _mm256_set1_epi32(gamma2 - 1), twog2 = _mm256_set1_epi32(2 * gamma2);
+    const __m256i m = _mm256_set1_epi32((MLDSA_Q - 1) / (2 * gamma2));
+    const __m256i one = _mm256_set1_epi32(1);
+    __m256i count = _mm256_setzero_si256();
+    for (unsigned i = 0; i < MLDSA_N; i += 8) {
+        __m256i a1, b1, lo;
+        decompose8(load(a->c + i), magic, g2m1, twog2, m, &a1, &lo);
+        decompose8(load(b->c + i), magic, g2m1, twog2, m, &b1, &lo);
+        /* bit = [HighBits differ] = 1 - [a1 == b1] */
+        const __m256i bit = _mm256_andnot_si256(_mm256_cmpeq_epi32(a1, b1), one);
+        store(h->c + i, bit);
+        count = _mm256_add_epi32(count, bit);
+    }
+    /* Horizontal sum of the eight lane counts. */
+    __m128i s = _mm_add_epi32(_mm256_castsi256_si128(count), _mm256_extracti128_si256(count, 1));
+    s = _mm_add_epi32(s, _mm_shuffle_epi32(s, _MM_SHUFFLE(1, 0, 3, 2)));
+    s = _mm_add_epi32(s, _mm_shuffle_epi32(s, _MM_SHUFFLE(2, 3, 0, 1)));
+    return (unsigned)_mm_cvtsi128_si32(s);
+}
+
+#endif
