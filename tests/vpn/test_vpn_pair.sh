@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # `qstp vpn` between two network namespaces joined by a veth pair (server 10.200.0.1, client
 # 10.200.0.2): address assignment, interface configuration, ping both ways, 20 MB TCP each way
-# with SHA-256, a full pool refusing a second client, the CAP_NET_ADMIN sentence, and clean-up of
-# interfaces and routes on SIGTERM; the underlay silently dropping everything (keep-alive notices,
-# the client reconnects when the link returns).
+# with SHA-256, --no-routes, a full pool refusing a second client, the CAP_NET_ADMIN sentence;
+# the underlay silently dropping everything (keep-alive notices, the client reconnects when the
+# link returns); clean-up of interfaces and routes on SIGTERM, also in the middle of a transfer.
 . "$(dirname "$0")/lib.sh"
 require_env
 
@@ -47,9 +47,15 @@ fi
 start_vpn s "$T/s2.log" server --dir "$T/srv" --listen 10.200.0.1:32120 --tun qstp1 --pool 10.98.0.4/30
 S2=$LASTPID
 wait_log "$T/s2.log" 'ready on' || bad "second server did not start: $(cat "$T/s2.log")"
-start_vpn c "$T/c2.log" client --dir "$T/srv" --connect 10.200.0.1:32120 --tun qstp1
+start_vpn c "$T/c2.log" client --dir "$T/srv" --connect 10.200.0.1:32120 --tun qstp1 --no-routes
 C2=$LASTPID
 wait_log "$T/c2.log" 'qstp1 is 10.98.0.6' || bad "client of the /30 pool got no address: $(cat "$T/c2.log")"
+# --no-routes: the address only (as /32), and the route printed for the user instead
+check "--no-routes: address 10.98.0.6 on qstp1" [ "$(tun_addr c qstp1)" = 10.98.0.6 ]
+check_not "--no-routes: no route through qstp1" has_route c 10.98.0.4/30 qstp1
+check "--no-routes: the route to add is printed" grep -q 'ip route add 10.98.0.4/30 dev qstp1' "$T/c2.log"
+ip -n "$NSP-c" route add 10.98.0.4/30 dev qstp1
+check "--no-routes: after adding the printed route, ping 10.98.0.5" ping_ok c 10.98.0.5
 rc=0
 timeout 20 ip netns exec "$NSP-c" "$QSTP" vpn client --dir "$T/srv" --connect 10.200.0.1:32120 \
   --tun qstp2 >"$T/c3.log" 2>&1 || rc=$?
