@@ -793,8 +793,12 @@ static int cert_decode_text_or_pem(void *obj, qstp_cert_kind kind, const uint8_t
         view_root(&v, obj);
     else if (kind == QSTP_KIND_SERVER_CERT)
         view_server(&v, obj);
-    else
-        return qstp_fail(qstp_error_malformed); /* keys have no text form */
+    else {
+        /* Keys have no text form. cert.h promises a zeroed output on failure (found by
+         * fuzz_cert: the key was returned untouched). */
+        qstp_cert_clear(kind, obj);
+        return qstp_fail(qstp_error_malformed);
+    }
     qstp_cert_clear(kind, obj);
     r = text_decode(&v, in, inlen);
     if (r != 0) {

@@ -59,6 +59,13 @@ size_t qstp_server_config_workspace_size(const qstp_server_config *cfg)
     return max;
 }
 
+/* Timer arithmetic saturates: a deadline past 2^64 - 1 is "never", not a wrapped small value
+ * that would fire at once (a clock near the top of its range must not kill every session). */
+static uint64_t time_add(uint64_t t, uint64_t d)
+{
+    return t > UINT64_MAX - d ? UINT64_MAX : t + d;
+}
+
 uint64_t qstp_session_now(const qstp_session_impl *S)
 {
     return S->env.now(S->env.ctx);
@@ -106,6 +113,14 @@ static void wipe_secrets(qstp_session_impl *S)
         if (S->wslen >= l.total)
             qstp_wipe(S->ws + l.ksk_off, l.ksk_len);
     }
+}
+
+/* A session whose init failed is all zero: no role, no config, no clock. The entry points that
+ * would read them refuse it instead of dereferencing NULL. */
+static int initialised(const qstp_session_impl *S)
+{
+    return S->env.now != NULL &&
+           (S->role == QSTP_ROLE_CLIENT ? S->ccfg != NULL : (S->role == QSTP_ROLE_SERVER && S->scfg != NULL));
 }
 
 static int handshaking(const qstp_session_impl *S)
@@ -261,11 +276,13 @@ int qstp_session_detach_rx_buffer(qstp_session *s)
 int qstp_session_start(qstp_session *s)
 {
     qstp_session_impl *S = qstp_impl(s);
-    const uint32_t hto = S->role == QSTP_ROLE_CLIENT ? S->ccfg->handshake_timeout
-                                                     : S->scfg->handshake_timeout;
+    uint32_t hto;
     int ret;
+    if (!initialised(S))
+        return qstp_fail(qstp_error_invalid_state);
+    hto = S->role == QSTP_ROLE_CLIENT ? S->ccfg->handshake_timeout : S->scfg->handshake_timeout;
     if (hto != 0)
-        S->handshake_deadline = qstp_session_now(S) + hto;
+        S->handshake_deadline = time_add(qstp_session_now(S), hto);
     if (S->role == QSTP_ROLE_SERVER)
         return S->state == ST_S_WAIT_REQUEST ? 0 : qstp_fail(qstp_error_invalid_state);
     if (S->state != ST_IDLE)
@@ -740,7 +757,7 @@ int qstp_session_close(qstp_session *s, qstp_errors code)
         session_closed(S);
         return ret;
     }
-    if (S->state == ST_CLOSED || S->state == ST_FAILED)
+    if (S->state == ST_CLOSED || S->state == ST_FAILED || !initialised(S))
         return qstp_fail(qstp_error_invalid_state);
     /* Before establishment: the §3.3 form (not the reference's malformed msglen-33 one, §11.3). */
     S->big = NULL;
@@ -778,18 +795,21 @@ uint64_t qstp_session_next_timeout(const qstp_session *s, uint64_t now)
     if (S->state != ST_ESTABLISHED)
         return UINT64_MAX;
     if (keepalive_interval(S) != 0)
-        return (S->ka_outstanding ? S->ka_sent_at : S->last_rx) + keepalive_interval(S);
+        return time_add(S->ka_outstanding ? S->ka_sent_at : S->last_rx, keepalive_interval(S));
     if (idle_timeout(S) != 0)
-        return S->last_rx + idle_timeout(S);
+        return time_add(S->last_rx, idle_timeout(S));
     return UINT64_MAX;
 }
 
 void qstp_session_timeout(qstp_session *s, qstp_event *ev)
 {
     qstp_session_impl *S = qstp_impl(s);
-    const uint64_t now = qstp_session_now(S);
+    uint64_t now;
     int ret;
     memset(ev, 0, sizeof(*ev));
+    if (!handshaking(S) && S->state != ST_ESTABLISHED)
+        return; /* nothing to time (a session whose init failed has no clock to read) */
+    now = qstp_session_now(S);
     if (handshaking(S)) {
         if (S->handshake_deadline != 0 && now >= S->handshake_deadline) {
             S->wire_code = (uint8_t)qstp_error_wire_code(qstp_error_timeout);
@@ -801,16 +821,16 @@ void qstp_session_timeout(qstp_session *s, qstp_event *ev)
         return;
     if (keepalive_interval(S) != 0) {
         if (S->ka_outstanding) {
-            if (now >= S->ka_sent_at + keepalive_interval(S))
+            if (now >= time_add(S->ka_sent_at, keepalive_interval(S)))
                 session_fail(S, qstp_error_channel_down, ev);
-        } else if (now >= S->last_rx + keepalive_interval(S)) {
+        } else if (now >= time_add(S->last_rx, keepalive_interval(S))) {
             ret = qstp_keepalive_send_request(S);
             if (ret != 0)
                 session_fail(S, qstp_error_of(ret), ev);
         }
         return;
     }
-    if (idle_timeout(S) != 0 && now >= S->last_rx + idle_timeout(S))
+    if (idle_timeout(S) != 0 && now >= time_add(S->last_rx, idle_timeout(S)))
         session_fail(S, qstp_error_channel_down, ev);
 }
 
