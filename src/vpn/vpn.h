@@ -83,6 +83,9 @@ typedef struct qstp_vpn_client_config {
  * row failed. */
 int qstp_vpn_client_run(const qstp_vpn_client_config *cfg, char *err, size_t errcap);
 
+/* The wait after ms: 1 s doubling to 30 s (0 -> 1 s). */
+uint32_t qstp_vpn_backoff_next(uint32_t ms);
+
 /* One sentence for a failed TUN or interface operation (r is a negated errno), e.g. the
  * "needs root or CAP_NET_ADMIN" advice for EPERM. */
 void qstp_vpn_explain_errno(char *err, size_t errcap, const char *what, const char *ifname, int r);

@@ -259,8 +259,7 @@ int qstp_vpn_client_run(const qstp_vpn_client_config *cfg, char *err, size_t err
                 rc = 0;
                 goto done;
             }
-            /* 1 s doubling to 30 s (docs/VPN.md "Reconnecting") */
-            backoff = backoff * 2 > QSTP_VPN_BACKOFF_MAX_MS ? QSTP_VPN_BACKOFF_MAX_MS : backoff * 2;
+            backoff = qstp_vpn_backoff_next(backoff);
             continue;
         }
         failures = 0;
@@ -298,7 +297,7 @@ int qstp_vpn_client_run(const qstp_vpn_client_config *cfg, char *err, size_t err
             rc = 0;
             goto done;
         }
-        backoff = backoff * 2 > QSTP_VPN_BACKOFF_MAX_MS ? QSTP_VPN_BACKOFF_MAX_MS : backoff * 2;
+        backoff = qstp_vpn_backoff_next(backoff);
     }
 done:
     if (c.tunfd >= 0) {

@@ -7,6 +7,7 @@
 #include "test.h"
 #include "vpn/frame.h"
 #include "vpn/pool.h"
+#include "vpn/vpn.h"
 
 #define A(a, b, c, d) (((uint32_t)(a) << 24) | ((uint32_t)(b) << 16) | ((uint32_t)(c) << 8) | (d))
 
@@ -234,8 +235,21 @@ static void test_routing(void)
     qstp_vpn_pool_free(&p);
 }
 
+static void test_backoff(void)
+{
+    /* 1 s doubling to 30 s, and staying there */
+    static const uint32_t want[] = {1000, 2000, 4000, 8000, 16000, 30000, 30000};
+    uint32_t ms = 0;
+    for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+        ms = qstp_vpn_backoff_next(ms);
+        CHECK_MSG(ms == want[i], "backoff step %zu: %u ms, want %u", i, (unsigned)ms, (unsigned)want[i]);
+    }
+    CHECK(qstp_vpn_backoff_next(UINT32_MAX) == 30000);
+}
+
 int main(void)
 {
+    test_backoff();
     test_assign();
     test_classify_ipv4();
     test_cidr();
