@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# `qstp vpn` with one server and two clients, each client in its own namespace joined to the
+# `qstp vpn` with one server and two clients (one started before the server), each client in its own namespace joined to the
 # server's by a veth pair (10.200.1.0/24 and 10.200.2.0/24): each client gets its own address,
 # client-to-client ping and TCP are routed by the server (tunnel to tunnel), then the server is
 # killed (SIGKILL: no close records) and restarted, and both clients reconnect on their own and
@@ -20,10 +20,12 @@ server() {
   SPID=$LASTPID
   wait_log "$T/s$1.log" 'ready on 0.0.0.0 port 32119' || { bad "server did not start: $(cat "$T/s$1.log")"; finish; }
 }
-server 1
+# Client a starts before the server exists: it retries with backoff until the server is up.
 start_vpn a "$T/a.log" client --dir "$T/srv" --connect 10.200.1.1:32119 --tun qstp0
 APID=$LASTPID
-wait_log "$T/a.log" 'qstp0 is 10\.99\.0\.' || bad "client a got no address: $(cat "$T/a.log")"
+check "client a started before the server: retries" wait_log "$T/a.log" 'retrying in 1 s' 10
+server 1
+wait_log "$T/a.log" 'qstp0 is 10\.99\.0\.' 15 || bad "client a got no address: $(cat "$T/a.log")"
 start_vpn b "$T/b.log" client --dir "$T/srv" --connect 10.200.2.1:32119 --tun qstp0
 BPID=$LASTPID
 wait_log "$T/b.log" 'qstp0 is 10\.99\.0\.' || bad "client b got no address: $(cat "$T/b.log")"
@@ -57,10 +59,12 @@ check "after the restart: client a -> server ping" wait_ping a 10.99.0.1 15
 check "after the restart: client a ($A) -> client b ($B) ping" wait_ping a "$B" 10
 check "after the restart: client b ($B) -> client a ($A) ping" wait_ping b "$A" 10
 
-check "client a exits on SIGTERM" stop "$APID"
-check "client b exits on SIGTERM" stop "$BPID"
+# The server stops for good: the clients keep retrying, and SIGTERM ends them in their backoff.
 check "server exits on SIGTERM" stop "$SPID"
 check "server logged relayed packets" grep -Eq '[1-9][0-9]* relayed between clients' "$T/s2.log"
+check "client a is retrying" wait_count "$T/a.log" 'retrying in' 2 10
+check "client a exits on SIGTERM while retrying" stop "$APID"
+check "client b exits on SIGTERM" stop "$BPID"
 for n in s a b; do
   check_not "namespace $n: qstp0 removed" has_link "$n"
   check_not "namespace $n: pool route removed" has_route "$n" 10.99.0.0/24
