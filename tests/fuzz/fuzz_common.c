@@ -30,6 +30,7 @@ static qstp_server_certificate cert;
 static qstp_client_config ccfg;
 static qstp_server_keyref kref;
 static qstp_server_config scfg;
+static qstp_server_config scfg_rev;
 static int ready;
 
 static void setup(void)
@@ -52,7 +53,39 @@ static void setup(void)
     scfg.keys = &kref;
     scfg.nkeys = 1;
     scfg.idle_timeout = 300;
+    scfg_rev = scfg;
+    scfg_rev.revocation_root = &root;
     ready = 1;
+}
+
+const qstp_server_config *fuzz_server_config_revocation(void)
+{
+    setup();
+    return &scfg_rev;
+}
+
+const qstp_root_key *fuzz_root_key(void)
+{
+    setup();
+    return &rootkey;
+}
+
+const qstp_root_certificate *fuzz_root_certificate(void)
+{
+    setup();
+    return &root;
+}
+
+const qstp_server_certificate *fuzz_server_certificate(void)
+{
+    setup();
+    return &cert;
+}
+
+const qstp_server_key *fuzz_server_key(void)
+{
+    setup();
+    return &skey;
 }
 
 const qstp_client_config *fuzz_client_config(void)

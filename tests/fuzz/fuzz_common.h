@@ -21,6 +21,12 @@ uint64_t fuzz_clock(void *ctx);
 /* Key material (built once per process). */
 const qstp_client_config *fuzz_client_config(void);
 const qstp_server_config *fuzz_server_config(void);
+/* The same server, with revocation notices enabled (revocation_root = fuzz_root_certificate()). */
+const qstp_server_config *fuzz_server_config_revocation(void);
+const qstp_root_key *fuzz_root_key(void);
+const qstp_root_certificate *fuzz_root_certificate(void);
+const qstp_server_certificate *fuzz_server_certificate(void);
+const qstp_server_key *fuzz_server_key(void);
 
 /* A client/server session with its own workspace, receive buffer and RNG (seeded by `seed`). */
 typedef struct {
