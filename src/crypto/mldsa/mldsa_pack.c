@@ -43,7 +43,23 @@ static void unpack_core(qstp_mldsa_poly *a, const uint8_t *in, unsigned bits, in
 
 void qstp_mldsa_simple_pack(uint8_t *out, const qstp_mldsa_poly *a, unsigned bits)
 {
-    pack_core(out, a, bits, 0, 1);
+    /* w1Encode (Alg. 28) runs once per polynomial in every signing attempt: the two w1 widths
+     * get whole-byte groups (same bytes as pack_core). */
+    if (bits == 4) {
+        for (unsigned i = 0; i < MLDSA_N; i += 2)
+            *out++ = (uint8_t)((a->c[i] & 0xF) | ((a->c[i + 1] & 0xF) << 4));
+    } else if (bits == 6) {
+        for (unsigned i = 0; i < MLDSA_N; i += 4, out += 3) {
+            const uint32_t v = ((uint32_t)a->c[i] & 0x3F) | (((uint32_t)a->c[i + 1] & 0x3F) << 6) |
+                               (((uint32_t)a->c[i + 2] & 0x3F) << 12) |
+                               (((uint32_t)a->c[i + 3] & 0x3F) << 18);
+            out[0] = (uint8_t)v;
+            out[1] = (uint8_t)(v >> 8);
+            out[2] = (uint8_t)(v >> 16);
+        }
+    } else {
+        pack_core(out, a, bits, 0, 1);
+    }
 }
 
 void qstp_mldsa_simple_unpack(qstp_mldsa_poly *a, const uint8_t *in, unsigned bits)
@@ -53,7 +69,28 @@ void qstp_mldsa_simple_unpack(qstp_mldsa_poly *a, const uint8_t *in, unsigned bi
 
 void qstp_mldsa_bitpack(uint8_t *out, const qstp_mldsa_poly *a, unsigned bits, int32_t b)
 {
-    pack_core(out, a, bits, b, -1);
+    /* z of every signature: the two gamma1 widths in whole-byte groups (same bytes as
+     * pack_core: v = b - a, little-endian bit order). */
+    if (bits == 20) {
+        for (unsigned i = 0; i < MLDSA_N; i += 2, out += 5) {
+            const uint64_t v = ((uint64_t)((uint32_t)b - (uint32_t)a->c[i]) & 0xFFFFF) |
+                               (((uint64_t)((uint32_t)b - (uint32_t)a->c[i + 1]) & 0xFFFFF) << 20);
+            for (unsigned k = 0; k < 5; k++)
+                out[k] = (uint8_t)(v >> (8 * k));
+        }
+    } else if (bits == 18) {
+        for (unsigned i = 0; i < MLDSA_N; i += 4, out += 9) {
+            uint64_t v[4];
+            for (unsigned k = 0; k < 4; k++)
+                v[k] = (uint64_t)((uint32_t)b - (uint32_t)a->c[i + k]) & 0x3FFFF;
+            const uint64_t lo = v[0] | (v[1] << 18) | (v[2] << 36) | (v[3] << 54);
+            for (unsigned k = 0; k < 8; k++)
+                out[k] = (uint8_t)(lo >> (8 * k));
+            out[8] = (uint8_t)(v[3] >> 10);
+        }
+    } else {
+        pack_core(out, a, bits, b, -1);
+    }
 }
 
 /* BitUnpack for the two gamma1 sizes (z, ExpandMask: hot in signing): whole groups of bytes per

@@ -38,6 +38,13 @@ void qstp_mldsa_poly_pointwise_montgomery(qstp_mldsa_poly *c, const qstp_mldsa_p
 void qstp_mldsa_poly_pointwise_acc_montgomery(qstp_mldsa_poly *c, const qstp_mldsa_poly *a,
                                               const qstp_mldsa_poly *b);
 
+/* c = sum_{j < n} a[j] o b[j] * 2^-32 with ONE Montgomery reduction per coefficient (products
+ * summed exactly in 64 bits): a row of A^ times a vector, for |a_i| < q, |b_i| < 9q, n <= 7
+ * (|sum| < 63 q^2 < 2^31 q). Output |c_i| < q; congruent to, but not always the same
+ * representative as, a chain of pointwise_acc calls. */
+void qstp_mldsa_poly_matrix_row_montgomery(qstp_mldsa_poly *c, const qstp_mldsa_poly *a,
+                                           const qstp_mldsa_poly *b, unsigned n);
+
 void qstp_mldsa_poly_add(qstp_mldsa_poly *c, const qstp_mldsa_poly *a, const qstp_mldsa_poly *b);
 void qstp_mldsa_poly_sub(qstp_mldsa_poly *c, const qstp_mldsa_poly *a, const qstp_mldsa_poly *b);
 /* a_i <<= d (times 2^13); input in [0, 2^10). */

@@ -178,4 +178,26 @@ void qstp_mldsa_poly_pointwise_acc_montgomery_avx2(qstp_mldsa_poly *c, const qst
         store(c->c + j, _mm256_add_epi32(load(c->c + j), mont_mul(load(a->c + j), load(b->c + j))));
 }
 
+void qstp_mldsa_poly_matrix_row_montgomery_avx2(qstp_mldsa_poly *c, const qstp_mldsa_poly *a,
+                                                const qstp_mldsa_poly *b, unsigned n)
+{
+    /* The 64-bit products of the even and the odd lanes are summed separately and reduced once,
+     * exactly as mont_mul reduces one product (same result as the portable sum). */
+    const __m256i qinv = _mm256_set1_epi32(MLDSA_QINV);
+    const __m256i q = _mm256_set1_epi32(MLDSA_Q);
+    for (unsigned i = 0; i < MLDSA_N; i += 8) {
+        __m256i se = _mm256_setzero_si256(), so = _mm256_setzero_si256();
+        for (unsigned j = 0; j < n; j++) {
+            const __m256i x = load(a[j].c + i), y = load(b[j].c + i);
+            se = _mm256_add_epi64(se, _mm256_mul_epi32(x, y));
+            so = _mm256_add_epi64(so, _mm256_mul_epi32(_mm256_srli_epi64(x, 32), _mm256_srli_epi64(y, 32)));
+        }
+        __m256i te = _mm256_mul_epi32(_mm256_mul_epi32(se, qinv), q);
+        __m256i to = _mm256_mul_epi32(_mm256_mul_epi32(so, qinv), q);
+        __m256i re = _mm256_srli_epi64(_mm256_sub_epi64(se, te), 32);
+        __m256i ro = _mm256_sub_epi64(so, to);
+        store(c->c + i, _mm256_blend_epi32(re, ro, 0xAA));
+    }
+}
+
 #endif

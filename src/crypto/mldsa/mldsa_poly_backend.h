@@ -22,6 +22,9 @@ void qstp_mldsa_poly_pointwise_montgomery_portable(qstp_mldsa_poly *c, const qst
 void qstp_mldsa_poly_pointwise_acc_montgomery_portable(qstp_mldsa_poly *c, const qstp_mldsa_poly *a,
                                                        const qstp_mldsa_poly *b);
 
+void qstp_mldsa_poly_matrix_row_montgomery_portable(qstp_mldsa_poly *c, const qstp_mldsa_poly *a,
+                                                    const qstp_mldsa_poly *b, unsigned n);
+
 /* Coefficient-wise helpers (mldsa_poly.c) and rounding (mldsa_rounding.c): the public names in
  * mldsa_poly.h / mldsa_rounding.h dispatch to these. */
 void qstp_mldsa_poly_add_portable(qstp_mldsa_poly *c, const qstp_mldsa_poly *a, const qstp_mldsa_poly *b);
@@ -42,6 +45,8 @@ void qstp_mldsa_poly_pointwise_montgomery_avx2(qstp_mldsa_poly *c, const qstp_ml
                                                const qstp_mldsa_poly *b);
 void qstp_mldsa_poly_pointwise_acc_montgomery_avx2(qstp_mldsa_poly *c, const qstp_mldsa_poly *a,
                                                    const qstp_mldsa_poly *b);
+void qstp_mldsa_poly_matrix_row_montgomery_avx2(qstp_mldsa_poly *c, const qstp_mldsa_poly *a,
+                                                const qstp_mldsa_poly *b, unsigned n);
 void qstp_mldsa_poly_add_avx2(qstp_mldsa_poly *c, const qstp_mldsa_poly *a, const qstp_mldsa_poly *b);
 void qstp_mldsa_poly_sub_avx2(qstp_mldsa_poly *c, const qstp_mldsa_poly *a, const qstp_mldsa_poly *b);
 void qstp_mldsa_poly_reduce_avx2(qstp_mldsa_poly *a);

@@ -61,15 +61,14 @@ unsigned qstp_mldsa_load_secret(qstp_mldsa_poly *s1hat, qstp_mldsa_poly *s2hat,
     return bad;
 }
 
-/* w = A^ o v^ from the expanded matrix (row-major k x l). */
+/* w = A^ o v^ from the expanded matrix (row-major k x l), one Montgomery reduction per row
+ * coefficient (A^ in [0, q), |v^| < 9q, l <= 7). The representative may differ from the
+ * re-sampling path's, but w is frozen after the inverse NTT, so w1 and the signature do not. */
 static void matrix_mul_expanded(qstp_mldsa_poly *out, const qstp_mldsa_params *p,
                                 const qstp_mldsa_poly *ahat, const qstp_mldsa_poly *vhat)
 {
-    for (unsigned i = 0; i < p->k; i++) {
-        qstp_mldsa_poly_pointwise_montgomery(&out[i], &ahat[i * p->l], &vhat[0]);
-        for (unsigned j = 1; j < p->l; j++)
-            qstp_mldsa_poly_pointwise_acc_montgomery(&out[i], &ahat[i * p->l + j], &vhat[j]);
-    }
+    for (unsigned i = 0; i < p->k; i++)
+        qstp_mldsa_poly_matrix_row_montgomery(&out[i], &ahat[i * p->l], vhat, p->l);
 }
 
 /* One attempt with counter kappa. Returns 1 if the candidate (c~, z, hbits) is accepted. */

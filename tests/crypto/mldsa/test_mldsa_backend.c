@@ -1,7 +1,7 @@
 /* The AVX2 polynomial backend (src/crypto/mldsa/mldsa_poly_avx2.c) against the portable one:
  * identical outputs of NTT, inverse NTT and the pointwise products on random inputs over the
  * whole documented input ranges (and their extremes), the same for the coefficient-wise helpers
- * (add, sub, reduce32, freeze, norm check) and Decompose / MakeHint (Decompose boundaries and the
+ * (add, sub, reduce32, freeze, norm check), the one-reduction matrix row, and Decompose / MakeHint (Decompose boundaries and the
  * wrap-around at q - 1 included), and identical signatures from the
  * dispatching API with the backend switched by QSTP_NO_ASM. On a CPU without AVX2 only the
  * portable half runs and the test says so. No vector file. */
@@ -69,6 +69,39 @@ static void compare_backends(void)
     CHECK_MSG(bad_inv == 0, "inverse NTT differs in %u of 2000", bad_inv);
     CHECK_MSG(bad_pw == 0, "pointwise differs in %u of 2000", bad_pw);
     CHECK_MSG(bad_acc == 0, "pointwise_acc differs in %u of 2000", bad_acc);
+}
+
+/* One-reduction matrix row (matrix_mul_expanded of the signer): the backends agree on A^ rows in
+ * [0, q) (the extremes included) times |v| < 9q for every row length 1..7, and the result is
+ * congruent mod q to the chain of pointwise products it replaces. */
+static void compare_matrix_row(void)
+{
+    static qstp_mldsa_poly a[7], b[7];
+    uint64_t s = 99;
+    unsigned bad = 0, bad_mod = 0;
+    for (unsigned t = 0; t < 300; t++) {
+        const unsigned n = 1 + t % 7;
+        qstp_mldsa_poly x, y, z;
+        for (unsigned j = 0; j < n; j++) {
+            for (unsigned i = 0; i < MLDSA_N; i++) {
+                a[j].c[i] = (t % 13 == 0) ? Q - 1 : (int32_t)(test_prng_u64(&s) % Q);
+                b[j].c[i] = (t % 13 == 0) ? ((i & 1) ? 9 * Q - 1 : -(9 * Q - 1))
+                                          : (int32_t)(test_prng_u64(&s) % (18u * Q - 1)) - (9 * Q - 1);
+            }
+        }
+        qstp_mldsa_poly_matrix_row_montgomery_portable(&x, a, b, n);
+        qstp_mldsa_poly_matrix_row_montgomery_avx2(&y, a, b, n);
+        bad += memcmp(&x, &y, sizeof(x)) != 0;
+        qstp_mldsa_poly_pointwise_montgomery_portable(&z, &a[0], &b[0]);
+        for (unsigned j = 1; j < n; j++)
+            qstp_mldsa_poly_pointwise_acc_montgomery_portable(&z, &a[j], &b[j]);
+        for (unsigned i = 0; i < MLDSA_N; i++) {
+            bad_mod += ((int64_t)x.c[i] - z.c[i]) % Q != 0;
+            bad_mod += x.c[i] <= -Q || x.c[i] >= Q; /* documented output bound */
+        }
+    }
+    CHECK_MSG(bad == 0, "matrix row differs in %u of 300", bad);
+    CHECK_MSG(bad_mod == 0, "matrix row not congruent to the pointwise chain (or out of range) %u times", bad_mod);
 }
 
 /* Uniform in [lo, hi]. */
@@ -211,6 +244,7 @@ int main(void)
     if (qstp_cpu_has_avx2()) {
         compare_backends();
         compare_coeff();
+        compare_matrix_row();
     }
 #endif
     compare_api();
