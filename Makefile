@@ -5,7 +5,7 @@ CMAKE   ?= cmake
 CTEST   ?= ctest
 CMFLAGS ?=
 
-.PHONY: all deps configure test test-slow test-all demo bench asan clang fuzz install clean
+.PHONY: fuzz-run all deps configure test test-slow test-all demo bench asan clang fuzz install clean
 
 all: configure
 	$(CMAKE) --build $(BUILD) -j $(JOBS)
@@ -54,6 +54,20 @@ fuzz:
 	@test -f build-fuzz/CMakeCache.txt || CC=clang $(CMAKE) -S . -B build-fuzz -DCMAKE_BUILD_TYPE=Debug \
 	    -DQSTP_FUZZ=ON -DQSTP_BUILD_BENCH=OFF
 	$(CMAKE) --build build-fuzz -j $(JOBS)
+
+# Run every libFuzzer target for FUZZ_SECONDS (two at a time), starting from the committed seed
+# corpora (copied, so new inputs do not land in the tree). A crash fails the target and prints
+# the end of its log.
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS ?= header server_session client_session record cert revoke
+fuzz-run: fuzz
+	@mkdir -p build-fuzz/runs
+	@printf '%s\n' $(FUZZ_TARGETS) | xargs -P 2 -I{} sh -c '\
+	  d=build-fuzz/runs/{}; rm -rf $$d; mkdir -p $$d; cp tests/fuzz/corpus/{}/* $$d/ 2>/dev/null; \
+	  if build-fuzz/bin/fuzz_{} -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 $$d \
+	       > build-fuzz/runs/{}.log 2>&1; then \
+	    echo "fuzz_{}: $$(grep -E "stat::number_of_executed_units" build-fuzz/runs/{}.log | tr -s " ") no crash"; \
+	  else echo "fuzz_{}: FAILED"; tail -40 build-fuzz/runs/{}.log; exit 1; fi'
 
 install: all
 	$(CMAKE) --install $(BUILD)
