@@ -414,7 +414,7 @@ int main(int argc, char **argv)
     } else {
         for (size_t i = 0; i < sizeof(defaults); i++)
             test_suite(defaults[i]);
-        test_threads();
     }
+    test_threads();
     return test_report();
 }
