@@ -96,6 +96,23 @@ kill -TERM "$SPID"; wait "$SPID"; rc=$?
 check "SIGTERM: server exits 0" [ "$rc" = 0 ]
 check "SIGTERM: server logged the shutdown" grep -q 'shutting down' "$T/echo.log"
 
+# ---- PEM files everywhere, and IPv6 when the machine has ::1
+"$QSTP" root sign --root "$T/root" --out "$T/srvpem" --pem >/dev/null 2>&1 || bad "root sign --pem"
+if python3 -c 'import socket; s=socket.socket(socket.AF_INET6); s.bind(("::1", 0))' 2>/dev/null; then
+  LISTEN='[::1]:0'; HOST='[::1]'
+else
+  LISTEN='127.0.0.1:0'; HOST=127.0.0.1; echo "     (no IPv6 loopback here: PEM test over IPv4)"
+fi
+"$QSTP" server --key "$T/srvpem/server_secret_key.qsk.pem" --cert "$T/srvpem/server_public_cert.qrc.pem" \
+  --root "$T/srvpem/root_public_cert.qrr.pem" --listen "$LISTEN" --echo 2>"$T/pem.log" &
+SPID=$!; PIDS+=("$SPID")
+wait_log "$T/pem.log" 'ready on' || bad "PEM server start: $(cat "$T/pem.log")"
+SPORT=$(grep -o 'ready on .* port [0-9]*' "$T/pem.log" | awk '{print $NF}')
+out=$(printf 'pem\n' | "$QSTP" client --root "$T/srvpem/root_public_cert.qrr.pem" \
+  --cert "$T/srvpem/server_public_cert.qrc.pem" --connect "$HOST:$SPORT" --linger 1)
+check "server and client from PEM files, over $HOST" [ "$out" = "pem" ]
+kill -TERM "$SPID"; wait "$SPID"
+
 # ---- SIGTERM (or Ctrl-C, SIGINT, in a terminal) ends the tunnel with a close record
 start_server "$T/int.log" --dir "$T/srv" --echo || bad "server start"
 mkfifo "$T/hold"
