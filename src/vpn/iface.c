@@ -2,9 +2,11 @@
 #include "vpn/iface.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "vpn/frame.h"
 #include "vpn/tun.h"
@@ -46,6 +48,22 @@ void qstp_vpn_explain_errno(char *err, size_t errcap, const char *what, const ch
         snprintf(err, errcap, "cannot %s %s: %s", what, ifname, strerror(e));
 }
 
+/* No IPv6 is routed in the tunnel (docs/PROTOCOL.md "## VPN framing"): switch it off on the
+ * interface so the kernel does not send router solicitations into it. Best effort (no IPv6 in
+ * the kernel: nothing to do). */
+static void disable_ipv6(const char *ifname)
+{
+    char path[96];
+    int fd;
+    snprintf(path, sizeof(path), "/proc/sys/net/ipv6/conf/%s/disable_ipv6", ifname);
+    fd = open(path, O_WRONLY | O_CLOEXEC);
+    if (fd >= 0) {
+        ssize_t w = write(fd, "1", 1);
+        (void)w;
+        close(fd);
+    }
+}
+
 int qstp_vpn_iface_configure(qstp_vpn_iface *ifc, uint32_t addr, uint32_t pool_net, uint8_t prefix,
                              unsigned mtu, int no_routes, const qstp_vpn_log *log, char *err,
                              size_t errcap)
@@ -57,6 +75,7 @@ int qstp_vpn_iface_configure(qstp_vpn_iface *ifc, uint32_t addr, uint32_t pool_n
         return 0;
     if (ifc->route_added && (ifc->pool_net != pool_net || ifc->prefix != prefix))
         qstp_vpn_iface_teardown(ifc);
+    disable_ipv6(ifc->name);
     if ((r = qstp_vpn_if_set_addr(ifc->name, addr, 0xFFFFFFFFu)) != 0) {
         qstp_vpn_explain_errno(err, errcap, "set the address of", ifc->name, r);
         return r;

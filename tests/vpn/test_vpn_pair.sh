@@ -26,6 +26,8 @@ wait_log "$T/c.log" 'qstp0 is 10.99.0.2' || bad "client got no address: $(cat "$
 check "client interface qstp0 has 10.99.0.2" [ "$(tun_addr c)" = 10.99.0.2 ]
 check "client interface MTU is 1400" grep -q 'mtu 1400' <(ip -n "$NSP-c" link show qstp0)
 check "client route 10.99.0.0/24 dev qstp0" has_route c 10.99.0.0/24
+check "client interface has no IPv6 address (IPv6 is not routed)" \
+  [ -z "$(ip -n "$NSP-c" -6 -o addr show dev qstp0 2>/dev/null)" ]
 check "server logged the assignment" grep -q 'is 10.99.0.2' "$T/s.log"
 
 check "ping client -> server (10.99.0.1) through the tunnel" ping_ok c 10.99.0.1
