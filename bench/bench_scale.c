@@ -127,6 +127,28 @@ static long rss_kib(pid_t pid)
     return v;
 }
 
+/* CPU seconds (user + system, all threads) a process has used, or -1. */
+static double cpu_seconds(pid_t pid)
+{
+    char path[64], buf[1024];
+    unsigned long ut = 0, st = 0;
+    const char *p;
+    size_t n;
+    FILE *f;
+    snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+    f = fopen(path, "r");
+    if (f == NULL)
+        return -1;
+    n = fread(buf, 1, sizeof buf - 1, f);
+    fclose(f);
+    buf[n] = 0;
+    /* Fields after the command name (which may hold spaces): state is field 3, utime 14, stime 15. */
+    p = strrchr(buf, ')');
+    if (p == NULL || sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu", &ut, &st) != 2)
+        return -1;
+    return (double)(ut + st) / (double)sysconf(_SC_CLK_TCK);
+}
+
 /* ================================================================ server process */
 
 static void quiet_log(void *ctx, qstp_log_level level, const char *line)
@@ -764,6 +786,7 @@ int main(int argc, char **argv)
     const qstp_suite *su;
     size_t procs, per, fdcap, total_est = 0, total_failed = 0, nhs = 0, nlat = 0;
     long rss0[MAX_PROCS], rss1[MAX_PROCS], rss2[MAX_PROCS], client_rss = 0;
+    double cpu0 = 0, cpu1 = 0;
     uint64_t t_first = UINT64_MAX, t_last = 0, sent = 0, received = 0, send_fail = 0;
     uint32_t *hs = NULL, *lat = NULL;
     qstp_server_stats sst;
@@ -829,6 +852,8 @@ int main(int argc, char **argv)
         }
     }
     for (size_t p = 0; p < procs; p++)
+        cpu0 += cpu_seconds(srv[p].pid);
+    for (size_t p = 0; p < procs; p++)
         write_full(cli[p].cmd_wr, "r", 1);
 
     hs = malloc(g_opt.tunnels * sizeof(uint32_t));
@@ -849,6 +874,8 @@ int main(int argc, char **argv)
             t_last = rr.t_last;
     }
     qsort(hs, nhs, sizeof(uint32_t), cmp_u32);
+    for (size_t p = 0; p < procs; p++)
+        cpu1 += cpu_seconds(srv[p].pid);
 
     /* Idle, then read the servers' memory and their own count of open tunnels. */
     usleep((useconds_t)(g_opt.idle_s * 1e6));
@@ -896,7 +923,7 @@ int main(int argc, char **argv)
     {
         long before = 0, idle = 0, active = 0;
         const double ramp_s = t_last > t_first ? (double)(t_last - t_first) / 1e9 : 0;
-        char b[12][48];
+        char b[13][48];
         for (size_t p = 0; p < procs; p++) {
             before += rss0[p];
             idle += rss1[p];
@@ -913,6 +940,9 @@ int main(int argc, char **argv)
         ROW("ramp time", b[2]);
         snprintf(b[3], 48, "%.0f /s", ramp_s > 0 ? (double)total_est / ramp_s : 0);
         ROW("handshakes/s during the ramp", b[3]);
+        snprintf(b[12], 48, "%.0f us (%.1f s in all)", total_est ? (cpu1 - cpu0) * 1e6 / (double)total_est : 0,
+                 cpu1 - cpu0);
+        ROW("server CPU per handshake (ramp)", b[12]);
         snprintf(b[4], 48, "%.2f / %.2f / %.2f ms", pct(hs, nhs, 0.5) / 1e3, pct(hs, nhs, 0.99) / 1e3,
                  nhs ? hs[nhs - 1] / 1e3 : 0.0);
         ROW("handshake time p50/p99/max", b[4]);
