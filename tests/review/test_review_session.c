@@ -196,7 +196,11 @@ static void test_sticky(void)
     CHECK(qstp_session_send(&c.s, (const uint8_t *)"secret", 6, r1, sizeof(r1), &n1) == 0);
     CHECK(qstp_session_receive(&s.s, r1, n1, &ev) == n1 && ev.type == QSTP_EVENT_DATA && ev.len == 6);
     CHECK(ev.data == s.rx && memcmp(s.rx, "secret", 6) == 0);
-    CHECK(qstp_session_detach_rx_buffer(&s.s) == 0 && qstp_ct_is_zero(s.rx, QSTP_SESSION_RX_BUFFER_SIZE));
+    {
+        int r = qstp_session_detach_rx_buffer(&s.s);
+        CHECK_MSG(r == 0, "detach: %d", r);
+        CHECK_MSG(qstp_ct_is_zero(s.rx, QSTP_SESSION_RX_BUFFER_SIZE), "detach left plaintext");
+    }
 }
 
 static void test_timer_saturation(void)
