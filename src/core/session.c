@@ -256,6 +256,10 @@ int qstp_session_attach_rx_buffer(qstp_session *s, uint8_t *buf, size_t len)
         return qstp_fail(qstp_error_buffer_too_small);
     if (S->rxbuf != NULL && S->rxbuf != buf && qstp_session_rx_pending(s) > 0)
         return qstp_fail(qstp_error_invalid_state);
+    if (S->rxbuf != NULL && S->rxbuf != buf) {
+        qstp_wipe(S->rxbuf, S->rxdirty); /* swapping buffers: the old one held plaintext */
+        S->rxdirty = 0;
+    }
     S->rxbuf = buf;
     S->rxcap = len;
     return 0;
@@ -267,9 +271,10 @@ int qstp_session_detach_rx_buffer(qstp_session *s)
     if (qstp_session_rx_pending(s) > 0)
         return qstp_fail(qstp_error_invalid_state);
     if (S->rxbuf != NULL)
-        qstp_wipe(S->rxbuf, S->rxcap); /* it held plaintext */
+        qstp_wipe(S->rxbuf, S->rxdirty); /* it held plaintext; only what was written */
     S->rxbuf = NULL;
     S->rxcap = 0;
+    S->rxdirty = 0;
     return 0;
 }
 
@@ -421,6 +426,10 @@ static void on_record(qstp_session_impl *S, const uint8_t *body, qstp_event *ev)
     uint8_t *pt = S->rxbuf;
     qstp_errors why = qstp_error_none;
     int ret;
+
+    /* Every record kind may decrypt into the receive buffer: remember how much to wipe. */
+    if (n > S->rxdirty)
+        S->rxdirty = n < S->rxcap ? n : S->rxcap;
 
     switch (S->cur.flag) {
     case qstp_flag_encrypted_message:
@@ -640,6 +649,8 @@ size_t qstp_session_receive(qstp_session *s, const uint8_t *in, size_t len, qstp
                 memcpy(dst + S->bodylen, in + used, take);
                 S->bodylen += take;
                 used += take;
+                if (!hs && S->bodylen > S->rxdirty)
+                    S->rxdirty = S->bodylen;
                 if (take < need)
                     break;
             }

@@ -76,6 +76,7 @@ typedef struct qstp_session_impl {
     size_t wslen;
     uint8_t *rxbuf;
     size_t rxcap;
+    size_t rxdirty;                   /* bytes of rxbuf written since attach: wiped at detach */
 
     /* ---- handshake ---- */
     uint8_t sch[32];                  /* transcript: sch0, then sch1, then sch2 (§4) */

@@ -53,7 +53,7 @@ static void endpoint_common(endpoint *e, uint64_t seed, size_t wslen)
     e->wslen = wslen;
     e->ws = malloc(wslen);
     memset(e->ws, 0xA5, wslen); /* so "wiped" means something */
-    e->rx = malloc(QSTP_SESSION_RX_BUFFER_SIZE);
+    e->rx = calloc(1, QSTP_SESSION_RX_BUFFER_SIZE); /* zero, so "wiped after detach" is checkable */
     e->chunk = (size_t)-1;
 }
 
