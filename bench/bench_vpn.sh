@@ -28,7 +28,8 @@ link s 10.200.0.1 c 10.200.0.2
 # rate FROM TO ADDR: MB/s of one TCP stream from namespace FROM to a sink at ADDR in TO.
 rate() {
   rm -f "$T/ready"
-  in_ns "$2" $TOOL sinkrate 5202 "$T/ready" >"$T/rate.out" 2>&1 &
+  ip netns exec "$NSP-$2" $TOOL sinkrate 5202 "$T/ready" >"$T/rate.out" 2>&1 &
+  PIDS+=($!)
   local sp=$!
   for _ in $(seq 1 50); do [ -f "$T/ready" ] && break; sleep 0.1; done
   in_ns "$1" $TOOL blast "$3" 5202 "$DUR" >/dev/null 2>&1

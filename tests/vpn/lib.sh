@@ -155,7 +155,8 @@ wait_ping() {
 transfer() {
   local from=$1 to=$2 addr=$3 n=$4 sent got
   rm -f "$T/ready"
-  in_ns "$to" $TOOL sink 5201 "$T/ready" >"$T/sink.out" 2>"$T/sink.err" &
+  ip netns exec "$NSP-$to" $TOOL sink 5201 "$T/ready" >"$T/sink.out" 2>"$T/sink.err" &
+  PIDS+=($!)
   local sp=$!
   for _ in $(seq 1 50); do [ -f "$T/ready" ] && break; sleep 0.1; done
   sent=$(in_ns "$from" timeout 60 $TOOL send "$addr" 5201 "$n" $$ 2>"$T/send.err")

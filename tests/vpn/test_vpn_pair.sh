@@ -93,10 +93,10 @@ check "... from the address the server assigned last ($(tun_addr c))" \
 # a use-after-free here would be reported), interface and route gone, the client notices.
 CADDR=$(tun_addr c)
 rm -f "$T/ready"
-in_ns c $TOOL sinkrate 5203 "$T/ready" >/dev/null 2>&1 &
+ip netns exec "$NSP-c" $TOOL sinkrate 5203 "$T/ready" >/dev/null 2>&1 &
 PIDS+=($!)
 for _ in $(seq 1 50); do [ -f "$T/ready" ] && break; sleep 0.1; done
-in_ns s timeout 20 $TOOL blast "$CADDR" 5203 10 >/dev/null 2>&1 &
+ip netns exec "$NSP-s" timeout 20 $TOOL blast "$CADDR" 5203 10 >/dev/null 2>&1 &
 PIDS+=($!)
 sleep 1
 check "server exits on SIGTERM during a transfer" stop "$SPID"
