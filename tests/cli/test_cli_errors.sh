@@ -13,7 +13,8 @@
 for m in expired future rootexpired; do
   mkdir -p "$T/$m" && "$MKCERTS" "$T/$m" "$m" || bad "setup: mkcerts $m"
 done
-head -c 7333 /dev/urandom >"$T/garbage.qrc"
+# 0xFF bytes: random ones would parse as a certificate 1 time in 128 (the algorithm byte)
+head -c 7333 /dev/zero | tr '\0' '\377' >"$T/garbage.qrc"
 cp "$T/srv/server_public_cert.qrc" "$T/tampered.qrc"
 printf '\x55' | dd of="$T/tampered.qrc" bs=1 seek=100 conv=notrunc 2>/dev/null
 cp "$T/root/root_public_cert.qrr" "$T/tampered.qrr"
