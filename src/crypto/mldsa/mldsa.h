@@ -79,8 +79,8 @@ int qstp_mldsa_verify_mu(unsigned level, const uint8_t *sig, size_t siglen, cons
 int qstp_mldsa_mu_pure(unsigned level, uint8_t mu[64], const uint8_t *pk, const uint8_t *msg,
                        size_t mlen, const uint8_t *ctx, size_t ctxlen);
 
-/* Precomputed signer: a secret key expanded once (s1, s2, t0 in the NTT domain and the whole
- * matrix A^, about 79 KiB, in memory the caller owns: static, heap or a worker's arena), so that
+/* Precomputed signer: a secret key expanded once (s1, s2, t0 in the NTT domain, s1 and s2 also
+ * as bytes, and the whole matrix A^, about 87 KiB, in memory the caller owns: static, heap or a worker's arena), so that
  * each signature skips ExpandA and re-sampling A in every rejection attempt: about twice as fast
  * as the one-shot functions, with about 31 KiB of stack. Signing does not modify the signer, so
  * one signer may serve several threads. Same outputs as the one-shot functions. The fields are
@@ -90,6 +90,9 @@ typedef struct {
     unsigned level;
     uint8_t rho[32], key[32], tr[64];
     int32_t poly[QSTP_MLDSA_SIGNER_POLYS * 256];
+    /* s1 and s2 in the normal domain as int8 (extended for the sparse c * s products; used by
+     * ML-DSA-44 and -87, where tau * eta <= 127). */
+    int8_t sext[(7 + 8) * 512];
 } qstp_mldsa_signer;
 
 /* Expand sk (the encoded secret key of level). -1 for an unknown level or a malformed key (s is

@@ -45,6 +45,16 @@ void qstp_mldsa_poly_pointwise_acc_montgomery(qstp_mldsa_poly *c, const qstp_mld
 void qstp_mldsa_poly_matrix_row_montgomery(qstp_mldsa_poly *c, const qstp_mldsa_poly *a,
                                            const qstp_mldsa_poly *b, unsigned n);
 
+/* Challenge times a short polynomial in the normal domain (mldsa_sparse.c). ext: s extended
+ * with its negation (qstp_mldsa_poly_sparse_ext: ext[m] = -s[m], ext[256 + m] = s[m]); pos: the
+ * n nonzero positions of c, the nplus with +1 first (qstp_mldsa_poly_challenge_positions). Exact result, valid
+ * when n * max|s_i| <= 127 (beta <= 127: ML-DSA-44 and -87, not -65). */
+void qstp_mldsa_poly_sparse_ext(int8_t ext[2 * MLDSA_N], const qstp_mldsa_poly *s);
+unsigned qstp_mldsa_poly_challenge_positions(uint8_t pos[MLDSA_N], unsigned *nplus,
+                                             const qstp_mldsa_poly *c);
+void qstp_mldsa_poly_sparse_mul_small(qstp_mldsa_poly *out, const int8_t ext[2 * MLDSA_N],
+                                      const uint8_t *pos, unsigned nplus, unsigned n);
+
 void qstp_mldsa_poly_add(qstp_mldsa_poly *c, const qstp_mldsa_poly *a, const qstp_mldsa_poly *b);
 void qstp_mldsa_poly_sub(qstp_mldsa_poly *c, const qstp_mldsa_poly *a, const qstp_mldsa_poly *b);
 /* a_i <<= d (times 2^13); input in [0, 2^10). */

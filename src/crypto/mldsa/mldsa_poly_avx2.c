@@ -2,9 +2,7 @@
  * mldsa_poly_backend.h). Compiled with -mavx2; called only after qstp_cpu_has_avx2().
  *
  * Same arithmetic as mldsa_ntt.c, eight coefficients at a time: every butterfly and every
- * Montgomery reduction is the one the portable code does, so the outputs are identical. The
- * Montgomery product of 32-bit lanes uses _mm256_mul_epi32 (signed 32 x 32 -> 64 on the even
- * lanes) twice, once on the even and once on the odd lanes. Layers with butterfly distance
+ * Montgomery reduction is the one the portable code does, so the outputs are identical. Layers with butterfly distance
  * len >= 8 work on whole vectors; the last three (len 4, 2, 1) are done per 16-coefficient
  * block with the lanes rearranged so that each butterfly's two inputs sit in the same lane of
  * two registers. Nothing depends on coefficient values (constant time). */
@@ -14,20 +12,39 @@
 
 #include <immintrin.h>
 
-/* montgomery_reduce(a_i * b_i) on each of the eight lanes. */
-static inline __m256i mont_mul(__m256i a, __m256i b)
+/* Odd 32-bit elements moved down into the even positions (a shuffle, port 5 on Intel, so that
+ * it does not compete with the multiplies and shifts for ports 0 and 1). */
+static inline __m256i odd_down(__m256i a)
+{
+    return _mm256_castps_si256(_mm256_movehdup_ps(_mm256_castsi256_ps(a)));
+}
+
+/* montgomery_reduce of the 64-bit lanes pe (even) and po (odd), results on the 32-bit lanes. */
+static inline __m256i mont_reduce64(__m256i pe, __m256i po)
 {
     const __m256i qinv = _mm256_set1_epi32(MLDSA_QINV);
     const __m256i q = _mm256_set1_epi32(MLDSA_Q);
-    __m256i pe = _mm256_mul_epi32(a, b);
-    __m256i po = _mm256_mul_epi32(_mm256_srli_epi64(a, 32), _mm256_srli_epi64(b, 32));
     /* t = low 32 bits of (p * q^-1), as a signed value; t q has the same low 32 bits as p. */
     __m256i te = _mm256_mul_epi32(_mm256_mul_epi32(pe, qinv), q);
     __m256i to = _mm256_mul_epi32(_mm256_mul_epi32(po, qinv), q);
     /* (p - t q) / 2^32 is the high half of each 64-bit difference. */
-    __m256i re = _mm256_srli_epi64(_mm256_sub_epi64(pe, te), 32);
+    __m256i re = odd_down(_mm256_sub_epi64(pe, te));
     __m256i ro = _mm256_sub_epi64(po, to);
     return _mm256_blend_epi32(re, ro, 0xAA);
+}
+
+/* montgomery_reduce(a_i * b_i) on each of the eight lanes. The product of 32-bit lanes uses
+ * _mm256_mul_epi32 (signed 32 x 32 -> 64 on the even lanes) twice, once on the even and once on
+ * the odd lanes. */
+static inline __m256i mont_mul(__m256i a, __m256i b)
+{
+    return mont_reduce64(_mm256_mul_epi32(a, b), _mm256_mul_epi32(odd_down(a), odd_down(b)));
+}
+
+/* The same with b the same value in every lane (a broadcast zeta): its odd lanes need no move. */
+static inline __m256i mont_mul_bcast(__m256i a, __m256i b)
+{
+    return mont_reduce64(_mm256_mul_epi32(a, b), _mm256_mul_epi32(odd_down(a), b));
 }
 
 static inline __m256i load(const int32_t *p)
@@ -65,7 +82,7 @@ void qstp_mldsa_poly_ntt_avx2(qstp_mldsa_poly *p)
             const __m256i zeta = _mm256_set1_epi32(z[++m]);
             for (unsigned j = start; j < start + len; j += 8) {
                 __m256i a = load(c + j), b = load(c + j + len);
-                __m256i t = mont_mul(b, zeta);
+                __m256i t = mont_mul_bcast(b, zeta);
                 store(c + j + len, _mm256_sub_epi32(a, t));
                 store(c + j, _mm256_add_epi32(a, t));
             }
@@ -155,13 +172,13 @@ void qstp_mldsa_poly_invntt_tomont_avx2(qstp_mldsa_poly *p)
             for (unsigned j = start; j < start + len; j += 8) {
                 __m256i a = load(c + j), b = load(c + j + len);
                 store(c + j, _mm256_add_epi32(a, b));
-                store(c + j + len, mont_mul(_mm256_sub_epi32(a, b), zeta));
+                store(c + j + len, mont_mul_bcast(_mm256_sub_epi32(a, b), zeta));
             }
         }
     }
     const __m256i f = _mm256_set1_epi32(MLDSA_F);
     for (unsigned j = 0; j < MLDSA_N; j += 8)
-        store(c + j, mont_mul(load(c + j), f));
+        store(c + j, mont_mul_bcast(load(c + j), f));
 }
 
 void qstp_mldsa_poly_pointwise_montgomery_avx2(qstp_mldsa_poly *c, const qstp_mldsa_poly *a,
@@ -183,20 +200,14 @@ void qstp_mldsa_poly_matrix_row_montgomery_avx2(qstp_mldsa_poly *c, const qstp_m
 {
     /* The 64-bit products of the even and the odd lanes are summed separately and reduced once,
      * exactly as mont_mul reduces one product (same result as the portable sum). */
-    const __m256i qinv = _mm256_set1_epi32(MLDSA_QINV);
-    const __m256i q = _mm256_set1_epi32(MLDSA_Q);
     for (unsigned i = 0; i < MLDSA_N; i += 8) {
         __m256i se = _mm256_setzero_si256(), so = _mm256_setzero_si256();
         for (unsigned j = 0; j < n; j++) {
             const __m256i x = load(a[j].c + i), y = load(b[j].c + i);
             se = _mm256_add_epi64(se, _mm256_mul_epi32(x, y));
-            so = _mm256_add_epi64(so, _mm256_mul_epi32(_mm256_srli_epi64(x, 32), _mm256_srli_epi64(y, 32)));
+            so = _mm256_add_epi64(so, _mm256_mul_epi32(odd_down(x), odd_down(y)));
         }
-        __m256i te = _mm256_mul_epi32(_mm256_mul_epi32(se, qinv), q);
-        __m256i to = _mm256_mul_epi32(_mm256_mul_epi32(so, qinv), q);
-        __m256i re = _mm256_srli_epi64(_mm256_sub_epi64(se, te), 32);
-        __m256i ro = _mm256_sub_epi64(so, to);
-        store(c->c + i, _mm256_blend_epi32(re, ro, 0xAA));
+        store(c->c + i, mont_reduce64(se, so));
     }
 }
 

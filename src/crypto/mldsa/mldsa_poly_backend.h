@@ -25,6 +25,9 @@ void qstp_mldsa_poly_pointwise_acc_montgomery_portable(qstp_mldsa_poly *c, const
 void qstp_mldsa_poly_matrix_row_montgomery_portable(qstp_mldsa_poly *c, const qstp_mldsa_poly *a,
                                                     const qstp_mldsa_poly *b, unsigned n);
 
+void qstp_mldsa_poly_sparse_mul_small_portable(qstp_mldsa_poly *out, const int8_t ext[2 * MLDSA_N],
+                                               const uint8_t *pos, unsigned nplus, unsigned n);
+
 /* Coefficient-wise helpers (mldsa_poly.c) and rounding (mldsa_rounding.c): the public names in
  * mldsa_poly.h / mldsa_rounding.h dispatch to these. */
 void qstp_mldsa_poly_add_portable(qstp_mldsa_poly *c, const qstp_mldsa_poly *a, const qstp_mldsa_poly *b);
@@ -47,6 +50,8 @@ void qstp_mldsa_poly_pointwise_acc_montgomery_avx2(qstp_mldsa_poly *c, const qst
                                                    const qstp_mldsa_poly *b);
 void qstp_mldsa_poly_matrix_row_montgomery_avx2(qstp_mldsa_poly *c, const qstp_mldsa_poly *a,
                                                 const qstp_mldsa_poly *b, unsigned n);
+void qstp_mldsa_poly_sparse_mul_small_avx2(qstp_mldsa_poly *out, const int8_t ext[2 * MLDSA_N],
+                                           const uint8_t *pos, unsigned nplus, unsigned n);
 void qstp_mldsa_poly_add_avx2(qstp_mldsa_poly *c, const qstp_mldsa_poly *a, const qstp_mldsa_poly *b);
 void qstp_mldsa_poly_sub_avx2(qstp_mldsa_poly *c, const qstp_mldsa_poly *a, const qstp_mldsa_poly *b);
 void qstp_mldsa_poly_reduce_avx2(qstp_mldsa_poly *a);

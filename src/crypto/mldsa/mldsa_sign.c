@@ -39,6 +39,7 @@ typedef struct {
     uint8_t w1[MLDSA_W1_MAX_BYTES];
     uint8_t rhopp[MLDSA_CRH_BYTES];
     uint8_t ctilde[MLDSA_CTILDE_MAX];
+    uint8_t cpos[MLDSA_N]; /* the challenge's nonzero positions, +1 ones first (sparse products) */
 } sign_work;
 
 unsigned qstp_mldsa_load_secret(qstp_mldsa_poly *s1hat, qstp_mldsa_poly *s2hat,
@@ -128,13 +129,23 @@ static int attempt(sign_work *s, const qstp_mldsa_params *p, const qstp_mldsa_si
     qstp_shake_squeeze(&st, s->ctilde, p->ctilde_bytes);
     qstp_keccak_wipe(&st);
     qstp_mldsa_sample_in_ball(ch, p, s->ctilde);
+    /* With s1, s2 as bytes and beta <= 127, c s1 and c s2 are sparse products (exact, so z and
+     * w - c s2 come out the same as through the NTT); c t0 always goes through the NTT. */
+    const int sparse = key->sext != NULL && p->beta <= 127;
+    unsigned npos = 0, nplus = 0;
+    if (sparse)
+        npos = qstp_mldsa_poly_challenge_positions(s->cpos, &nplus, ch);
     qstp_mldsa_poly_ntt(ch);
 
     unsigned reject = 0;
     /* z = y + c s1; reject if ||z|| >= gamma1 - beta (lines 18-23). */
     for (j = 0; j < p->l; j++) {
-        qstp_mldsa_poly_pointwise_montgomery(t, ch, &key->s1hat[j]);
-        qstp_mldsa_poly_invntt_tomont(t);
+        if (sparse) {
+            qstp_mldsa_poly_sparse_mul_small(t, key->sext + j * 2 * MLDSA_N, s->cpos, nplus, npos);
+        } else {
+            qstp_mldsa_poly_pointwise_montgomery(t, ch, &key->s1hat[j]);
+            qstp_mldsa_poly_invntt_tomont(t);
+        }
         qstp_mldsa_poly_add(&s->y[j], &s->y[j], t);
         qstp_mldsa_poly_reduce(&s->y[j]);
         reject |= qstp_mldsa_poly_chknorm(&s->y[j], p->gamma1 - (int32_t)p->beta);
@@ -146,8 +157,13 @@ static int attempt(sign_work *s, const qstp_mldsa_params *p, const qstp_mldsa_si
     unsigned hints = 0;
     for (unsigned i = 0; i < p->k; i++) {
         /* t = w - c s2 in [0, q); r0 = LowBits(t); reject if ||r0|| >= gamma2 - beta. */
-        qstp_mldsa_poly_pointwise_montgomery(t, ch, &key->s2hat[i]);
-        qstp_mldsa_poly_invntt_tomont(t);
+        if (sparse) {
+            qstp_mldsa_poly_sparse_mul_small(t, key->sext + (p->l + i) * 2 * MLDSA_N, s->cpos, nplus,
+                                             npos);
+        } else {
+            qstp_mldsa_poly_pointwise_montgomery(t, ch, &key->s2hat[i]);
+            qstp_mldsa_poly_invntt_tomont(t);
+        }
         qstp_mldsa_poly_sub(t, &s->w[i], t);
         qstp_mldsa_poly_freeze(t);
         qstp_mldsa_poly_decompose(p->gamma2, u, u, t);
@@ -231,7 +247,7 @@ int qstp_mldsa_sign_mu(unsigned level, uint8_t *sig, const uint8_t mu[64], const
     QSTP_MLDSA_DECLASSIFY(&bad, sizeof(bad));
     if (bad == 0) { /* a malformed key: only the fact that it is malformed is revealed */
         const qstp_mldsa_sign_key key = {sec.s1hat, sec.s2hat, sec.t0hat, NULL,
-                                         sk + MLDSA_SK_RHO, sk + MLDSA_SK_KEY};
+                                         sk + MLDSA_SK_RHO, sk + MLDSA_SK_KEY, NULL};
         rc = qstp_mldsa_sign_core(p, sig, mu, &key, rnd);
     }
     qstp_wipe(&sec, sizeof(sec));

@@ -16,6 +16,9 @@ typedef struct {
     const qstp_mldsa_poly *ahat;
     const uint8_t *rho; /* 32 bytes */
     const uint8_t *key; /* K, 32 bytes */
+    /* s1 then s2 in the normal domain, each extended to 512 bytes (qstp_mldsa_poly_sparse_ext),
+     * for c s1 and c s2 as sparse products; NULL (or beta > 127) to use NTT products. */
+    const int8_t *sext;
 } qstp_mldsa_sign_key;
 
 /* Unpack s1, s2 (range-checked) and t0 of the encoded sk into the NTT domain. Returns 1 if an

@@ -43,6 +43,19 @@ int qstp_mldsa_signer_init(qstp_mldsa_signer *s, unsigned level, const uint8_t *
         qstp_wipe(s, sizeof(*s));
         return -1;
     }
+    /* s1, s2 again in the normal domain, as bytes for the sparse products (range-checked
+     * above; wiped with the signer). */
+    {
+        qstp_mldsa_poly tmp;
+        const size_t etab = qstp_mldsa_poly_eta_bytes(p);
+        for (unsigned j = 0; j < p->l + p->k; j++) {
+            const uint8_t *src = j < p->l ? sk + MLDSA_SK_S1 + j * etab
+                                          : sk + qstp_mldsa_sk_s2_off(p) + (j - p->l) * etab;
+            (void)qstp_mldsa_unpack_eta(&tmp, src, p);
+            qstp_mldsa_poly_sparse_ext(s->sext + j * 2 * MLDSA_N, &tmp);
+        }
+        qstp_wipe(&tmp, sizeof(tmp));
+    }
     s->level = level;
     memcpy(s->rho, sk + MLDSA_SK_RHO, sizeof(s->rho));
     memcpy(s->key, sk + MLDSA_SK_KEY, sizeof(s->key));
@@ -77,7 +90,7 @@ int qstp_mldsa_signer_sign_mu(const qstp_mldsa_signer *s, uint8_t *sig, const ui
     if (p == NULL || sig == NULL || mu == NULL || rnd == NULL)
         return -1;
     signer_view v = view(s);
-    const qstp_mldsa_sign_key key = {v.s1hat, v.s2hat, v.t0hat, v.ahat, s->rho, s->key};
+    const qstp_mldsa_sign_key key = {v.s1hat, v.s2hat, v.t0hat, v.ahat, s->rho, s->key, s->sext};
     return qstp_mldsa_sign_core(p, sig, mu, &key, rnd);
 }
 

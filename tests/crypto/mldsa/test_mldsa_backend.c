@@ -1,7 +1,8 @@
 /* The AVX2 polynomial backend (src/crypto/mldsa/mldsa_poly_avx2.c) against the portable one:
  * identical outputs of NTT, inverse NTT and the pointwise products on random inputs over the
  * whole documented input ranges (and their extremes), the same for the coefficient-wise helpers
- * (add, sub, reduce32, freeze, norm check), the one-reduction matrix row, and Decompose / MakeHint (Decompose boundaries and the
+ * (add, sub, reduce32, freeze, norm check), the one-reduction matrix row, the sparse c * s
+ * product, and Decompose / MakeHint (Decompose boundaries and the
  * wrap-around at q - 1 included), and identical signatures from the
  * dispatching API with the backend switched by QSTP_NO_ASM. On a CPU without AVX2 only the
  * portable half runs and the test says so. No vector file. */
@@ -102,6 +103,55 @@ static void compare_matrix_row(void)
     }
     CHECK_MSG(bad == 0, "matrix row differs in %u of 300", bad);
     CHECK_MSG(bad_mod == 0, "matrix row not congruent to the pointwise chain (or out of range) %u times", bad_mod);
+}
+
+/* Sparse c * s (the signer's c s1, c s2 for beta <= 127): both backends equal, and equal mod q to
+ * the NTT product, for random challenges (tau = 39 and 60 nonzeros) and short s (|s| <= 2), and
+ * for the worst case (every term +2 or -2 landing on one coefficient: |c s| = 120). */
+static void compare_sparse(void)
+{
+    static int8_t ext[2 * MLDSA_N];
+    uint64_t st = 5;
+    unsigned bad = 0, bad_ntt = 0;
+    int32_t maxabs = 0;
+    for (unsigned t = 0; t < 400; t++) {
+        qstp_mldsa_poly c, sp, x, y, ch, sh;
+        uint8_t pos[MLDSA_N];
+        unsigned nplus, n;
+        const unsigned tau = ((t & 1) || t % 10 == 0) ? 60 : 39;
+        memset(&c, 0, sizeof c);
+        for (unsigned k = 0; k < tau;) {
+            const unsigned i = (unsigned)(test_prng_u64(&st) % MLDSA_N);
+            if (c.c[i] != 0)
+                continue;
+            c.c[i] = (t % 10 == 0) ? 1 : ((test_prng_u64(&st) & 1) ? 1 : -1);
+            k++;
+        }
+        for (unsigned i = 0; i < MLDSA_N; i++)
+            sp.c[i] = (t % 10 == 0) ? 2 : (int32_t)(test_prng_u64(&st) % 5) - 2;
+        if (t % 20 == 0) /* alternate signs of s so that sign(c_j) s[i - j] lines up too */
+            for (unsigned i = 0; i < MLDSA_N; i++)
+                sp.c[i] = (i & 1) ? -2 : 2;
+        qstp_mldsa_poly_sparse_ext(ext, &sp);
+        n = qstp_mldsa_poly_challenge_positions(pos, &nplus, &c);
+        bad += n != tau;
+        qstp_mldsa_poly_sparse_mul_small_portable(&x, ext, pos, nplus, n);
+        qstp_mldsa_poly_sparse_mul_small_avx2(&y, ext, pos, nplus, n);
+        bad += memcmp(&x, &y, sizeof(x)) != 0;
+        ch = c, sh = sp;
+        qstp_mldsa_poly_ntt_portable(&ch);
+        qstp_mldsa_poly_ntt_portable(&sh);
+        qstp_mldsa_poly_pointwise_montgomery_portable(&y, &ch, &sh);
+        qstp_mldsa_poly_invntt_tomont_portable(&y);
+        for (unsigned i = 0; i < MLDSA_N; i++) {
+            bad_ntt += ((int64_t)x.c[i] - y.c[i]) % Q != 0;
+            if (x.c[i] > maxabs || -x.c[i] > maxabs)
+                maxabs = x.c[i] > 0 ? x.c[i] : -x.c[i];
+        }
+    }
+    CHECK_MSG(bad == 0, "sparse product: backends differ (or wrong count) %u times", bad);
+    CHECK_MSG(bad_ntt == 0, "sparse product differs from the NTT product in %u coefficients", bad_ntt);
+    CHECK_MSG(maxabs == 120, "worst case reached |c s| = %d, expected 120", (int)maxabs);
 }
 
 /* Uniform in [lo, hi]. */
@@ -245,6 +295,7 @@ int main(void)
         compare_backends();
         compare_coeff();
         compare_matrix_row();
+        compare_sparse();
     }
 #endif
     compare_api();
