@@ -259,6 +259,9 @@ int qstp_session_is_closed(const qstp_session *s);
 qstp_errors qstp_session_error(const qstp_session *s);
 qstp_role qstp_session_role(const qstp_session *s);
 const qstp_suite *qstp_session_suite(const qstp_session *s);
+/* The 16-byte serial of the server key this session uses: a server's the key the connect request
+ * selected (NULL before that), a client's the configured server serial. */
+const uint8_t *qstp_session_server_serial(const qstp_session *s);
 /* Size of the private layout (for tests and the budget: must stay under 3 KiB). */
 size_t qstp_session_state_size(void);
 

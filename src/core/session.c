@@ -873,6 +873,14 @@ const qstp_suite *qstp_session_suite(const qstp_session *s)
     return qstp_cimpl(s)->suite;
 }
 
+const uint8_t *qstp_session_server_serial(const qstp_session *s)
+{
+    const qstp_session_impl *S = qstp_cimpl(s);
+    if (S->role == QSTP_ROLE_SERVER)
+        return S->key != NULL ? S->key->serial : NULL;
+    return S->ccfg != NULL ? S->ccfg->server_serial : NULL;
+}
+
 void qstp_session_wipe(qstp_session *s)
 {
     qstp_session_impl *S = qstp_impl(s);

@@ -233,8 +233,11 @@ static srv_tunnel *lookup(srv_loop *l, qstp_tunnel_id id)
 
 static const uint8_t *serving_serial(const srv_tunnel *t)
 {
-    /* The session does not say which key it selected (§4.4 selects by serial); with several
-     * keys, the first of the tunnel's suite is reported. */
+    /* The key the connect request selected (§4.4); the fallback is never reached once the
+     * session is established. */
+    const uint8_t *sel = qstp_session_server_serial(&t->s);
+    if (sel != NULL)
+        return sel;
     const qstp_suite *su = qstp_session_suite(&t->s);
     for (size_t i = 0; i < t->ks->nkeys; i++)
         if (t->ks->refs_arr[i].suite == su)

@@ -511,6 +511,10 @@ static void test_key_rotation(void)
         CHECK(qstp_session_start(&c.s) == 0);
         h_pump(&c, &s);
         CHECK_MSG(c.established && s.established, "key rotation: key %d", k);
+        /* the session says which key served it (the net layer reports it per tunnel) */
+        CHECK(qstp_session_server_serial(&s.s) != NULL &&
+              memcmp(qstp_session_server_serial(&s.s), refs[k].serial, 16) == 0);
+        CHECK(memcmp(qstp_session_server_serial(&c.s), cc[k]->server_serial, 16) == 0);
     }
 }
 
