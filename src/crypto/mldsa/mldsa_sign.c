@@ -8,7 +8,8 @@
  * Constant time: nothing branches on or indexes by secret data except what leaks nothing about
  * the key: whether an attempt is rejected (the rejection-sampling argument of Dilithium/FIPS 204:
  * the accepted signature's distribution is independent of the key; the norm checks and the hint
- * count are computed over every coefficient and only their combined bit is branched on) and the
+ * count are computed over every coefficient, and three verdicts are branched on in turn: ||z||,
+ * ||r0||, then ||c t0|| with the hint count, as mldsa-native does, Round-3 spec §5.5) and the
  * challenge c~ of the attempt (a hash output, see mldsa_sample.c). The hint positions are
  * branched on only once the signature is accepted, when they are part of the output.
  * tests/crypto/mldsa/test_mldsa_ct.c checks this under valgrind. */
@@ -154,9 +155,9 @@ static int attempt(sign_work *s, const qstp_mldsa_params *p, const qstp_mldsa_si
     if (reject)
         return 0; /* only the reject bit is revealed */
 
-    unsigned hints = 0;
     for (unsigned i = 0; i < p->k; i++) {
-        /* t = w - c s2 in [0, q); r0 = LowBits(t); reject if ||r0|| >= gamma2 - beta. */
+        /* w_i <- w - c s2 in [0, q) (w itself is not needed any more: w1 is packed);
+         * r0 = LowBits(w - c s2); reject if ||r0|| >= gamma2 - beta. */
         if (sparse) {
             qstp_mldsa_poly_sparse_mul_small(t, key->sext + (p->l + i) * 2 * MLDSA_N, s->cpos, nplus,
                                              npos);
@@ -164,11 +165,21 @@ static int attempt(sign_work *s, const qstp_mldsa_params *p, const qstp_mldsa_si
             qstp_mldsa_poly_pointwise_montgomery(t, ch, &key->s2hat[i]);
             qstp_mldsa_poly_invntt_tomont(t);
         }
-        qstp_mldsa_poly_sub(t, &s->w[i], t);
-        qstp_mldsa_poly_freeze(t);
-        qstp_mldsa_poly_decompose(p->gamma2, u, u, t);
+        qstp_mldsa_poly_sub(&s->w[i], &s->w[i], t);
+        qstp_mldsa_poly_freeze(&s->w[i]);
+        qstp_mldsa_poly_decompose(p->gamma2, u, u, &s->w[i]);
         reject |= qstp_mldsa_poly_chknorm(u, p->gamma2 - (int32_t)p->beta);
+    }
+    /* The r0 verdict is branched on by itself, before c t0 is computed (FIPS 204 Alg. 7 line 23
+     * rejects on ||z|| or ||r0|| before the hint is made; mldsa-native reveals the three
+     * verdicts the same way, Round-3 spec §5.5): a rejected candidate is discarded whole. */
+    QSTP_MLDSA_DECLASSIFY(&reject, sizeof(reject));
+    if (reject)
+        return 0;
 
+    unsigned hints = 0;
+    for (unsigned i = 0; i < p->k; i++) {
+        const qstp_mldsa_poly *const wcs2 = &s->w[i];
         /* u = c t0; reject if ||c t0|| >= gamma2 (line 26). */
         qstp_mldsa_poly_pointwise_montgomery(u, ch, &key->t0hat[i]);
         qstp_mldsa_poly_invntt_tomont(u);
@@ -176,9 +187,9 @@ static int attempt(sign_work *s, const qstp_mldsa_params *p, const qstp_mldsa_si
         reject |= qstp_mldsa_poly_chknorm(u, p->gamma2);
 
         /* h = MakeHint(-c t0, w - c s2 + c t0) = [HighBits(w - cs2 + ct0) != HighBits(w - cs2)]. */
-        qstp_mldsa_poly_add(u, t, u);
+        qstp_mldsa_poly_add(u, wcs2, u);
         qstp_mldsa_poly_freeze(u);
-        hints += qstp_mldsa_poly_make_hint(p->gamma2, u, u, t);
+        hints += qstp_mldsa_poly_make_hint(p->gamma2, u, u, wcs2);
         for (unsigned b = 0; b < MLDSA_N / 8; b++) {
             uint8_t byte = 0;
             for (unsigned e = 0; e < 8; e++)
@@ -186,7 +197,7 @@ static int attempt(sign_work *s, const qstp_mldsa_params *p, const qstp_mldsa_si
             s->hbits[i][b] = byte;
         }
     }
-    /* Only the combined verdict is branched on. */
+    /* Only the combined verdict of the c t0 norms and the hint count is branched on. */
     reject |= (unsigned)(((uint32_t)p->omega - hints) >> 31);
     QSTP_MLDSA_DECLASSIFY(&reject, sizeof(reject));
     return reject == 0;
