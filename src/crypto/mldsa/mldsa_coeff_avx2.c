@@ -1,6 +1,6 @@
 /* AVX2 versions of ML-DSA's coefficient-wise helpers (add, sub, reduce32, freeze, the norm check)
  * and of Decompose / MakeHint on whole polynomials (FIPS 204 Alg. 36, 39), see
- * mldsa_poly_backend.h. Compiled with -mavx2; called only after qstp_cpu_has_avx2().
+ * mldsa_poly_backend.h, and the 20-bit BitUnpack. Compiled with -mavx2; called only after qstp_cpu_has_avx2().
  *
  * Each function does, eight lanes at a time, exactly the integer arithmetic of its portable twin
  * in mldsa_poly.c / mldsa_rounding.c (same shifts, same multiply-by-magic division, same masks),
@@ -10,6 +10,8 @@
 #include "crypto/mldsa/mldsa_poly_backend.h"
 
 #if defined(QSTP_MLDSA_HAVE_AVX2)
+
+#include "crypto/ct.h"
 
 #include <immintrin.h>
 
@@ -133,6 +135,33 @@ unsigned qstp_mldsa_poly_make_hint_avx2(int32_t gamma2, qstp_mldsa_poly *h, cons
     s = _mm_add_epi32(s, _mm_shuffle_epi32(s, _MM_SHUFFLE(1, 0, 3, 2)));
     s = _mm_add_epi32(s, _mm_shuffle_epi32(s, _MM_SHUFFLE(2, 3, 0, 1)));
     return (unsigned)_mm_cvtsi128_si32(s);
+}
+
+/* BitUnpack(in, gamma1 - 1, gamma1) for 20-bit coefficients (gamma1 = 2^19; ExpandMask and z),
+ * as unpack_gamma1 in mldsa_pack.c. Eight coefficients (20 bytes) per step: the low 128-bit half
+ * holds bytes 0..15, the high half bytes 10..25, so coefficient m of each half starts at byte
+ * 0, 2, 5, 7 of its half, shifted by 0 or 4 bits. Reads exactly 640 bytes (the last step goes
+ * through a copy so that nothing past the input is loaded). */
+void qstp_mldsa_bitunpack20_avx2(qstp_mldsa_poly *a, const uint8_t in[640], int32_t b)
+{
+    const __m256i shuf = _mm256_setr_epi8(0, 1, 2, -1, 2, 3, 4, -1, 5, 6, 7, -1, 7, 8, 9, -1,
+                                          0, 1, 2, -1, 2, 3, 4, -1, 5, 6, 7, -1, 7, 8, 9, -1);
+    const __m256i shifts = _mm256_setr_epi32(0, 4, 0, 4, 0, 4, 0, 4);
+    const __m256i mask = _mm256_set1_epi32(0xFFFFF), base = _mm256_set1_epi32(b);
+    uint8_t last[32] = {0};
+    for (unsigned g = 0; g < MLDSA_N / 8; g++) {
+        const uint8_t *p = in + 20 * g;
+        if (g == MLDSA_N / 8 - 1) {
+            for (unsigned i = 0; i < 20; i++)
+                last[i] = p[i];
+            p = last;
+        }
+        const __m256i v = _mm256_setr_m128i(_mm_loadu_si128((const __m128i *)(const void *)p),
+                                            _mm_loadu_si128((const __m128i *)(const void *)(p + 10)));
+        __m256i x = _mm256_srlv_epi32(_mm256_shuffle_epi8(v, shuf), shifts);
+        store(a->c + 8 * g, _mm256_sub_epi32(base, _mm256_and_si256(x, mask)));
+    }
+    qstp_wipe(last, sizeof last); /* it held mask bytes (secret) or signature bytes */
 }
 
 #endif

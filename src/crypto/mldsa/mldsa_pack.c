@@ -3,6 +3,9 @@
 
 #include <string.h>
 
+#include "crypto/cpu.h"
+#include "crypto/mldsa/mldsa_poly_backend.h"
+
 /* Pack v_i = base + sign * a_i (sign = +1 or -1), bits bits each. */
 static void pack_core(uint8_t *out, const qstp_mldsa_poly *a, unsigned bits, int32_t base,
                       int32_t sign)
@@ -119,6 +122,12 @@ static void unpack_gamma1(qstp_mldsa_poly *a, const uint8_t *in, unsigned bits, 
 
 void qstp_mldsa_bitunpack(qstp_mldsa_poly *a, const uint8_t *in, unsigned bits, int32_t b)
 {
+#if defined(QSTP_MLDSA_HAVE_AVX2)
+    if (bits == 20 && qstp_cpu_has_avx2()) {
+        qstp_mldsa_bitunpack20_avx2(a, in, b);
+        return;
+    }
+#endif
     if (bits == 20 || bits == 18)
         unpack_gamma1(a, in, bits, b);
     else

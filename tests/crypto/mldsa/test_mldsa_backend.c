@@ -2,7 +2,7 @@
  * identical outputs of NTT, inverse NTT and the pointwise products on random inputs over the
  * whole documented input ranges (and their extremes), the same for the coefficient-wise helpers
  * (add, sub, reduce32, freeze, norm check), the one-reduction matrix row, the sparse c * s
- * product, and Decompose / MakeHint (Decompose boundaries and the
+ * product, the 20-bit BitUnpack, and Decompose / MakeHint (Decompose boundaries and the
  * wrap-around at q - 1 included), and identical signatures from the
  * dispatching API with the backend switched by QSTP_NO_ASM. On a CPU without AVX2 only the
  * portable half runs and the test says so. No vector file. */
@@ -154,6 +154,30 @@ static void compare_sparse(void)
     CHECK_MSG(maxabs == 120, "worst case reached |c s| = %d, expected 120", (int)maxabs);
 }
 
+/* 20-bit BitUnpack (ExpandMask, z): the AVX2 version against a bit-by-bit reference written
+ * here, on random bytes and on all-ones / all-zeros (the extremes gamma1 - (2^20 - 1), gamma1). */
+static void compare_bitunpack20(void)
+{
+    static uint8_t in[640];
+    uint64_t st = 11;
+    unsigned bad = 0;
+    for (unsigned t = 0; t < 200; t++) {
+        qstp_mldsa_poly x;
+        if (t == 0 || t == 1)
+            memset(in, t == 0 ? 0xFF : 0x00, sizeof in);
+        else
+            test_prng_bytes(&st, in, sizeof in);
+        qstp_mldsa_bitunpack20_avx2(&x, in, 1 << 19);
+        for (unsigned i = 0; i < MLDSA_N; i++) {
+            uint32_t v = 0;
+            for (unsigned k = 0; k < 20; k++)
+                v |= (uint32_t)((in[(20 * i + k) / 8] >> ((20 * i + k) % 8)) & 1) << k;
+            bad += x.c[i] != (1 << 19) - (int32_t)v;
+        }
+    }
+    CHECK_MSG(bad == 0, "20-bit BitUnpack differs in %u coefficients", bad);
+}
+
 /* Uniform in [lo, hi]. */
 static int32_t rand_range(uint64_t *s, int64_t lo, int64_t hi)
 {
@@ -296,6 +320,7 @@ int main(void)
         compare_coeff();
         compare_matrix_row();
         compare_sparse();
+        compare_bitunpack20();
     }
 #endif
     compare_api();
