@@ -2,7 +2,12 @@
  * QSTP header as AD, as on the wire), next to our own SHAKE256 absorb throughput (qstp_shake256,
  * same sizes) and OpenSSL EVP AES-256-GCM (same AD), all measured in this run. Also the cipher
  * alone (Rijndael-256 CTR, 22 rounds) and the portable (QSTP_NO_ASM) path.
- * Prints MB/s and ratios. Target: RCS-256 seal at 1420 B >= 0.8x our SHAKE256. */
+ * Prints MB/s and ratios. Target: RCS-256 seal at 1420 B >= 0.8x our SHAKE256.
+ *
+ * Usage: bench_rcs          the tables (bench/bench_tunnel.sh parses the first one)
+ *        bench_rcs --csv    machine-readable, for bench/report.sh's throughput chart: a header line
+ *                           "size,series,mbps", then one line per record size (64 .. 65504) and
+ *                           series (rcs_seal, rcs_open, shake256, aes256gcm), selected backends only. */
 #include <openssl/evp.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +20,8 @@
 #include "crypto/sha3.h"
 
 static const size_t sizes[3] = {64, 1420, 16384};
+/* --csv: the chart's x axis; 65504 is the largest record payload a QSTP packet carries. */
+static const size_t csv_sizes[7] = {64, 256, 1024, 1420, 4096, 16384, 65504};
 
 /* Thread CPU time, not wall time: on a shared machine the time this thread spends descheduled
  * would otherwise count against whichever case happened to be running. */
@@ -173,12 +180,12 @@ struct row {
     double seal, open, ctr, shake, gcm, ctr_aesni;
 };
 
-static void run_all(struct row rows[3], int with_peers)
+static void run_all(const size_t *sz, size_t nsizes, struct row *rows, int with_peers)
 {
     static const uint8_t key[32] = {7}, gkey[32] = {9};
-    for (int s = 0; s < 3; s++) {
+    for (size_t s = 0; s < nsizes; s++) {
         bench_ctx *c = calloc(1, sizeof(*c));
-        c->len = sizes[s];
+        c->len = sz[s];
         c->in = calloc(1, c->len + 64);
         c->out = calloc(1, c->len + 64);
         for (size_t i = 0; i < c->len; i++)
@@ -215,10 +222,32 @@ static void run_all(struct row rows[3], int with_peers)
     }
 }
 
-int main(void)
+/* --csv: one line per (size, series). Same measurement as the tables (best batch, thread CPU time). */
+static int print_csv(void)
+{
+    struct row rows[7];
+    run_all(csv_sizes, 7, rows, 1);
+    printf("size,series,mbps\n");
+    for (size_t s = 0; s < 7; s++) {
+        printf("%zu,rcs_seal,%.1f\n", csv_sizes[s], rows[s].seal);
+        printf("%zu,rcs_open,%.1f\n", csv_sizes[s], rows[s].open);
+        printf("%zu,shake256,%.1f\n", csv_sizes[s], rows[s].shake);
+        printf("%zu,aes256gcm,%.1f\n", csv_sizes[s], rows[s].gcm);
+    }
+    return 0;
+}
+
+int main(int argc, char **argv)
 {
     struct row fast[3], port[3];
     const int aesni = qstp_cpu_has_aesni();
+
+    if (argc > 1) {
+        if (argc == 2 && strcmp(argv[1], "--csv") == 0)
+            return print_csv();
+        fprintf(stderr, "usage: bench_rcs [--csv]\n");
+        return 2;
+    }
 
     printf("bench_rcs: RCS-256 (22 rounds, KMAC-256 chained MAC), records with a 21-byte AD\n");
     printf("sizeof(qstp_rcs256_state) = %zu bytes (limit 1200), sizeof(qstp_rcs512_state) = %zu\n",
@@ -226,10 +255,10 @@ int main(void)
     printf("cipher backend: %s\n\n", qstp_cpu_has_avx512() ? "AVX-512 VAES (8 blocks in flight)"
                                       : aesni ? "AES-NI (4 blocks in flight)" : "portable (bitsliced)");
 
-    run_all(fast, 1);
+    run_all(sizes, 3, fast, 1);
     setenv("QSTP_NO_ASM", "1", 1);
     qstp_cpu_refresh();
-    run_all(port, 0);
+    run_all(sizes, 3, port, 0);
     unsetenv("QSTP_NO_ASM");
     qstp_cpu_refresh();
 
