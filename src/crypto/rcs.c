@@ -9,8 +9,10 @@
 #include "crypto/rijndael256.h"
 #include "crypto/sha3.h"
 
-/* §6.1: the compact state the protocol keeps per direction. */
-_Static_assert(sizeof(qstp_rcs256_state) <= 1200, "RCS-256 state must stay at or under 1,200 bytes");
+/* §6.1: the compact state the protocol keeps per direction (736 B of round keys, a 200 B sponge,
+ * its 136 B partial block, nonce and counter). A tunnel holds two, so every byte counts twice. */
+_Static_assert(sizeof(qstp_rcs256_state) <= 1120, "RCS-256 state must stay at or under 1,120 bytes");
+_Static_assert(QSTP_KECCAK_RATE_256 < 256 && QSTP_KECCAK_RATE_512 < 256, "tailpos is a uint8_t");
 
 /* §6.2, §6.8: the cSHAKE function names. QSC passes these 17 bytes as N, including the leading
  * 01 00..00 0x bytes (they are part of the name, not an encoding added here). */
@@ -26,7 +28,9 @@ static const uint8_t rcs512_name[17] = {0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00
 typedef struct {
     uint8_t *rk;
     unsigned rounds;
-    qstp_keccak_state *mac;
+    uint64_t *mac;     /* sponge lanes */
+    uint8_t *tail;     /* raw bytes of the partial block */
+    uint8_t *tailpos;
     uint8_t *nonce;
     uint64_t *counter;
     unsigned rate;     /* cSHAKE and KMAC rate: 136 (RCS-256) or 72 (RCS-512) */
@@ -52,8 +56,14 @@ static void rcs_init(const rcs_view *v, const uint8_t *key, const uint8_t nonce[
     qstp_cshake_squeeze(&ks, skip, mkey_off - rklen); /* rest of the block holding the last round key */
     qstp_cshake_squeeze(&ks, mkey, v->keylen);
 
-    /* §7.7: KMAC keyed with mkey and an empty customization string. */
-    qstp_kmac_init(v->mac, v->rate, mkey, v->keylen, NULL, 0);
+    /* §7.7: KMAC keyed with mkey and an empty customization string. The key block is padded, so
+     * the sponge starts on a block boundary; it is kept in the compact form from here on. */
+    qstp_keccak_wipe(&ks);
+    qstp_kmac_init(&ks, v->rate, mkey, v->keylen, NULL, 0);
+    memcpy(v->mac, ks.s, sizeof(ks.s));
+    memset(v->tail, 0, v->rate);
+    memcpy(v->tail, ks.buf, ks.pos);
+    *v->tailpos = (uint8_t)ks.pos;
     memcpy(v->nonce, nonce, QSTP_RCS_NONCE_SIZE);
     *v->counter = 1;
 
@@ -68,34 +78,80 @@ static void store_le(uint8_t *out, uint64_t v, size_t n)
         out[i] = (uint8_t)(v >> (8 * i));
 }
 
+/* Sponge absorb on the compact state (FIPS 202 §4): whole blocks go straight into the lanes and
+ * only the partial block is buffered, raw, as qstp_keccak_absorb does. */
+static void mac_absorb(const rcs_view *v, const uint8_t *in, size_t len)
+{
+    const size_t rate = v->rate;
+    size_t pos = *v->tailpos;
+
+    if (len == 0)
+        return;
+    if (pos > 0) {
+        size_t take = rate - pos;
+        if (take > len)
+            take = len;
+        memcpy(v->tail + pos, in, take);
+        pos += take;
+        in += take;
+        len -= take;
+        if (pos < rate) {
+            *v->tailpos = (uint8_t)pos;
+            return;
+        }
+        qstp_keccak_xor_bytes(v->mac, v->tail, rate);
+        qstp_keccak_f1600(v->mac);
+    }
+    while (len >= rate) {
+        qstp_keccak_xor_bytes(v->mac, in, rate);
+        qstp_keccak_f1600(v->mac);
+        in += rate;
+        len -= rate;
+    }
+    memcpy(v->tail, in, len);
+    *v->tailpos = (uint8_t)len;
+}
+
 /* §6.5 steps 1-2 (qsc_rcs_set_associated): absorbed at once, and only for a non-empty AD. */
 static void rcs_set_associated(const rcs_view *v, const uint8_t *ad, size_t adlen)
 {
     uint8_t len32[4];
     if (ad == NULL || adlen == 0)
         return;
-    qstp_kmac_update(v->mac, ad, adlen);
+    mac_absorb(v, ad, adlen);
     store_le(len32, (uint64_t)adlen, sizeof(len32)); /* LE32: QSC truncates to 32 bits too */
-    qstp_kmac_update(v->mac, len32, sizeof(len32));
+    mac_absorb(v, len32, sizeof(len32));
 }
 
 /* §6.5 step 5 and the QSC finalize; the sponge continues into the next record. */
 static void rcs_mac_finish(const rcs_view *v, uint8_t *tag)
 {
+    qstp_keccak_state k;
     uint8_t len64[8];
     store_le(len64, *v->counter + RCS_LENGTH_TERM_BIAS, sizeof(len64));
-    qstp_kmac_update(v->mac, len64, sizeof(len64));
-    qstp_kmac_final_qsc_continue(v->mac, tag, v->taglen);
+    mac_absorb(v, len64, sizeof(len64));
+
+    /* The §7.7 quirk lives in one place (sha3.c): run it on a full sponge rebuilt from the compact
+     * one. It ends on a block boundary (pos 0, absorbing), so only the lanes come back. */
+    qstp_keccak_init(&k, v->rate);
+    memcpy(k.s, v->mac, sizeof(k.s));
+    memcpy(k.buf, v->tail, *v->tailpos);
+    k.pos = *v->tailpos;
+    qstp_kmac_final_qsc_continue(&k, tag, v->taglen);
+    memcpy(v->mac, k.s, sizeof(k.s));
+    qstp_wipe(v->tail, v->rate);
+    *v->tailpos = 0;
+    qstp_keccak_wipe(&k);
 }
 
 /* §6.6 seal: counter += n; MAC(nonce); C = CTR(P); MAC(C); MAC(length term); T = finalize. */
 static void rcs_seal(const rcs_view *v, uint8_t *out, const uint8_t *in, size_t n)
 {
     *v->counter += n;
-    qstp_kmac_update(v->mac, v->nonce, QSTP_RCS_NONCE_SIZE);
+    mac_absorb(v, v->nonce, QSTP_RCS_NONCE_SIZE);
     qstp_rijndael256_ctr_xor(v->rk, v->rounds, v->nonce, in, out, n);
     if (n > 0) /* in may be NULL for an empty record */
-        qstp_kmac_update(v->mac, out, n);
+        mac_absorb(v, out, n);
     rcs_mac_finish(v, out + n);
 }
 
@@ -106,8 +162,8 @@ static int rcs_open(const rcs_view *v, uint8_t *out, const uint8_t *in, size_t n
     int ok;
 
     *v->counter += n;
-    qstp_kmac_update(v->mac, v->nonce, QSTP_RCS_NONCE_SIZE);
-    qstp_kmac_update(v->mac, in, n);
+    mac_absorb(v, v->nonce, QSTP_RCS_NONCE_SIZE);
+    mac_absorb(v, in, n);
     rcs_mac_finish(v, tag);
     ok = qstp_ct_equal(tag, in + n, v->taglen);
     qstp_wipe(tag, sizeof(tag));
@@ -121,8 +177,9 @@ static int rcs_open(const rcs_view *v, uint8_t *out, const uint8_t *in, size_t n
 
 static rcs_view view256(qstp_rcs256_state *st)
 {
-    rcs_view v = {st->rk,  QSTP_RCS256_ROUNDS,     &st->mac,   st->nonce, &st->counter, QSTP_KECCAK_RATE_256,
-                  QSTP_RCS256_KEY_SIZE, QSTP_RCS256_TAG_SIZE, rcs256_name};
+    rcs_view v = {st->rk,       QSTP_RCS256_ROUNDS,   st->mac,              st->tail,   &st->tailpos,
+                  st->nonce,    &st->counter,         QSTP_KECCAK_RATE_256, QSTP_RCS256_KEY_SIZE,
+                  QSTP_RCS256_TAG_SIZE, rcs256_name};
     return v;
 }
 
@@ -167,8 +224,9 @@ const uint8_t *qstp_rcs256_nonce(const qstp_rcs256_state *st)
 
 static rcs_view view512(qstp_rcs512_state *st)
 {
-    rcs_view v = {st->rk,  QSTP_RCS512_ROUNDS,     &st->mac,   st->nonce, &st->counter, QSTP_KECCAK_RATE_512,
-                  QSTP_RCS512_KEY_SIZE, QSTP_RCS512_TAG_SIZE, rcs512_name};
+    rcs_view v = {st->rk,       QSTP_RCS512_ROUNDS,   st->mac,              st->tail,   &st->tailpos,
+                  st->nonce,    &st->counter,         QSTP_KECCAK_RATE_512, QSTP_RCS512_KEY_SIZE,
+                  QSTP_RCS512_TAG_SIZE, rcs512_name};
     return v;
 }
 

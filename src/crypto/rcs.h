@@ -33,19 +33,27 @@
 #define QSTP_RCS256_ROUNDS 22
 #define QSTP_RCS512_ROUNDS 30
 
+/* The MAC sponge is kept compactly (a state is held per direction by every tunnel): the Keccak
+ * lanes and the raw bytes of the partial block, sized for the cipher's own rate rather than
+ * QSTP_KECCAK_RATE_MAX. The raw bytes are kept (not XORed in at once) because the QSC finalize of
+ * §7.7 writes part of them a second time. */
 typedef struct qstp_rcs256_state {
     uint8_t rk[(QSTP_RCS256_ROUNDS + 1) * QSTP_RCS_BLOCK_SIZE]; /* round keys, §6.2 */
-    qstp_keccak_state mac;                                      /* KMAC-256 sponge, §6.5 */
+    uint64_t mac[25];                                           /* KMAC-256 sponge lanes, §6.5 */
+    uint8_t tail[QSTP_KECCAK_RATE_256];                         /* bytes of the partial block */
     uint8_t nonce[QSTP_RCS_NONCE_SIZE];                         /* CTR block, little-endian, §6.4 */
     uint64_t counter;                                           /* 1 + bytes transformed, §6.5 */
+    uint8_t tailpos;                                            /* bytes in tail (< rate) */
     uint8_t encrypt;                                            /* direction given at init (informational) */
 } qstp_rcs256_state;
 
 typedef struct qstp_rcs512_state {
     uint8_t rk[(QSTP_RCS512_ROUNDS + 1) * QSTP_RCS_BLOCK_SIZE];
-    qstp_keccak_state mac; /* "KMAC-512": rate 72 */
+    uint64_t mac[25]; /* "KMAC-512": rate 72 */
+    uint8_t tail[QSTP_KECCAK_RATE_512];
     uint8_t nonce[QSTP_RCS_NONCE_SIZE];
     uint64_t counter;
+    uint8_t tailpos;
     uint8_t encrypt;
 } qstp_rcs512_state;
 
