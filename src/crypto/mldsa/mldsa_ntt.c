@@ -72,7 +72,7 @@ void qstp_mldsa_poly_invntt_tomont_portable(qstp_mldsa_poly *a)
     /* Gentleman-Sande butterflies with the zetas in reverse order and negated (Alg. 42).
      * The sums are not reduced: coefficient 0 collects 256 inputs of size < q, which still
      * fits in 31 bits (256 * (q - 1) < 2^31). */
-    for (unsigned len = 1; len < MLDSA_N; len <<= 1) {
+    for (unsigned len = 1; len < MLDSA_N / 2; len <<= 1) {
         for (unsigned start = 0; start < MLDSA_N; start += 2 * len) {
             int64_t zeta = -(int64_t)qstp_mldsa_zetas[--m];
             for (unsigned j = start; j < start + len; j++) {
@@ -82,8 +82,15 @@ void qstp_mldsa_poly_invntt_tomont_portable(qstp_mldsa_poly *a)
             }
         }
     }
-    for (unsigned j = 0; j < MLDSA_N; j++)
-        a->c[j] = qstp_mldsa_montgomery_reduce((int64_t)MLDSA_F * a->c[j]);
+    /* Last layer (len 128, zeta = -zetas[1]) with the final scaling by F folded in: the sum is
+     * multiplied by F, the difference by MLDSA_F_ZETA1 = F (-zetas[1]) 2^-32, one Montgomery
+     * product each instead of two for the lower half (the same values mod q; |ZF (t - b)| <
+     * (q/2) 256 q < 2^31 q). */
+    for (unsigned j = 0; j < MLDSA_N / 2; j++) {
+        int32_t t = a->c[j], b = a->c[j + MLDSA_N / 2];
+        a->c[j] = qstp_mldsa_montgomery_reduce((int64_t)MLDSA_F * (t + b));
+        a->c[j + MLDSA_N / 2] = qstp_mldsa_montgomery_reduce((int64_t)MLDSA_F_ZETA1 * (t - b));
+    }
 }
 
 void qstp_mldsa_poly_pointwise_montgomery_portable(qstp_mldsa_poly *c, const qstp_mldsa_poly *a,

@@ -164,9 +164,9 @@ void qstp_mldsa_poly_invntt_tomont_avx2(qstp_mldsa_poly *p)
         store(c + 16 * i, _mm256_permute2x128_si256(lo, hi, 0x20));
         store(c + 16 * i + 8, _mm256_permute2x128_si256(lo, hi, 0x31));
     }
-    /* Layers len = 8 .. 128 on whole vectors. */
+    /* Layers len = 8 .. 64 on whole vectors. */
     unsigned m = 32;
-    for (unsigned len = 8; len < MLDSA_N; len <<= 1) {
+    for (unsigned len = 8; len < MLDSA_N / 2; len <<= 1) {
         for (unsigned start = 0; start < MLDSA_N; start += 2 * len) {
             const __m256i zeta = _mm256_set1_epi32(-z[--m]);
             for (unsigned j = start; j < start + len; j += 8) {
@@ -176,9 +176,13 @@ void qstp_mldsa_poly_invntt_tomont_avx2(qstp_mldsa_poly *p)
             }
         }
     }
-    const __m256i f = _mm256_set1_epi32(MLDSA_F);
-    for (unsigned j = 0; j < MLDSA_N; j += 8)
-        store(c + j, mont_mul_bcast(load(c + j), f));
+    /* Layer len = 128 with the scaling by F folded in, as the portable code. */
+    const __m256i f = _mm256_set1_epi32(MLDSA_F), fz = _mm256_set1_epi32(MLDSA_F_ZETA1);
+    for (unsigned j = 0; j < MLDSA_N / 2; j += 8) {
+        __m256i a = load(c + j), b = load(c + j + MLDSA_N / 2);
+        store(c + j, mont_mul_bcast(_mm256_add_epi32(a, b), f));
+        store(c + j + MLDSA_N / 2, mont_mul_bcast(_mm256_sub_epi32(a, b), fz));
+    }
 }
 
 void qstp_mldsa_poly_pointwise_montgomery_avx2(qstp_mldsa_poly *c, const qstp_mldsa_poly *a,

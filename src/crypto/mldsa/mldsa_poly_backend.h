@@ -11,6 +11,7 @@
 
 #define MLDSA_QINV 58728449 /* q^-1 mod 2^32 */
 #define MLDSA_F 41978       /* R^2 / 256 mod q: undoes 256 and the R^-1 of the products */
+#define MLDSA_F_ZETA1 3975713 /* F (-zetas[1]) R^-1 mod q: the inverse NTT's last layer, scaled */
 
 /* zetas[i] = 1753^brv8(i) 2^32 mod q, centred (mldsa_ntt.c). */
 extern const int32_t qstp_mldsa_zetas[MLDSA_N];
