@@ -33,8 +33,10 @@ demo: all
 	@if [ -x $(BUILD)/bin/qstp ]; then $(BUILD)/bin/qstp demo; \
 	else echo "qstp demo: the command-line tool is not built yet (see README status)"; fi
 
+# Runs the benchmarks (quick mode, ~5 min), keeps their output in docs/bench/, draws the charts and
+# rewrites the generated part of docs/BENCHMARKS.md. `make bench BENCH_FLAGS=--full` for the long runs.
 bench: all
-	@for b in $(BUILD)/bin/bench_*; do [ -x "$$b" ] && { echo "== $$b"; "$$b"; }; done
+	bench/report.sh --build $(BUILD) $(BENCH_FLAGS)
 
 # AddressSanitizer + UndefinedBehaviorSanitizer build, fast tests only.
 asan: deps

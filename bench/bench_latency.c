@@ -196,7 +196,7 @@ static int parse_levels(options *o, const char *s)
 
 static void parse(int argc, char **argv, options *o)
 {
-    for (int i = 1; i < argc; i++) {
+    for (int i = 1; i < argc; i += 2) {
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
         int ok = v != NULL;
         if (ok && strcmp(a, "--set") == 0)
@@ -211,7 +211,6 @@ static void parse(int argc, char **argv, options *o)
             fprintf(stderr, "usage: bench_latency [--set 0x03] [--seconds S] [--levels 1,2,4,8,16,32]\n");
             exit(2);
         }
-        i++;
     }
 }
 
