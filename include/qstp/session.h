@@ -83,7 +83,7 @@
 
 /* Storage of a session. The real layout is private (src/core/session_internal.h); a static
  * assertion there keeps it within this size. */
-#define QSTP_SESSION_SIZE 3008u
+#define QSTP_SESSION_SIZE 2816u
 /* Receive buffer for one record body (header is kept inside the session). */
 #define QSTP_SESSION_RX_BUFFER_SIZE QSTP_PACKET_MESSAGE_MAX
 /* Largest qstp_session_send() plaintext and the buffer it needs. */
@@ -91,8 +91,10 @@
 #define QSTP_SESSION_RECORD_OVERHEAD (QSTP_PACKET_HEADER_SIZE + QSTP_MACTAG_SIZE)
 /* Wire size of one record carrying n plaintext bytes (QSTP-WIRE §5.1: n + 53). */
 #define QSTP_SESSION_RECORD_SIZE(n) ((size_t)(n) + QSTP_SESSION_RECORD_OVERHEAD)
-/* Control output a session may hold (close/keep-alive/ratchet records, error packets). */
-#define QSTP_SESSION_CONTROL_MAX 256u
+/* Control output a session may hold (close/keep-alive/ratchet records, error packets): room for
+ * the reply to a received packet and one locally queued record (85 B each at most) and an error
+ * packet; receive stops reading while less than that is free. */
+#define QSTP_SESSION_CONTROL_MAX 192u
 
 typedef struct qstp_session {
     _Alignas(64) unsigned char opaque[QSTP_SESSION_SIZE];

@@ -603,7 +603,7 @@ size_t qstp_session_receive(qstp_session *s, const uint8_t *in, size_t len, qstp
             /* Back-pressure: a packet may need a reply in the control queue; and records need
              * a receive buffer. Stop before the header so nothing is half-consumed. */
             if (S->hdrlen == 0) {
-                if (S->ctl_len - S->ctl_off > sizeof(S->ctl) - 96u)
+                if (S->ctl_len - S->ctl_off > sizeof(S->ctl) - QSTP_CTL_RECEIVE_HEADROOM)
                     return used;
                 if (S->state == ST_ESTABLISHED && S->rxbuf == NULL)
                     return used;

@@ -41,7 +41,13 @@ typedef struct qstp_session_impl {
     uint64_t txseq;
     uint64_t rxseq;
     uint8_t rtcs[32];                 /* ratchet chain value (§3.7, §4.9) */
-    uint8_t ratchet_rx_pending[64];   /* new rx key || nonce while our ratchet is unconfirmed */
+    /* The transcript hash is dead once the keys are derived and a ratchet can start only after
+     * that, so the two share storage (both are wiped by wipe_secrets). */
+    union {
+        uint8_t sch[32];                  /* handshake transcript: sch0, then sch1, then sch2 (§4) */
+        uint8_t ratchet_rx_pending[64];   /* established: new rx key || nonce while our ratchet
+                                             is unconfirmed */
+    };
     uint8_t ratchet_pending;
     uint8_t role;
     uint8_t state;
@@ -78,8 +84,7 @@ typedef struct qstp_session_impl {
     size_t rxcap;
     size_t rxdirty;                   /* bytes of rxbuf written since attach: wiped at detach */
 
-    /* ---- handshake ---- */
-    uint8_t sch[32];                  /* transcript: sch0, then sch1, then sch2 (§4) */
+    /* ---- handshake (sch shares storage with ratchet_rx_pending, above) ---- */
     uint8_t wire_code;                /* code for the §3.3 error packet when a handshake fails */
     uint8_t revocation;               /* server: the first packet is a revocation notice */
     uint8_t revoked_serial[16];       /* QSTP_EVENT_REVOKED data */
@@ -87,6 +92,18 @@ typedef struct qstp_session_impl {
 
 _Static_assert(sizeof(qstp_session_impl) <= QSTP_SESSION_SIZE, "qstp_session too small");
 _Static_assert(sizeof(qstp_session_impl) <= 3072, "session state over the 3 KiB budget");
+/* Control queue (QSTP_SESSION_CONTROL_MAX): the receive path reads a packet only while the
+ * queue has room for a reply to it AND for one record queued locally afterwards (a keep-alive
+ * request from the timer, a ratchet request, a close), so neither can fail for lack of room.
+ * The largest of each is a ratchet record (85 B); the handshake messages are smaller. */
+#define QSTP_CTL_RECORD_MAX QSTP_RATCHET_PACKET_SIZE
+#define QSTP_CTL_RECEIVE_HEADROOM (2u * QSTP_CTL_RECORD_MAX)
+_Static_assert(QSTP_SESSION_CONTROL_MAX >= QSTP_CTL_RECEIVE_HEADROOM + QSTP_PACKET_ERROR_SIZE,
+               "control queue too small for a reply plus a local record");
+_Static_assert(QSTP_KEEPALIVE_PACKET_SIZE <= QSTP_CTL_RECORD_MAX && QSTP_CLOSE_PACKET_SIZE <= QSTP_CTL_RECORD_MAX &&
+                   QSTP_PACKET_HEADER_SIZE + QSTP_CONNECT_REQUEST_SIZE <= QSTP_CTL_RECORD_MAX &&
+                   QSTP_PACKET_HEADER_SIZE + QSTP_EXCHANGE_RESPONSE_SIZE <= QSTP_CTL_RECORD_MAX,
+               "a control record is larger than QSTP_CTL_RECORD_MAX");
 
 static inline qstp_session_impl *qstp_impl(qstp_session *s)
 {
