@@ -107,29 +107,31 @@ void qstp_mldsa_poly_pointwise_acc_montgomery_portable(qstp_mldsa_poly *c, const
         c->c[i] += qstp_mldsa_montgomery_reduce((int64_t)a->c[i] * b->c[i]);
 }
 
-void qstp_mldsa_poly_matrix_row_montgomery_portable(qstp_mldsa_poly *c, const qstp_mldsa_poly *a,
-                                                    const qstp_mldsa_poly *b, unsigned n)
+void qstp_mldsa_poly_matrix_montgomery_portable(qstp_mldsa_poly *c, const qstp_mldsa_poly *a,
+                                                const qstp_mldsa_poly *b, unsigned k, unsigned n)
 {
-    for (unsigned i = 0; i < MLDSA_N; i++) {
-        int64_t acc = 0;
-        for (unsigned j = 0; j < n; j++)
-            acc += (int64_t)a[j].c[i] * b[j].c[i];
-        c->c[i] = qstp_mldsa_montgomery_reduce(acc);
+    for (unsigned r = 0; r < k; r++) {
+        for (unsigned i = 0; i < MLDSA_N; i++) {
+            int64_t acc = 0;
+            for (unsigned j = 0; j < n; j++)
+                acc += (int64_t)a[r * n + j].c[i] * b[j].c[i];
+            c[r].c[i] = qstp_mldsa_montgomery_reduce(acc);
+        }
     }
 }
 
 /* ---- dispatch (QSTP_NO_ASM=1 forces the portable code; see crypto/cpu.h) ---- */
 
-void qstp_mldsa_poly_matrix_row_montgomery(qstp_mldsa_poly *c, const qstp_mldsa_poly *a,
-                                           const qstp_mldsa_poly *b, unsigned n)
+void qstp_mldsa_poly_matrix_montgomery(qstp_mldsa_poly *c, const qstp_mldsa_poly *a,
+                                       const qstp_mldsa_poly *b, unsigned k, unsigned n)
 {
 #if defined(QSTP_MLDSA_HAVE_AVX2)
     if (qstp_cpu_has_avx2()) {
-        qstp_mldsa_poly_matrix_row_montgomery_avx2(c, a, b, n);
+        qstp_mldsa_poly_matrix_montgomery_avx2(c, a, b, k, n);
         return;
     }
 #endif
-    qstp_mldsa_poly_matrix_row_montgomery_portable(c, a, b, n);
+    qstp_mldsa_poly_matrix_montgomery_portable(c, a, b, k, n);
 }
 
 void qstp_mldsa_poly_ntt(qstp_mldsa_poly *a)

@@ -38,12 +38,12 @@ void qstp_mldsa_poly_pointwise_montgomery(qstp_mldsa_poly *c, const qstp_mldsa_p
 void qstp_mldsa_poly_pointwise_acc_montgomery(qstp_mldsa_poly *c, const qstp_mldsa_poly *a,
                                               const qstp_mldsa_poly *b);
 
-/* c = sum_{j < n} a[j] o b[j] * 2^-32 with ONE Montgomery reduction per coefficient (products
- * summed exactly in 64 bits): a row of A^ times a vector, for |a_i| < q, |b_i| < 9q, n <= 7
- * (|sum| < 63 q^2 < 2^31 q). Output |c_i| < q; congruent to, but not always the same
- * representative as, a chain of pointwise_acc calls. */
-void qstp_mldsa_poly_matrix_row_montgomery(qstp_mldsa_poly *c, const qstp_mldsa_poly *a,
-                                           const qstp_mldsa_poly *b, unsigned n);
+/* Matrix times vector in the NTT domain: c[r] = sum_{j < n} a[r n + j] o b[j] * 2^-32 for
+ * r < k, with ONE Montgomery reduction per coefficient (products summed exactly in 64 bits): A^ y
+ * of the signer, for |a_i| < q, |b_i| < 9q, n <= 7 (|sum| < 63 q^2 < 2^31 q). Output |c_i| < q;
+ * congruent to, but not always the same representative as, a chain of pointwise_acc calls. */
+void qstp_mldsa_poly_matrix_montgomery(qstp_mldsa_poly *c, const qstp_mldsa_poly *a,
+                                       const qstp_mldsa_poly *b, unsigned k, unsigned n);
 
 /* Challenge times a short polynomial in the normal domain (mldsa_sparse.c). ext: s extended
  * with its negation (qstp_mldsa_poly_sparse_ext: ext[m] = -s[m], ext[256 + m] = s[m]); pos: the

@@ -23,8 +23,8 @@ void qstp_mldsa_poly_pointwise_montgomery_portable(qstp_mldsa_poly *c, const qst
 void qstp_mldsa_poly_pointwise_acc_montgomery_portable(qstp_mldsa_poly *c, const qstp_mldsa_poly *a,
                                                        const qstp_mldsa_poly *b);
 
-void qstp_mldsa_poly_matrix_row_montgomery_portable(qstp_mldsa_poly *c, const qstp_mldsa_poly *a,
-                                                    const qstp_mldsa_poly *b, unsigned n);
+void qstp_mldsa_poly_matrix_montgomery_portable(qstp_mldsa_poly *c, const qstp_mldsa_poly *a,
+                                                const qstp_mldsa_poly *b, unsigned k, unsigned n);
 
 void qstp_mldsa_poly_sparse_mul_small_portable(qstp_mldsa_poly *out, const int8_t ext[2 * MLDSA_N],
                                                const uint8_t *pos, unsigned nplus, unsigned n);
@@ -49,8 +49,8 @@ void qstp_mldsa_poly_pointwise_montgomery_avx2(qstp_mldsa_poly *c, const qstp_ml
                                                const qstp_mldsa_poly *b);
 void qstp_mldsa_poly_pointwise_acc_montgomery_avx2(qstp_mldsa_poly *c, const qstp_mldsa_poly *a,
                                                    const qstp_mldsa_poly *b);
-void qstp_mldsa_poly_matrix_row_montgomery_avx2(qstp_mldsa_poly *c, const qstp_mldsa_poly *a,
-                                                const qstp_mldsa_poly *b, unsigned n);
+void qstp_mldsa_poly_matrix_montgomery_avx2(qstp_mldsa_poly *c, const qstp_mldsa_poly *a,
+                                            const qstp_mldsa_poly *b, unsigned k, unsigned n);
 void qstp_mldsa_poly_sparse_mul_small_avx2(qstp_mldsa_poly *out, const int8_t ext[2 * MLDSA_N],
                                            const uint8_t *pos, unsigned nplus, unsigned n);
 void qstp_mldsa_bitunpack20_avx2(qstp_mldsa_poly *a, const uint8_t in[640], int32_t b);

@@ -69,8 +69,7 @@ unsigned qstp_mldsa_load_secret(qstp_mldsa_poly *s1hat, qstp_mldsa_poly *s2hat,
 static void matrix_mul_expanded(qstp_mldsa_poly *out, const qstp_mldsa_params *p,
                                 const qstp_mldsa_poly *ahat, const qstp_mldsa_poly *vhat)
 {
-    for (unsigned i = 0; i < p->k; i++)
-        qstp_mldsa_poly_matrix_row_montgomery(&out[i], &ahat[i * p->l], vhat, p->l);
+    qstp_mldsa_poly_matrix_montgomery(out, ahat, vhat, p->k, p->l);
 }
 
 /* One attempt with counter kappa. Returns 1 if the candidate (c~, z, hbits) is accepted. */

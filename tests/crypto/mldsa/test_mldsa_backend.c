@@ -1,7 +1,7 @@
 /* The AVX2 polynomial backend (src/crypto/mldsa/mldsa_poly_avx2.c) against the portable one:
  * identical outputs of NTT, inverse NTT and the pointwise products on random inputs over the
  * whole documented input ranges (and their extremes), the same for the coefficient-wise helpers
- * (add, sub, reduce32, freeze, norm check), the one-reduction matrix row, the sparse c * s
+ * (add, sub, reduce32, freeze, norm check), the one-reduction matrix product, the sparse c * s
  * product, the 20-bit BitUnpack, and Decompose / MakeHint (Decompose boundaries and the
  * wrap-around at q - 1 included), and identical signatures from the
  * dispatching API with the backend switched by QSTP_NO_ASM. On a CPU without AVX2 only the
@@ -72,37 +72,39 @@ static void compare_backends(void)
     CHECK_MSG(bad_acc == 0, "pointwise_acc differs in %u of 2000", bad_acc);
 }
 
-/* One-reduction matrix row (matrix_mul_expanded of the signer): the backends agree on A^ rows in
- * [0, q) (the extremes included) times |v| < 9q for every row length 1..7, and the result is
- * congruent mod q to the chain of pointwise products it replaces. */
-static void compare_matrix_row(void)
+/* One-reduction matrix product (matrix_mul_expanded of the signer): the backends agree on A^
+ * entries in [0, q) (the extremes included) times |v| < 9q for every shape k x n up to 8 x 7, and
+ * each row is congruent mod q to the chain of pointwise products it replaces. */
+static void compare_matrix(void)
 {
-    static qstp_mldsa_poly a[7], b[7];
+    static qstp_mldsa_poly a[8 * 7], b[7], x[8], y[8];
     uint64_t s = 99;
     unsigned bad = 0, bad_mod = 0;
-    for (unsigned t = 0; t < 300; t++) {
-        const unsigned n = 1 + t % 7;
-        qstp_mldsa_poly x, y, z;
-        for (unsigned j = 0; j < n; j++) {
-            for (unsigned i = 0; i < MLDSA_N; i++) {
-                a[j].c[i] = (t % 13 == 0) ? Q - 1 : (int32_t)(test_prng_u64(&s) % Q);
+    for (unsigned t = 0; t < 120; t++) {
+        const unsigned n = 1 + t % 7, k = 1 + (t / 7) % 8;
+        qstp_mldsa_poly z;
+        for (unsigned e = 0; e < k * n; e++)
+            for (unsigned i = 0; i < MLDSA_N; i++)
+                a[e].c[i] = (t % 13 == 0) ? Q - 1 : (int32_t)(test_prng_u64(&s) % Q);
+        for (unsigned j = 0; j < n; j++)
+            for (unsigned i = 0; i < MLDSA_N; i++)
                 b[j].c[i] = (t % 13 == 0) ? ((i & 1) ? 9 * Q - 1 : -(9 * Q - 1))
                                           : (int32_t)(test_prng_u64(&s) % (18u * Q - 1)) - (9 * Q - 1);
+        qstp_mldsa_poly_matrix_montgomery_portable(x, a, b, k, n);
+        qstp_mldsa_poly_matrix_montgomery_avx2(y, a, b, k, n);
+        bad += memcmp(x, y, k * sizeof(x[0])) != 0;
+        for (unsigned r = 0; r < k; r++) {
+            qstp_mldsa_poly_pointwise_montgomery_portable(&z, &a[r * n], &b[0]);
+            for (unsigned j = 1; j < n; j++)
+                qstp_mldsa_poly_pointwise_acc_montgomery_portable(&z, &a[r * n + j], &b[j]);
+            for (unsigned i = 0; i < MLDSA_N; i++) {
+                bad_mod += ((int64_t)x[r].c[i] - z.c[i]) % Q != 0;
+                bad_mod += x[r].c[i] <= -Q || x[r].c[i] >= Q; /* documented output bound */
             }
         }
-        qstp_mldsa_poly_matrix_row_montgomery_portable(&x, a, b, n);
-        qstp_mldsa_poly_matrix_row_montgomery_avx2(&y, a, b, n);
-        bad += memcmp(&x, &y, sizeof(x)) != 0;
-        qstp_mldsa_poly_pointwise_montgomery_portable(&z, &a[0], &b[0]);
-        for (unsigned j = 1; j < n; j++)
-            qstp_mldsa_poly_pointwise_acc_montgomery_portable(&z, &a[j], &b[j]);
-        for (unsigned i = 0; i < MLDSA_N; i++) {
-            bad_mod += ((int64_t)x.c[i] - z.c[i]) % Q != 0;
-            bad_mod += x.c[i] <= -Q || x.c[i] >= Q; /* documented output bound */
-        }
     }
-    CHECK_MSG(bad == 0, "matrix row differs in %u of 300", bad);
-    CHECK_MSG(bad_mod == 0, "matrix row not congruent to the pointwise chain (or out of range) %u times", bad_mod);
+    CHECK_MSG(bad == 0, "matrix product differs in %u of 120 shapes", bad);
+    CHECK_MSG(bad_mod == 0, "matrix rows not congruent to the pointwise chain (or out of range) %u times", bad_mod);
 }
 
 /* Sparse c * s (the signer's c s1, c s2 for beta <= 127): both backends equal, and equal mod q to
@@ -318,7 +320,7 @@ int main(void)
     if (qstp_cpu_has_avx2()) {
         compare_backends();
         compare_coeff();
-        compare_matrix_row();
+        compare_matrix();
         compare_sparse();
         compare_bitunpack20();
     }
