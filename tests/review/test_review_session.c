@@ -47,6 +47,9 @@ static void record_handshake(void)
     h_feed(&c, msg[3], msglen[3]);
     CHECK(c.established && s.established);
     CHECK(msglen[0] == 79 && msglen[3] == 53);
+    /* session.h: release_workspace wiped what the handshake left there (the harness released
+     * it on ESTABLISHED; it had been filled with 0xA5). */
+    CHECK(qstp_ct_is_zero(c.ws, c.wslen) && qstp_ct_is_zero(s.ws, s.wslen));
 }
 
 /* After a failure: closed, error reported, no secret left. */
@@ -109,6 +112,13 @@ static int run_flipped(int m, size_t pos, uint8_t x)
         qstp_ws_layout_compute(su, QSTP_ROLE_SERVER, &l);
         CHECK_MSG(h_secrets_wiped(&s.s) && qstp_ct_is_zero(s.ws + l.ksk_off, l.ksk_len),
                   "flip m%d pos %zu: server secrets", m, pos);
+    }
+    /* A failed session gives its workspace back wiped. */
+    for (int i = 0; i < 2; i++) {
+        endpoint *e = i ? &s : &c;
+        if (e->failed)
+            CHECK_MSG(qstp_session_release_workspace(&e->s) == 0 && qstp_ct_is_zero(e->ws, e->wslen),
+                      "flip m%d pos %zu: workspace after failure", m, pos);
     }
     return 0;
 }
