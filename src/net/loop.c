@@ -116,6 +116,8 @@ int srv_loop_init(struct qstp_server *srv, srv_loop *l, unsigned index)
     l->epfd = l->wakefd = l->listenfd = -1;
     l->gen = 1;
     pthread_mutex_init(&l->mtx, NULL);
+    if (srv_slab_init(&l->slab, sizeof(srv_tunnel)) != 0)
+        return qstp_fail(qstp_error_memory_allocation);
     l->epfd = epoll_create1(EPOLL_CLOEXEC);
     l->wakefd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
     l->readbuf = malloc(SRV_READ_SIZE);
@@ -164,6 +166,7 @@ void srv_loop_free(srv_loop *l)
     }
     free(l->slots);
     free(l->free_slots);
+    srv_slab_destroy(&l->slab);
     pthread_mutex_destroy(&l->mtx);
     l->srv = NULL;
 }
@@ -175,6 +178,20 @@ void srv_loop_wake(srv_loop *l)
 }
 
 /* ---------------------------------------------------------------- small helpers */
+
+/* A tunnel keeps its peer address packed (24 B); log lines and callbacks get the text form from
+ * here. The struct is returned by value so `peer_of(t).s` lives until the end of the full
+ * expression (C11 6.2.4p8), long enough for a log call. */
+typedef struct {
+    char s[QSTP_NET_ADDRSTR];
+} srv_peerstr;
+
+static srv_peerstr peer_of(const srv_tunnel *t)
+{
+    srv_peerstr p;
+    qstp_net_addr_text(&t->addr, p.s);
+    return p;
+}
 
 static void set_events(srv_tunnel *t, uint32_t events)
 {
@@ -350,7 +367,7 @@ static void report_closed(srv_tunnel *t, qstp_errors reason)
     if (!t->reported)
         return;
     t->reported = 0;
-    srv_log(srv, QSTP_LOG_INFO, "tunnel %s closed: %s", t->peer,
+    srv_log(srv, QSTP_LOG_INFO, "tunnel %s closed: %s", peer_of(t).s,
             reason == qstp_error_none ? "normal close" : qstp_error_to_string(reason));
     if (srv->opt.cb.on_closed != NULL)
         srv->opt.cb.on_closed(srv, t->id, reason, srv->opt.cb.ctx);
@@ -378,8 +395,8 @@ static void destroy(srv_tunnel *t, qstp_errors reason)
     release_ws(t);
     release_rx(t);
     qstp_session_wipe(&t->s);
-    l->slots[t->slot] = NULL;
-    l->free_slots[l->nfree++] = t->slot;
+    l->slots[SRV_TUNNEL_SLOT(t->id)] = NULL;
+    l->free_slots[l->nfree++] = SRV_TUNNEL_SLOT(t->id);
     l->live--;
     atomic_fetch_sub(&srv->tunnels, 1);
     srv_keyset_put(t->ks);
@@ -395,7 +412,7 @@ static void bury(void)
     while (tls_graveyard != NULL) {
         srv_tunnel *t = tls_graveyard;
         tls_graveyard = t->next_job;
-        free(t);
+        srv_slab_free(&t->loop->slab, t);
     }
 }
 
@@ -461,9 +478,9 @@ static void new_tunnel(srv_loop *l, int fd, const struct sockaddr_storage *ss, s
     srv_tunnel *t = NULL;
     uint32_t slot;
     int one = 1;
-    void *mem = NULL;
-    if (posix_memalign(&mem, 64, sizeof(srv_tunnel)) != 0 || slot_alloc(l, &slot) != 0) {
-        free(mem);
+    void *mem = srv_slab_alloc(&l->slab);
+    if (mem == NULL || slot_alloc(l, &slot) != 0) {
+        srv_slab_free(&l->slab, mem);
         atomic_fetch_sub(&srv->tunnels, 1);
         atomic_fetch_sub(&srv->handshakes, 1);
         refuse(l, fd, peer, qstp_error_memory_allocation, "out of memory");
@@ -473,11 +490,8 @@ static void new_tunnel(srv_loop *l, int fd, const struct sockaddr_storage *ss, s
     memset(t, 0, sizeof(*t));
     t->loop = l;
     t->fd = fd;
-    t->slot = slot;
     t->id = ((uint64_t)l->gen++ << 32) | ((uint64_t)slot << 8) | l->index;
-    memcpy(&t->addr, ss, sizeof(*ss));
-    t->addrlen = sl;
-    snprintf(t->peer, sizeof(t->peer), "%s", peer);
+    qstp_net_addr_pack(&t->addr, (const struct sockaddr *)ss, sl);
     t->ks = srv_keyset_get(srv);
     t->ws = t->ks != NULL ? srv_ws_get(srv, t->ks->ws_size) : NULL;
     if (t->ws == NULL || qstp_session_server_init(&t->s, &srv->env, &t->ks->cfg) != 0 ||
@@ -487,7 +501,7 @@ static void new_tunnel(srv_loop *l, int fd, const struct sockaddr_storage *ss, s
             srv_ws_put(srv, t->ws);
         srv_keyset_put(t->ks);
         l->free_slots[l->nfree++] = slot;
-        free(t);
+        srv_slab_free(&l->slab, t);
         atomic_fetch_sub(&srv->tunnels, 1);
         atomic_fetch_sub(&srv->handshakes, 1);
         refuse(l, fd, peer, qstp_error_memory_allocation, "cannot start a session");
@@ -545,7 +559,7 @@ static void on_accept(srv_loop *l)
 static void kill_slow(srv_tunnel *t)
 {
     srv_log(t->loop->srv, QSTP_LOG_WARN, "tunnel %s dropped: %zu bytes unsent (peer does not read)",
-            t->peer, t->out_bytes);
+            peer_of(t).s, t->out_bytes);
     destroy(t, qstp_error_transmit_failure);
 }
 
@@ -619,7 +633,7 @@ static void process_records(srv_tunnel *t, const uint8_t *in, size_t n)
             return;
         case QSTP_EVENT_ERROR:
             tls_busy = NULL;
-            srv_log(srv, QSTP_LOG_WARN, "tunnel %s failed: %s", t->peer, qstp_error_to_string(ev.error));
+            srv_log(srv, QSTP_LOG_WARN, "tunnel %s failed: %s", peer_of(t).s, qstp_error_to_string(ev.error));
             begin_closing(t, ev.error, 0, qstp_error_none); /* the session queued its close record */
             return;
         case QSTP_EVENT_NONE:
@@ -686,7 +700,7 @@ static void handshake_failed(srv_tunnel *t, qstp_errors why)
 {
     struct qstp_server *srv = t->loop->srv;
     atomic_fetch_add(&srv->n_hs_failed, 1);
-    srv_log(srv, QSTP_LOG_INFO, "handshake with %s failed: %s", t->peer, qstp_error_to_string(why));
+    srv_log(srv, QSTP_LOG_INFO, "handshake with %s failed: %s", peer_of(t).s, qstp_error_to_string(why));
     begin_closing(t, why, 0, qstp_error_none); /* the session queued its §3.3 error packet */
 }
 
@@ -696,6 +710,8 @@ static void established(srv_tunnel *t)
     struct qstp_server *srv = l->srv;
     size_t left = t->ws->in_len - t->ws->in_off;
     qstp_tunnel_info info;
+    struct sockaddr_storage ss;
+    srv_peerstr peer = peer_of(t);
     /* Records the client sent right behind its exchange request: keep them for after the
      * workspace (which holds them) goes back to the pool. */
     if (left > 0)
@@ -710,12 +726,12 @@ static void established(srv_tunnel *t)
     t->reported = 1;
     memset(&info, 0, sizeof(info));
     info.id = t->id;
-    info.peer = t->peer;
-    info.addr = (const struct sockaddr *)&t->addr;
-    info.addrlen = t->addrlen;
+    info.peer = peer.s;
+    info.addrlen = qstp_net_addr_unpack(&t->addr, &ss);
+    info.addr = (const struct sockaddr *)&ss;
     info.server_serial = serving_serial(t);
     info.suite = qstp_session_suite(&t->s);
-    srv_log(srv, QSTP_LOG_INFO, "tunnel %s established (%s)", t->peer,
+    srv_log(srv, QSTP_LOG_INFO, "tunnel %s established (%s)", peer.s,
             info.suite != NULL ? info.suite->protocol_string : "?");
     if (srv->opt.cb.on_established != NULL)
         srv->opt.cb.on_established(srv, &info, srv->opt.cb.ctx);
@@ -731,18 +747,18 @@ static void handshake_back(srv_tunnel *t)
         begin_closing(t, qstp_error_none, 1, t->close_req ? t->close_code : qstp_error_channel_down);
         return;
     }
-    switch (t->hs_event) {
+    switch (t->ws->hs_event) {
     case QSTP_EVENT_ESTABLISHED:
         established(t);
         return;
     case QSTP_EVENT_REVOKED:
-        srv_log(l->srv, QSTP_LOG_WARN, "valid revocation notice from %s", t->peer);
-        srv_withdraw_key(l->srv, t->hs_revoked);
+        srv_log(l->srv, QSTP_LOG_WARN, "valid revocation notice from %s", peer_of(t).s);
+        srv_withdraw_key(l->srv, t->ws->hs_revoked);
         begin_closing(t, qstp_error_none, 0, qstp_error_none); /* the reply is queued */
         return;
     case QSTP_EVENT_ERROR:
     case QSTP_EVENT_PEER_CLOSED:
-        handshake_failed(t, t->hs_event == QSTP_EVENT_ERROR ? t->hs_error : qstp_error_connection_failure);
+        handshake_failed(t, t->ws->hs_event == QSTP_EVENT_ERROR ? t->ws->hs_error : qstp_error_connection_failure);
         return;
     default:
         break;
@@ -778,7 +794,7 @@ static void on_readable(srv_tunnel *t)
             qstp_event ev;
             qstp_session_peer_eof(&t->s, &ev);
             atomic_fetch_add(&l->srv->n_hs_failed, 1);
-            srv_log(l->srv, QSTP_LOG_INFO, "handshake with %s failed: peer left", t->peer);
+            srv_log(l->srv, QSTP_LOG_INFO, "handshake with %s failed: peer left", peer_of(t).s);
             destroy(t, qstp_error_receive_failure);
         }
         return;
@@ -907,7 +923,7 @@ static void run_timers(srv_loop *l)
             mono - t->rx_since >= (uint64_t)l->srv->opt.record_timeout * 1000u) {
             /* A peer that stops in the middle of a record would pin 64 KiB for as long as the
              * idle timeout allows; cut it off sooner. */
-            srv_log(l->srv, QSTP_LOG_WARN, "tunnel %s left a record unfinished for %u s", t->peer,
+            srv_log(l->srv, QSTP_LOG_WARN, "tunnel %s left a record unfinished for %u s", peer_of(t).s,
                     (unsigned)l->srv->opt.record_timeout);
             begin_closing(t, qstp_error_timeout, 1, qstp_error_receive_failure);
             continue;
@@ -919,7 +935,7 @@ static void run_timers(srv_loop *l)
             if (t->state == T_HANDSHAKE) {
                 handshake_failed(t, ev.error);
             } else {
-                srv_log(l->srv, QSTP_LOG_INFO, "tunnel %s idle too long", t->peer);
+                srv_log(l->srv, QSTP_LOG_INFO, "tunnel %s idle too long", peer_of(t).s);
                 begin_closing(t, ev.error, 0, qstp_error_none);
             }
         } else if (flush_output(t) != 0) {

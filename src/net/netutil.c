@@ -34,6 +34,58 @@ void qstp_net_addr_format(const struct sockaddr *sa, socklen_t len, char out[QST
     }
 }
 
+void qstp_net_addr_pack(qstp_net_addr *a, const struct sockaddr *sa, socklen_t len)
+{
+    memset(a, 0, sizeof(*a));
+    a->family = AF_UNSPEC;
+    if (sa == NULL)
+        return;
+    if (sa->sa_family == AF_INET && len >= (socklen_t)sizeof(struct sockaddr_in)) {
+        const struct sockaddr_in *in = (const struct sockaddr_in *)(const void *)sa;
+        memcpy(a->ip, &in->sin_addr, sizeof(in->sin_addr));
+        a->port = in->sin_port;
+        a->family = AF_INET;
+    } else if (sa->sa_family == AF_INET6 && len >= (socklen_t)sizeof(struct sockaddr_in6)) {
+        const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)(const void *)sa;
+        memcpy(a->ip, &in6->sin6_addr, sizeof(in6->sin6_addr));
+        a->port = in6->sin6_port;
+        a->family = AF_INET6;
+        a->scope = in6->sin6_scope_id;
+    }
+}
+
+socklen_t qstp_net_addr_unpack(const qstp_net_addr *a, struct sockaddr_storage *ss)
+{
+    memset(ss, 0, sizeof(*ss));
+    if (a->family == AF_INET) {
+        struct sockaddr_in *in = (struct sockaddr_in *)(void *)ss;
+        in->sin_family = AF_INET;
+        in->sin_port = a->port;
+        memcpy(&in->sin_addr, a->ip, sizeof(in->sin_addr));
+        return (socklen_t)sizeof(*in);
+    }
+    if (a->family == AF_INET6) {
+        struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)(void *)ss;
+        in6->sin6_family = AF_INET6;
+        in6->sin6_port = a->port;
+        in6->sin6_scope_id = a->scope;
+        memcpy(&in6->sin6_addr, a->ip, sizeof(in6->sin6_addr));
+        return (socklen_t)sizeof(*in6);
+    }
+    return 0;
+}
+
+void qstp_net_addr_text(const qstp_net_addr *a, char out[QSTP_NET_ADDRSTR])
+{
+    struct sockaddr_storage ss;
+    socklen_t len = qstp_net_addr_unpack(a, &ss);
+    if (len == 0) {
+        snprintf(out, QSTP_NET_ADDRSTR, "(unknown address)");
+        return;
+    }
+    qstp_net_addr_format((const struct sockaddr *)&ss, len, out);
+}
+
 uint64_t qstp_net_mono_ms(void)
 {
     struct timespec ts;

@@ -13,6 +13,21 @@
 #define QSTP_NET_ADDRSTR 64
 void qstp_net_addr_format(const struct sockaddr *sa, socklen_t len, char out[QSTP_NET_ADDRSTR]);
 
+/* A peer address in 24 bytes (a server keeps one per tunnel; a sockaddr_storage is 128): the
+ * IPv4 address (first 4 bytes) or IPv6 address, the port in network order, the family and the
+ * IPv6 scope id. Text is made from it only when a line is logged. */
+typedef struct qstp_net_addr {
+    uint8_t ip[16];
+    uint16_t port;   /* network byte order */
+    uint16_t family; /* AF_INET, AF_INET6, or AF_UNSPEC for anything else */
+    uint32_t scope;  /* sin6_scope_id */
+} qstp_net_addr;
+void qstp_net_addr_pack(qstp_net_addr *a, const struct sockaddr *sa, socklen_t len);
+/* Back to a socket address in *ss; returns its length, 0 for AF_UNSPEC. */
+socklen_t qstp_net_addr_unpack(const qstp_net_addr *a, struct sockaddr_storage *ss);
+/* Text form of a packed address (as qstp_net_addr_format). */
+void qstp_net_addr_text(const qstp_net_addr *a, char out[QSTP_NET_ADDRSTR]);
+
 /* Monotonic milliseconds (timeouts) and Unix seconds (the session's clock, QSTP-WIRE §2.2). */
 uint64_t qstp_net_mono_ms(void);
 uint64_t qstp_net_unix_now(void *ctx);

@@ -10,6 +10,7 @@
 #include <sys/socket.h>
 
 #include "net/netutil.h"
+#include "net/slab.h"
 #include "qstp/server.h"
 #include "qstp/session.h"
 
@@ -47,6 +48,11 @@ typedef struct srv_wsslot {
     struct srv_wsslot *next;
     size_t wslen;
     size_t in_off, in_len;
+    /* Result of the worker's handshake step, read back on the loop: it lives here rather than
+     * in the tunnel because only a handshaking tunnel (which holds a slot) has one. */
+    qstp_event_type hs_event;
+    qstp_errors hs_error;
+    uint8_t hs_revoked[16];
     uint8_t in[SRV_HS_INPUT_SIZE];
     _Alignas(64) uint8_t ws[]; /* wslen bytes */
 } srv_wsslot;
@@ -69,31 +75,23 @@ struct srv_loop;
 typedef struct srv_tunnel {
     qstp_session s; /* first: 64-byte aligned */
     struct srv_loop *loop;
-    qstp_tunnel_id id;
-    uint32_t slot;
-    int fd;
-    uint8_t state;
-    uint8_t reported;     /* on_established was called, so on_closed is owed */
-    uint8_t close_req;    /* a close was asked for from inside a callback */
-    uint8_t shut;         /* SHUT_WR done */
-    uint32_t epoll_events; /* currently registered */
-    qstp_errors close_reason;
-    qstp_errors close_code;
+    qstp_tunnel_id id;    /* gen << 32 | slot << 8 | loop index (SRV_TUNNEL_SLOT) */
     srv_keyset *ks;
-    srv_wsslot *ws;
+    srv_wsslot *ws;       /* handshake workspace, held only while handshaking */
     uint8_t *rxbuf;       /* held only while a partial record is pending */
     uint64_t rx_since;    /* monotonic ms when it started holding rxbuf */
     srv_chunk *out_head, *out_tail;
     size_t out_bytes;
     uint64_t linger_deadline;
-    /* worker result */
-    qstp_event_type hs_event;
-    qstp_errors hs_error;
-    uint8_t hs_revoked[16];
-    struct srv_tunnel *next_job;
-    struct sockaddr_storage addr;
-    socklen_t addrlen;
-    char peer[QSTP_NET_ADDRSTR];
+    struct srv_tunnel *next_job; /* job queue, done queue, graveyard */
+    int fd;
+    uint32_t epoll_events; /* currently registered */
+    qstp_errors close_code;
+    uint8_t state;
+    uint8_t reported;     /* on_established was called, so on_closed is owed */
+    uint8_t close_req;    /* a close was asked for from inside a callback */
+    uint8_t shut;         /* SHUT_WR done */
+    qstp_net_addr addr;   /* peer; formatted only when logged */
 } srv_tunnel;
 
 /* A message to a loop from another thread. */
@@ -106,6 +104,11 @@ typedef struct srv_msg {
     uint8_t data[];
 } srv_msg;
 enum { MSG_SEND = 1, MSG_CLOSE = 2 };
+
+#define SRV_TUNNEL_SLOT(id) ((uint32_t)(((id) >> 8) & 0xffffffu))
+/* Per-tunnel memory is what limits a server's tunnel count (docs/BENCHMARKS.md, bench_scale):
+ * the session plus 128 bytes of net state, 46 cache lines. */
+_Static_assert(sizeof(srv_tunnel) <= QSTP_SESSION_SIZE + 128u, "net state of a tunnel over 128 bytes");
 
 typedef struct srv_loop {
     struct qstp_server *srv;
@@ -125,6 +128,7 @@ typedef struct srv_loop {
     uint32_t nfree;
     uint32_t gen;
     uint32_t live;
+    srv_slab slab; /* tunnel memory */
     uint8_t *readbuf;
     uint8_t *sendbuf;
     uint8_t *spare_rx[SRV_SPARE_RX_MAX];

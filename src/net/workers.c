@@ -18,19 +18,19 @@
 static void run_step(srv_tunnel *t)
 {
     srv_wsslot *w = t->ws;
-    t->hs_event = QSTP_EVENT_NONE;
-    t->hs_error = qstp_error_none;
+    w->hs_event = QSTP_EVENT_NONE;
+    w->hs_error = qstp_error_none;
     while (w->in_off < w->in_len) {
         qstp_event ev;
         size_t used = qstp_session_receive(&t->s, w->in + w->in_off, w->in_len - w->in_off, &ev);
         w->in_off += used;
         if (ev.type != QSTP_EVENT_NONE) {
-            t->hs_event = ev.type;
-            t->hs_error = ev.error;
+            w->hs_event = ev.type;
+            w->hs_error = ev.error;
             if (ev.type == QSTP_EVENT_REVOKED && ev.data != NULL && ev.len == 16)
-                memcpy(t->hs_revoked, ev.data, 16);
+                memcpy(w->hs_revoked, ev.data, 16);
             if (ev.type == QSTP_EVENT_PEER_CLOSED && ev.has_peer_code)
-                t->hs_error = (qstp_errors)ev.peer_code;
+                w->hs_error = (qstp_errors)ev.peer_code;
             return;
         }
         if (used == 0)
