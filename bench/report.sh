@@ -15,6 +15,7 @@
 # Outputs, all under docs/:
 #   bench/<program>.txt       what the program printed (stdout and stderr), as is
 #   bench/<program>.meta      command, date, mode, seconds, exit status of that run
+#   bench/report.meta         the last run: mode, commit (and local changes), load average
 #   bench/throughput.dat      record size vs MB/s (bench_rcs --csv)
 #   bench/handshake_latency.dat  concurrent clients vs p50/p99 ms and handshakes/s (bench_latency)
 #   bench/throughput.png, bench/handshake_latency.png   (gnuplot; installed with apt-get if missing)
@@ -99,6 +100,13 @@ if [ "$RUN" = 1 ]; then
     printf 'run=%s\n' "$RUN_ID"
     printf 'mode=%s\n' "$MODE"
     printf 'load_start=%s\n' "$(cut -d' ' -f1-3 /proc/loadavg)"
+    # what the benchmarks were built from: the commit, and whether the sources had local changes
+    printf 'commit=%s\n' "$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null)"
+    if [ -n "$(git -C "$ROOT" status --porcelain -- src include bench 2>/dev/null)" ]; then
+      printf 'dirty=yes\n'
+    else
+      printf 'dirty=no\n'
+    fi
   } >"$OUT/report.meta"
   limit=900
   [ "$MODE" = full ] && limit=3600
@@ -220,22 +228,25 @@ cc=$(sed -n 's/^CMAKE_C_COMPILER:[A-Z]*=//p' "$B/CMakeCache.txt" 2>/dev/null)
 ccver=$([ -n "$cc" ] && "$cc" --version 2>/dev/null | head -1)
 btype=$(sed -n 's/^CMAKE_BUILD_TYPE:[A-Z]*=//p' "$B/CMakeCache.txt" 2>/dev/null)
 ossl=$(openssl version 2>/dev/null | cut -d' ' -f1-2)
-commit=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null)
+commit=$(meta report commit)
+dirty=""
+[ "$(meta report dirty)" = yes ] && dirty=" plus uncommitted changes in src/, include/ or bench/"
 
 GEN=$(mktemp)
 {
   echo "## Generated report (bench/report.sh)"
   echo
   echo "Everything from here to the end marker is rewritten by \`bench/report.sh\` (\`make bench\`: quick"
-  echo "mode, ~5 minutes; \`bench/report.sh --full\` for the long runs: bench_scale with 100,000 tunnels,"
+  echo "mode, 3-5 minutes on 2 cores; \`bench/report.sh --full\` for the long runs: bench_scale with 100,000 tunnels,"
   echo "bench_tunnel, bench_vpn). The sections above are written by hand and are not touched. Each"
   echo "program's output is in \`docs/bench/<program>.txt\`, the chart series in \`docs/bench/*.dat\`."
   echo
   echo "- Machine: ${model:-unknown CPU}, ${cpus:-?} CPUs (${tpc:-?} thread(s) per core), ${kernel}"
   echo "- Build: \`$BREL\` (${btype:-default} build; \`cmake --build $BREL --target bench_all\`),"
   echo "  ${ccver:-compiler unknown}; ${ossl:-OpenSSL not found}"
-  echo "- Report written $(date -u '+%Y-%m-%d %H:%M UTC') at commit \`${commit:-?}\`; load average (1/5/15 min)"
-  echo "  $(meta report load_start) when the last run ($(meta report mode) mode) started, $(meta report load_end) when it ended."
+  echo "- Benchmarks built from commit \`${commit:-?}\`${dirty};"
+  echo "  report written $(date -u '+%Y-%m-%d %H:%M UTC'). Load average (1/5/15 min) $(meta report load_start) when the"
+  echo "  last run ($(meta report mode) mode) started, $(meta report load_end) when it ended."
   echo "  The machine may be shared: wall-clock figures (bench_kem, bench_sig, bench_latency, bench_scale)"
   echo "  include other tenants' load; bench_rcs, bench_handshake and bench_precompute count thread CPU time."
   echo "  Each table below names the command that reproduces it (run from the project root)."
