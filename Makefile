@@ -5,7 +5,7 @@ CMAKE   ?= cmake
 CTEST   ?= ctest
 CMFLAGS ?=
 
-.PHONY: fuzz-run all deps configure test test-slow test-all demo bench asan clang fuzz install clean
+.PHONY: test-valgrind fuzz-run all deps configure test test-slow test-all demo bench asan clang fuzz install clean
 
 all: configure
 	$(CMAKE) --build $(BUILD) -j $(JOBS)
@@ -17,9 +17,13 @@ deps:
 configure: deps
 	@test -f $(BUILD)/CMakeCache.txt || $(CMAKE) -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release $(CMFLAGS)
 
-# The README's test command: every test except those labelled slow.
+# The README's test command: every test except the slow ones and the valgrind pass.
 test: all
-	cd $(BUILD) && $(CTEST) --output-on-failure -j $(JOBS) -LE slow
+	cd $(BUILD) && $(CTEST) --output-on-failure -j $(JOBS) -LE 'slow|valgrind'
+
+# The memcheck pass over the fast crypto/core tests (tests/valgrind/run.sh).
+test-valgrind: all
+	cd $(BUILD) && $(CTEST) --output-on-failure -L valgrind
 
 # The slow known-answer and round-trip tests (McEliece, SPHINCS+ sets).
 test-slow: all
@@ -50,7 +54,7 @@ clang: deps
 	@test -f build-clang/CMakeCache.txt || CC=clang $(CMAKE) -S . -B build-clang \
 	    -DCMAKE_BUILD_TYPE=Release $(CMFLAGS)
 	$(CMAKE) --build build-clang -j $(JOBS)
-	cd build-clang && $(CTEST) --output-on-failure -j $(JOBS) -LE slow
+	cd build-clang && $(CTEST) --output-on-failure -j $(JOBS) -LE 'slow|valgrind'
 
 fuzz:
 	@test -f build-fuzz/CMakeCache.txt || CC=clang $(CMAKE) -S . -B build-fuzz -DCMAKE_BUILD_TYPE=Debug \
