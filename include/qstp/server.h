@@ -37,6 +37,11 @@
 #define QSTP_SERVER_DEFAULT_IDLE_TIMEOUT 900u    /* seconds (the reference has none, §9.1) */
 #define QSTP_SERVER_DEFAULT_MAX_QUEUED (8u << 20) /* unsent bytes per tunnel before it is dropped */
 #define QSTP_SERVER_DEFAULT_RECORD_TIMEOUT 30u   /* seconds a partial record may hold a buffer */
+/* precompute_slots: QSTP_SERVER_PRECOMPUTE_AUTO picks QSTP_SERVER_DEFAULT_PRECOMPUTE_MCELIECE
+ * slots for a McEliece key set (whose KEM key generation costs tens to hundreds of ms) and none
+ * for ML-KEM sets (where a pooled response saves little). */
+#define QSTP_SERVER_PRECOMPUTE_AUTO (-1)
+#define QSTP_SERVER_DEFAULT_PRECOMPUTE_MCELIECE 4
 
 typedef struct qstp_server qstp_server;
 /* Identifies a tunnel for the server's lifetime (never reused while the server runs). */
@@ -85,6 +90,16 @@ typedef struct qstp_server_options {
     size_t max_queued;          /* unsent bytes per tunnel; 0 = default */
     uint32_t record_timeout;    /* seconds a tunnel may sit on a partial record (it then holds a
                                    64 KiB receive buffer); 0 = default */
+    /* Precomputed connect responses (include/qstp/precompute.h): idle handshake workers build
+     * them ahead of time so a connect request is answered without KEM key generation and
+     * signing. Slots per key set: QSTP_SERVER_PRECOMPUTE_AUTO (what options_default sets), 0 =
+     * off, n = n slots (at most QSTP_PRECOMPUTE_MAX_SLOTS; each holds a connect response and a
+     * KEM secret key: ~1.4 MB for McEliece-8192128, ~6.3 KiB for ML-KEM-1024). Only keys of the
+     * set of the first key are pooled. A pooled response is up to precompute_max_age seconds
+     * old when sent, so a client accepts it with 60 - max_age seconds of clock skew instead of
+     * 60 (QSTP-WIRE §2.3; docs/API.md). */
+    int precompute_slots;
+    uint32_t precompute_max_age; /* seconds, 1..59; 0 = QSTP_PRECOMPUTE_DEFAULT_MAX_AGE (30) */
     qstp_server_callbacks cb;
     qstp_log_fn log;            /* NULL: one line per event to stderr */
     void *log_ctx;
@@ -98,6 +113,12 @@ typedef struct qstp_server_stats {
     uint64_t handshake_failures; /* handshakes that failed (bad input, timeout, peer gone) */
     uint32_t tunnels;            /* open connections now (any state) */
     uint32_t handshakes;         /* handshakes in flight now */
+    /* Precomputed connect responses of the current key set's pool (0 without one): built,
+     * used by a handshake, wiped unused because they got too old; and ready now. */
+    uint64_t precomputed_filled;
+    uint64_t precomputed_taken;
+    uint64_t precomputed_expired;
+    uint32_t precomputed_ready;
 } qstp_server_stats;
 
 void qstp_server_options_default(qstp_server_options *opt);

@@ -21,6 +21,7 @@ void qstp_server_options_default(qstp_server_options *opt)
     opt->idle_timeout = QSTP_SERVER_DEFAULT_IDLE_TIMEOUT;
     opt->max_queued = QSTP_SERVER_DEFAULT_MAX_QUEUED;
     opt->record_timeout = QSTP_SERVER_DEFAULT_RECORD_TIMEOUT;
+    opt->precompute_slots = QSTP_SERVER_PRECOMPUTE_AUTO;
     opt->log_level = QSTP_LOG_INFO;
 }
 
@@ -74,9 +75,52 @@ static void keyset_free(srv_keyset *ks)
             qstp_server_key_clear(&ks->keys[i]);
         free(ks->keys);
     }
+    if (ks->pool != NULL) {
+        qstp_precompute_clear(ks->pool); /* wipes the ephemeral secret keys in pool_mem */
+        free(ks->pool);
+    }
+    free(ks->pool_mem);
     free(ks->refs_arr);
     free(ks->revroot);
     free(ks);
+}
+
+/* Slots of precomputed connect responses for a key set of `suite` (server.h precompute_slots). */
+static size_t pool_slots(const qstp_server_options *opt, const qstp_suite *suite)
+{
+    if (opt->precompute_slots == QSTP_SERVER_PRECOMPUTE_AUTO)
+        return suite->kem_family == QSTP_KEM_MCELIECE ? QSTP_SERVER_DEFAULT_PRECOMPUTE_MCELIECE : 0;
+    return opt->precompute_slots > 0 ? (size_t)opt->precompute_slots : 0;
+}
+
+/* The pool lives as long as the key set: sessions made with the set point at it through cfg,
+ * and each holds a reference to the set. */
+static int keyset_pool(srv_keyset *ks, const qstp_server_options *opt)
+{
+    const qstp_suite *suite = ks->refs_arr[0].suite;
+    const size_t nslots = pool_slots(opt, suite);
+    size_t len;
+    int ret;
+    if (nslots == 0)
+        return 0;
+    len = (nslots * qstp_precompute_slot_size(suite) + 63u) & ~(size_t)63u;
+    ks->pool = aligned_alloc(64, sizeof(*ks->pool));
+    ks->pool_mem = aligned_alloc(64, len);
+    if (ks->pool == NULL || ks->pool_mem == NULL)
+        ret = qstp_fail(qstp_error_memory_allocation);
+    else
+        ret = qstp_precompute_init(ks->pool, suite, ks->pool_mem, len, nslots, opt->precompute_max_age);
+    if (ret != 0) { /* nothing secret was written yet */
+        free(ks->pool);
+        free(ks->pool_mem);
+        ks->pool = NULL;
+        ks->pool_mem = NULL;
+        return ret;
+    }
+    ks->pool_suite = suite;
+    ks->pool_work_size = qstp_precompute_work_size(suite);
+    ks->cfg.precompute = ks->pool;
+    return 0;
 }
 
 static int schash_set(const qstp_server_key *k)
@@ -139,6 +183,12 @@ static int keyset_make(srv_keyset **out, const qstp_server_options *opt, const q
     ks->cfg.handshake_timeout = opt->handshake_timeout;
     ks->cfg.revocation_root = ks->revroot;
     atomic_init(&ks->refs, 1);
+    atomic_init(&ks->fill_next, 0);
+    ret = keyset_pool(ks, opt);
+    if (ret != 0) {
+        keyset_free(ks);
+        return ret;
+    }
     *out = ks;
     return 0;
 }
@@ -326,6 +376,9 @@ int qstp_server_start(qstp_server **out, const qstp_server_options *opt,
             o.record_timeout = d.record_timeout;
         d = o;
     }
+    if (d.precompute_slots < QSTP_SERVER_PRECOMPUTE_AUTO || d.precompute_slots > (int)QSTP_PRECOMPUTE_MAX_SLOTS ||
+        d.precompute_max_age > QSTP_PRECOMPUTE_MAX_AGE_LIMIT)
+        return qstp_fail(qstp_error_invalid_input);
     srv = calloc(1, sizeof(*srv));
     if (srv == NULL)
         return qstp_fail(qstp_error_memory_allocation);
@@ -484,4 +537,16 @@ void qstp_server_get_stats(const qstp_server *srv, qstp_server_stats *st)
     st->handshake_failures = atomic_load(&s->n_hs_failed);
     st->tunnels = atomic_load(&s->tunnels);
     st->handshakes = atomic_load(&s->handshakes);
+    {
+        srv_keyset *ks = srv_keyset_get(s);
+        if (ks != NULL && ks->pool != NULL) {
+            qstp_precompute_stats ps;
+            qstp_precompute_get_stats(ks->pool, &ps);
+            st->precomputed_filled = ps.filled;
+            st->precomputed_taken = ps.taken;
+            st->precomputed_expired = ps.expired;
+            st->precomputed_ready = (uint32_t)qstp_precompute_ready(ks->pool, qstp_net_unix_now(NULL));
+        }
+        srv_keyset_put(ks);
+    }
 }

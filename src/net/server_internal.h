@@ -11,6 +11,7 @@
 
 #include "net/netutil.h"
 #include "net/slab.h"
+#include "qstp/precompute.h"
 #include "qstp/server.h"
 #include "qstp/session.h"
 
@@ -26,6 +27,8 @@
 #define SRV_RATE_BUCKETS 4096u
 #define SRV_MAX_LOOPS 64u
 #define SRV_SPARE_RX_MAX 4u         /* free receive buffers a loop keeps */
+/* An idle worker looks at the precompute pool at least this often (stale slots are refilled). */
+#define SRV_FILL_POLL_MS 1000u
 /* Bytes other threads may have queued to one loop (qstp_server_send) before sends are refused:
  * an application that produces faster than the loop encrypts gets -transmit_failure, not an
  * unbounded queue. */
@@ -41,6 +44,13 @@ typedef struct srv_keyset {
     size_t nkeys;
     qstp_root_certificate *revroot; /* copy, or NULL */
     size_t ws_size;                 /* largest handshake workspace of its sets */
+    /* Precomputed connect responses for the keys of pool_suite (the first key's set), filled by
+     * idle workers (workers.c); cfg.precompute points at it. NULL when off. */
+    qstp_precompute_pool *pool;
+    uint8_t *pool_mem;
+    const qstp_suite *pool_suite;
+    size_t pool_work_size;          /* qstp_precompute_work_size(pool_suite) */
+    atomic_uint fill_next;          /* key index the next fill starts from */
 } srv_keyset;
 
 /* A handshake workspace and the raw input of the handshake step being run, from the pool. */
@@ -162,6 +172,7 @@ struct qstp_server {
     srv_tunnel *job_head, *job_tail;
     int workers_stop;
     unsigned nworkers;
+    unsigned fillers;               /* workers filling the precompute pool now (job_mtx) */
     pthread_t *workers;
     /* workspace pool */
     pthread_mutex_t ws_mtx;

@@ -7,6 +7,7 @@
  * (srv_loop_handshake_done wakes the loop through its eventfd). */
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "crypto/ct.h"
@@ -38,14 +39,84 @@ static void run_step(srv_tunnel *t)
     }
 }
 
+/* ---------------------------------------------------------------- precompute pool */
+
+/* The key-generation workspace of one worker for pool fills (McEliece only; 0 bytes for ML-KEM). */
+typedef struct {
+    uint8_t *mem;
+    size_t len;
+} fill_work;
+
+/* One fill of the current key set's pool, if it has a vacant (or stale) slot. Keys of the pool's
+ * set take turns (fill_next); an expired key is skipped. 1 if a slot was filled. */
+static int fill_once(struct qstp_server *srv, fill_work *w)
+{
+    srv_keyset *ks = srv_keyset_get(srv);
+    int filled = 0;
+    if (ks == NULL || ks->pool == NULL || qstp_precompute_vacant(ks->pool, srv->env.now(srv->env.ctx)) == 0) {
+        srv_keyset_put(ks);
+        return 0;
+    }
+    if (w->len < ks->pool_work_size) {
+        uint8_t *m = realloc(w->mem, ks->pool_work_size); /* fill_one wiped the old one */
+        if (m == NULL) {
+            srv_keyset_put(ks);
+            return 0;
+        }
+        w->mem = m;
+        w->len = ks->pool_work_size;
+    }
+    for (size_t tries = 0; tries < ks->nkeys && !filled; tries++) {
+        const size_t i = atomic_fetch_add(&ks->fill_next, 1u) % ks->nkeys;
+        const qstp_server_keyref *key = &ks->refs_arr[i];
+        int ret;
+        if (key->suite != ks->pool_suite)
+            continue;
+        ret = qstp_precompute_fill_one(ks->pool, &srv->env, key, w->mem, ks->pool_work_size);
+        if (ret == 0)
+            filled = 1;
+        else if (ret == qstp_fail(qstp_error_invalid_state))
+            break; /* another worker took the last vacant slot */
+    }
+    srv_keyset_put(ks);
+    return filled;
+}
+
+/* At most nworkers - 1 workers fill at once so one is always free for a handshake (with a
+ * single worker, that worker fills only while no handshake is queued). */
+static unsigned fill_limit(const struct qstp_server *srv)
+{
+    return srv->nworkers > 1 ? srv->nworkers - 1u : 1u;
+}
+
+static void wait_for_job(struct qstp_server *srv)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    ts.tv_sec += SRV_FILL_POLL_MS / 1000u;
+    (void)pthread_cond_timedwait(&srv->job_cv, &srv->job_mtx, &ts);
+}
+
 static void *worker_main(void *arg)
 {
     struct qstp_server *srv = arg;
+    fill_work work = {NULL, 0};
     pthread_mutex_lock(&srv->job_mtx);
     for (;;) {
         srv_tunnel *t;
-        while (srv->job_head == NULL && !srv->workers_stop)
-            pthread_cond_wait(&srv->job_cv, &srv->job_mtx);
+        /* Handshakes first; while none is queued, fill the precompute pool. */
+        while (srv->job_head == NULL && !srv->workers_stop) {
+            int filled = 0;
+            if (srv->fillers < fill_limit(srv)) {
+                srv->fillers++;
+                pthread_mutex_unlock(&srv->job_mtx);
+                filled = fill_once(srv, &work);
+                pthread_mutex_lock(&srv->job_mtx);
+                srv->fillers--;
+            }
+            if (!filled && srv->job_head == NULL && !srv->workers_stop)
+                wait_for_job(srv); /* timed: slots go stale and need refilling */
+        }
         if (srv->job_head == NULL)
             break; /* stop requested and nothing left */
         t = srv->job_head;
@@ -58,6 +129,7 @@ static void *worker_main(void *arg)
         pthread_mutex_lock(&srv->job_mtx);
     }
     pthread_mutex_unlock(&srv->job_mtx);
+    free(work.mem); /* wiped by every fill */
     return NULL;
 }
 
