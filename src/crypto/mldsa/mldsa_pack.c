@@ -176,6 +176,26 @@ void qstp_mldsa_pack_hint(uint8_t *out, const qstp_mldsa_poly *h, const qstp_mld
     }
 }
 
+void qstp_mldsa_pack_hint_bits(uint8_t *out, const uint8_t hbits[][MLDSA_N / 8],
+                               const qstp_mldsa_params *p)
+{
+    /* As qstp_mldsa_pack_hint, skipping the (mostly) zero bytes of the bitmaps. */
+    unsigned idx = 0;
+    memset(out, 0, p->omega + p->k);
+    for (unsigned i = 0; i < p->k; i++) {
+        for (unsigned b = 0; b < MLDSA_N / 8; b++) {
+            const unsigned byte = hbits[i][b];
+            if (byte == 0)
+                continue;
+            for (unsigned e = 0; e < 8; e++) {
+                if (((byte >> e) & 1u) != 0 && idx < p->omega)
+                    out[idx++] = (uint8_t)(8 * b + e);
+            }
+        }
+        out[p->omega + i] = (uint8_t)idx;
+    }
+}
+
 int qstp_mldsa_unpack_hint(qstp_mldsa_poly *h, const uint8_t *in, const qstp_mldsa_params *p)
 {
     unsigned idx = 0;

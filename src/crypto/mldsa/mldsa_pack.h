@@ -49,6 +49,10 @@ void qstp_mldsa_unpack_t0(qstp_mldsa_poly *a, const uint8_t *in);
 /* HintBitPack (Alg. 20) of k hint polynomials (0/1 coefficients, at most omega ones) into
  * omega + k bytes. */
 void qstp_mldsa_pack_hint(uint8_t *out, const qstp_mldsa_poly *h, const qstp_mldsa_params *p);
+/* The same encoding from hint bitmaps (bit j of hbits[i] = coefficient j of h_i), as the signer
+ * keeps them; public data (an accepted signature's hint). */
+void qstp_mldsa_pack_hint_bits(uint8_t *out, const uint8_t hbits[][MLDSA_N / 8],
+                               const qstp_mldsa_params *p);
 /* HintBitUnpack (Alg. 21) with all of its malformed-encoding checks. 0 or -1 (bottom). */
 int qstp_mldsa_unpack_hint(qstp_mldsa_poly *h, const uint8_t *in, const qstp_mldsa_params *p);
 

@@ -115,7 +115,10 @@ static int attempt(sign_work *s, const qstp_mldsa_params *p, const qstp_mldsa_si
     else
         qstp_mldsa_matrix_mul(s->w, p, key->rho, s->yhat, s->tmp);
     for (unsigned i = 0; i < p->k; i++) {
-        qstp_mldsa_poly_reduce(&s->w[i]);
+        /* The inverse NTT wants |w_i| < q: the expanded product already gives that (one
+         * reduction per row), the re-sampling one sums l reduced products. */
+        if (key->ahat == NULL)
+            qstp_mldsa_poly_reduce(&s->w[i]);
         qstp_mldsa_poly_invntt_tomont(&s->w[i]);
         qstp_mldsa_poly_freeze(&s->w[i]);
         qstp_mldsa_poly_decompose(p->gamma2, t, NULL, &s->w[i]);
@@ -227,12 +230,7 @@ int qstp_mldsa_sign_core(const qstp_mldsa_params *p, uint8_t *sig, const uint8_t
         memcpy(sig, s.ctilde, p->ctilde_bytes);
         for (unsigned j = 0; j < p->l; j++)
             qstp_mldsa_bitpack(sig + p->ctilde_bytes + j * zb, &s.y[j], p->gamma1_bits, p->gamma1);
-        for (unsigned i = 0; i < p->k; i++) {
-            for (unsigned c = 0; c < MLDSA_N; c++)
-                s.tmp[1].c[c] = (s.hbits[i][c / 8] >> (c % 8)) & 1;
-            s.w[i] = s.tmp[1]; /* w is dead now; reuse it to hold the hint polynomials */
-        }
-        qstp_mldsa_pack_hint(sig + qstp_mldsa_sig_h_off(p), s.w, p);
+        qstp_mldsa_pack_hint_bits(sig + qstp_mldsa_sig_h_off(p), s.hbits, p);
         rc = 0;
         break;
     }
