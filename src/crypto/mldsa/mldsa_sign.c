@@ -230,7 +230,8 @@ int qstp_mldsa_sign_core(const qstp_mldsa_params *p, uint8_t *sig, const uint8_t
         memcpy(sig, s.ctilde, p->ctilde_bytes);
         for (unsigned j = 0; j < p->l; j++)
             qstp_mldsa_bitpack(sig + p->ctilde_bytes + j * zb, &s.y[j], p->gamma1_bits, p->gamma1);
-        qstp_mldsa_pack_hint_bits(sig + qstp_mldsa_sig_h_off(p), s.hbits, p);
+        qstp_mldsa_pack_hint_bits(sig + qstp_mldsa_sig_h_off(p),
+                                  (const uint8_t(*)[MLDSA_N / 8])s.hbits, p);
         rc = 0;
         break;
     }
