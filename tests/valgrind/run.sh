@@ -3,7 +3,7 @@
 # uninitialised values, leaks). Usage, from the project root:
 #   tests/valgrind/run.sh [build-dir] [test-name ...]
 # With no names, runs the default list below (each a few seconds natively; the whole list takes
-# about 6-8 minutes under memcheck on one core). Exit status: 0 if every test passed with no
+# about 8 minutes under memcheck (32 tests, 493 s measured; review_session alone 250 s)). Exit status: 0 if every test passed with no
 # memcheck error, 1 otherwise. Also registered as the ctest entry "valgrind_memcheck" (label
 # "valgrind", not "fast").
 set -u
