@@ -2,9 +2,9 @@
 # Runs the fast crypto and core tests under valgrind memcheck (invalid reads/writes, uses of
 # uninitialised values, leaks). Usage, from the project root:
 #   tests/valgrind/run.sh [build-dir] [test-name ...]
-# With no names, runs the default list below (each a few seconds natively; the whole list takes
-# about 8 minutes under memcheck (32 tests, 493 s measured; review_session alone 250 s)). Exit status: 0 if every test passed with no
-# memcheck error, 1 otherwise. Also registered as the ctest entry "valgrind_memcheck" (label
+# With no names, runs the default list below (each a few seconds natively). The whole list took
+# 493 s under memcheck (32 tests; review_session alone 250 s). Exit status: 0 if every test
+# passed with no memcheck error, 1 otherwise. Also registered as the ctest entry "valgrind_memcheck" (label
 # "valgrind", not "fast").
 set -u
 BUILD=${1:-build}
