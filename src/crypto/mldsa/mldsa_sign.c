@@ -8,8 +8,9 @@
  * Constant time: nothing branches on or indexes by secret data except what leaks nothing about
  * the key: whether an attempt is rejected (the rejection-sampling argument of Dilithium/FIPS 204:
  * the accepted signature's distribution is independent of the key; the norm checks and the hint
- * count are computed over every coefficient, and three verdicts are branched on in turn: ||z||,
- * ||r0||, then ||c t0|| with the hint count, as mldsa-native does, Round-3 spec §5.5) and the
+ * count are computed over every coefficient of a polynomial, and the verdicts are branched on in
+ * turn: ||z_j|| per polynomial, ||r0_i|| per polynomial, then ||c t0|| with the hint count, as
+ * mldsa-native does, Round-3 spec §5.5: a rejected candidate is discarded whole) and the
  * challenge c~ of the attempt (a hash output, see mldsa_sample.c). The hint positions are
  * branched on only once the signature is accepted, when they are part of the output.
  * tests/crypto/mldsa/test_mldsa_ct.c checks this under valgrind. */
@@ -151,11 +152,14 @@ static int attempt(sign_work *s, const qstp_mldsa_params *p, const qstp_mldsa_si
         }
         qstp_mldsa_poly_add(&s->y[j], &s->y[j], t);
         qstp_mldsa_poly_reduce(&s->y[j]);
-        reject |= qstp_mldsa_poly_chknorm(&s->y[j], p->gamma1 - (int32_t)p->beta);
+        reject = qstp_mldsa_poly_chknorm(&s->y[j], p->gamma1 - (int32_t)p->beta);
+        /* Per polynomial: which z_j failed may be revealed, the candidate is discarded whole
+         * (mldsa-native: "it would even be okay to leak which coefficient led to rejection",
+         * Round-3 spec §5.5); the remaining polynomials are not computed. */
+        QSTP_MLDSA_DECLASSIFY(&reject, sizeof(reject));
+        if (reject)
+            return 0;
     }
-    QSTP_MLDSA_DECLASSIFY(&reject, sizeof(reject));
-    if (reject)
-        return 0; /* only the reject bit is revealed */
 
     for (unsigned i = 0; i < p->k; i++) {
         /* w_i <- w - c s2 in [0, q) (w itself is not needed any more: w1 is packed);
@@ -170,14 +174,14 @@ static int attempt(sign_work *s, const qstp_mldsa_params *p, const qstp_mldsa_si
         qstp_mldsa_poly_sub(&s->w[i], &s->w[i], t);
         qstp_mldsa_poly_freeze(&s->w[i]);
         qstp_mldsa_poly_decompose(p->gamma2, u, u, &s->w[i]);
-        reject |= qstp_mldsa_poly_chknorm(u, p->gamma2 - (int32_t)p->beta);
+        reject = qstp_mldsa_poly_chknorm(u, p->gamma2 - (int32_t)p->beta);
+        /* The r0 verdict is branched on by itself (per polynomial, as for z), before c t0 is
+         * computed (FIPS 204 Alg. 7 line 23 rejects on ||z|| or ||r0|| before the hint is made;
+         * mldsa-native reveals the three verdicts the same way, Round-3 spec §5.5). */
+        QSTP_MLDSA_DECLASSIFY(&reject, sizeof(reject));
+        if (reject)
+            return 0;
     }
-    /* The r0 verdict is branched on by itself, before c t0 is computed (FIPS 204 Alg. 7 line 23
-     * rejects on ||z|| or ||r0|| before the hint is made; mldsa-native reveals the three
-     * verdicts the same way, Round-3 spec §5.5): a rejected candidate is discarded whole. */
-    QSTP_MLDSA_DECLASSIFY(&reject, sizeof(reject));
-    if (reject)
-        return 0;
 
     unsigned hints = 0;
     for (unsigned i = 0; i < p->k; i++) {
