@@ -264,6 +264,8 @@ static const uint8_t *serving_serial(const srv_tunnel *t)
 
 /* Write queued chunks, then the session's pending output (never out of order: session output
  * is only written once the queue is empty). 0, or negative if the socket failed. */
+static int queue_bytes(srv_tunnel *t, const uint8_t *p, size_t n);
+
 static int flush_output(srv_tunnel *t)
 {
     const uint8_t *o;
@@ -273,20 +275,34 @@ static int flush_output(srv_tunnel *t)
         ssize_t w = send(t->fd, c->data + c->off, c->len - c->off, MSG_NOSIGNAL | MSG_DONTWAIT);
         if (w < 0) {
             if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)
-                goto out;
+                break;
             return -1;
         }
         c->off += (size_t)w;
         t->out_bytes -= (size_t)w;
         if (c->off < c->len)
-            goto out;
+            break;
         t->out_head = c->next;
         if (t->out_head == NULL)
             t->out_tail = NULL;
         free(c);
     }
     while ((o = qstp_session_output(&t->s, &n)) != NULL) {
-        ssize_t w = send(t->fd, o, n, MSG_NOSIGNAL | MSG_DONTWAIT);
+        ssize_t w;
+        if (t->state == T_ESTABLISHED) {
+            /* Control records (keep-alive and ratchet replies) join the tunnel's queue when the
+             * socket cannot take them now: the session reads a packet only while its control
+             * queue has room (session_internal.h), so a reply left there behind queued bulk
+             * data would stall the peer's next packet. They were sealed after everything
+             * already queued, so the order on the wire is kept. */
+            if (queue_bytes(t, o, n) != 0)
+                return -1;
+            qstp_session_output_ack(&t->s, n);
+            continue;
+        }
+        if (t->out_head != NULL)
+            break; /* queued bytes go first */
+        w = send(t->fd, o, n, MSG_NOSIGNAL | MSG_DONTWAIT);
         if (w < 0) {
             if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)
                 break;
@@ -296,7 +312,6 @@ static int flush_output(srv_tunnel *t)
         if ((size_t)w < n)
             break;
     }
-out:
     if (t->state == T_CLOSING && !t->shut && !output_pending(t)) {
         (void)shutdown(t->fd, SHUT_WR);
         t->shut = 1;
