@@ -190,7 +190,7 @@ int qstp_client_config_from_certs(qstp_client_config *cfg, const struct qstp_roo
 int qstp_server_keyref_from_key(qstp_server_keyref *ref, const struct qstp_server_key *key);
 
 /* Precomputed signing key for a keyref (ML-DSA sets; a server calls this once per key at load).
- * _size: bytes of caller memory needed (about 79 KiB), 0 when the suite has no precomputed form
+ * _size: bytes of caller memory needed (about 87 KiB), 0 when the suite has no precomputed form
  * (SLH-DSA: keep signing from sigkey). _precompute expands ref->sigkey into mem (memlen bytes,
  * aligned for a uint64_t) and sets ref->sig_precomp = mem; return 0, or -invalid_input (no
  * precomputed form, mem too small or misaligned, malformed key: ref is left unchanged, mem is
