@@ -56,10 +56,11 @@ clang: deps
 	$(CMAKE) --build build-clang -j $(JOBS)
 	cd build-clang && $(CTEST) --output-on-failure -j $(JOBS) -LE 'slow|valgrind'
 
-fuzz:
+# Builds only the libFuzzer binaries (clang, -fsanitize=fuzzer,address,undefined).
+fuzz: deps
 	@test -f build-fuzz/CMakeCache.txt || CC=clang $(CMAKE) -S . -B build-fuzz -DCMAKE_BUILD_TYPE=Debug \
 	    -DQSTP_FUZZ=ON -DQSTP_BUILD_BENCH=OFF
-	$(CMAKE) --build build-fuzz -j $(JOBS)
+	$(CMAKE) --build build-fuzz -j $(JOBS) --target $(addprefix fuzz_,$(FUZZ_TARGETS))
 
 # Run every libFuzzer target for FUZZ_SECONDS (two at a time), starting from the committed seed
 # corpora (copied, so new inputs do not land in the tree). A crash fails the target and prints
