@@ -45,6 +45,16 @@ void cli_log(const char *who, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)))
 #endif
     ;
+/* Log format (logfmt.c): text (default) or one JSON object per line (--log-format json). In
+ * JSON mode cli_log() writes {"time","level","source","event",...,"msg"} instead. */
+void cli_log_set_json(int on);
+int cli_log_is_json(void);
+/* One JSON log line; kv holds nkv/2 key, value string pairs (a NULL value is left out). */
+void cli_log_json(const char *who, const char *level, const char *event, const char *const *kv,
+                  size_t nkv, const char *msg);
+/* A free-text line (the server library's, or ours) as JSON: known shapes give event, peer,
+ * reason/suite; others are event "log". */
+void cli_log_json_line(const char *who, const char *level, const char *line);
 /* Usage error for command `cmd` (e.g. "server"): prints the sentence and a pointer to --help. */
 int cli_usage_error(const char *cmd, const char *fmt, ...)
 #if defined(__GNUC__)

@@ -27,6 +27,22 @@ void cli_log(const char *who, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(line, sizeof(line), fmt, ap);
     va_end(ap);
+    if (cli_log_is_json()) {
+        /* a leading "error: " / "warning: " (the text form's level) becomes the level field */
+        const char *lv = "info", *m = line;
+        if (strncmp(m, "error: ", 7) == 0) {
+            lv = "error";
+            m += 7;
+        } else if (strncmp(m, "warning: ", 9) == 0) {
+            lv = "warning";
+            m += 9;
+        } else if (strncmp(m, "debug: ", 7) == 0) {
+            lv = "debug";
+            m += 7;
+        }
+        cli_log_json_line(who, lv, m);
+        return;
+    }
     gmtime_r(&t, &tm);
     strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M:%SZ", &tm);
     /* one write per line so lines from several threads do not interleave */
