@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Port forwarding end to end: python3 -m http.server serves a 5 MB file; curl fetches it through
 # `qstp client -L` -> tunnel -> `qstp server --forward`; the SHA-256 must match. Also: parallel
-# fetches (one tunnel each), a client that half-closes (request, shutdown(SHUT_WR), read to EOF),
-# and a backend that is down.
+# fetches (3 of 5 MB, then 20 of 1 MB through one client -L), a client that half-closes (request,
+# shutdown(SHUT_WR), read to EOF), a client killed (SIGKILL) mid-transfer (the server logs the
+# tunnel closed and serves new ones), and a backend that is down.
 . "$(dirname "$0")/lib.sh"
 for tool in curl python3 sha256sum; do
   command -v "$tool" >/dev/null || { bad "$tool is not installed (scripts/deps.sh installs it)"; finish; }
@@ -12,6 +13,9 @@ done
 "$QSTP" root sign --root "$T/root" --out "$T/srv" >/dev/null 2>&1 || bad "setup: root sign"
 mkdir "$T/www"
 head -c 5242880 /dev/urandom >"$T/www/file.bin"
+head -c 1048576 /dev/urandom >"$T/www/small.bin"
+WANT_SMALL=$(sha256sum <"$T/www/small.bin" | cut -d' ' -f1)
+truncate -s 64M "$T/www/big.bin"   # sparse: more than every buffer on the way holds
 WANT=$(sha256sum <"$T/www/file.bin" | cut -d' ' -f1)
 
 HPORT=$(free_port)
@@ -57,6 +61,39 @@ open(sys.argv[2], "wb").write(data.split(b"\r\n\r\n", 1)[1])
 PY
 check "half-closed local connection still receives the whole reply" [ "$(sha256sum <"$T/half.bin" | cut -d' ' -f1)" = "$WANT" ]
 check "server logged each forwarded tunnel" [ "$(grep -c 'forwarded to 127.0.0.1 port' "$T/fwd.log")" -ge 5 ]
+
+# 20 parallel fetches through the one client -L: 20 tunnels at once
+CURLS=()
+for i in $(seq 1 20); do
+  curl -sS --max-time 120 -o "$T/p20_$i.bin" "http://127.0.0.1:$LPORT/small.bin" 2>"$T/p20_$i.err" &
+  CURLS+=($!)
+done
+wait "${CURLS[@]}"
+good=0
+for i in $(seq 1 20); do
+  [ "$(sha256sum <"$T/p20_$i.bin" 2>/dev/null | cut -d' ' -f1)" = "$WANT_SMALL" ] && good=$((good + 1))
+done
+check "20 parallel curls through one client -L: $good of 20 SHA-256 match" [ "$good" = 20 ]
+
+# a client killed with SIGKILL mid-transfer: the server closes that tunnel and keeps serving
+KPORT=$(free_port)
+"$QSTP" client --dir "$T/srv" --connect 127.0.0.1:"$SPORT" -L 127.0.0.1:"$KPORT" 2>"$T/kill.log" &
+KPID=$!; PIDS+=("$KPID")
+wait_log "$T/kill.log" 'forwarding 127.0.0.1 port' || bad "client -L (to be killed) did not start"
+nclosed=$(grep -c 'closed' "$T/fwd.log")
+curl -sS --max-time 30 --limit-rate 1M -o "$T/killed.bin" "http://127.0.0.1:$KPORT/big.bin" 2>/dev/null &
+KCURL=$!; PIDS+=("$KCURL")
+for _ in $(seq 1 50); do [ "$(stat -c %s "$T/killed.bin" 2>/dev/null || echo 0)" -gt 100000 ] && break; sleep 0.1; done
+check "killed client: curl is still fetching when the client is killed" kill -0 "$KCURL"
+kill -KILL "$KPID"; wait "$KPID" 2>/dev/null
+wait "$KCURL" 2>/dev/null
+check "killed client: the transfer was cut short ($(stat -c %s "$T/killed.bin" 2>/dev/null) bytes)" \
+  bash -c "[ \$(stat -c %s '$T/killed.bin') -gt 0 ] && [ \$(stat -c %s '$T/killed.bin') -lt 67108864 ]"
+for _ in $(seq 1 100); do [ "$(grep -c 'closed' "$T/fwd.log")" -gt "$nclosed" ] && break; sleep 0.1; done
+check "killed client: the server logged the tunnel closed" [ "$(grep -c 'closed' "$T/fwd.log")" -gt "$nclosed" ]
+curl -sS --max-time 60 -o "$T/after.bin" "http://127.0.0.1:$LPORT/small.bin" || bad "curl after the kill failed"
+check "after the kill the server serves a new tunnel" [ "$(sha256sum <"$T/after.bin" | cut -d' ' -f1)" = "$WANT_SMALL" ]
+check "server still running after the kill" kill -0 "$SPID"
 
 # a backend that is down: the tunnel is closed and the server says why
 DEAD=$(free_port)

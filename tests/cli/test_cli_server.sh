@@ -109,6 +109,8 @@ expect_fail "config: several services refuse --listen" 1 "has 2 services" \
   "$QSTP" server --config "$T/qstp.conf" --listen 1
 expect_fail "config: missing file" 2 "cannot read configuration file" \
   "$QSTP" server --config "$T/nope.conf"
+expect_fail "examples/qstp.conf parses (then wants its /etc directory)" 2 \
+  "server directory /etc/qstp/server does not exist" "$QSTP" server --config examples/qstp.conf
 expect_fail "rotation: key without cert" 1 "in pairs" \
   "$QSTP" server --key "$T/a/$K" --cert "$T/a/$C" --key "$T/b/$K" --root "$R" --echo
 
