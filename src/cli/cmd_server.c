@@ -280,6 +280,8 @@ static int conf_error(const cli_server_conf *c, int line, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(msg, sizeof(msg), fmt, ap);
     va_end(ap);
+    if (c->file != NULL && strncmp(msg, "--", 2) == 0)
+        memmove(msg, msg + 2, strlen(msg + 2) + 1); /* in a file the option is a key: no dashes */
     if (c->file != NULL && line > 0) {
         fprintf(stderr, "qstp: %s:%d: %s\n", c->file, line, msg);
         return CLI_USAGE;

@@ -103,7 +103,7 @@ printf 'listen = 1\n' >"$T/bad2.conf"
 expect_fail "config: key outside a section" 1 "bad2.conf:1: 'listen' is outside a section" \
   "$QSTP" server --config "$T/bad2.conf"
 printf '[service x]\ndir = %s\necho = yes\nmax-tunnels = lots\n' "$T/a" >"$T/bad3.conf"
-expect_fail "config: bad value" 1 "bad3.conf:4: --max-tunnels must be" \
+expect_fail "config: bad value" 1 "bad3.conf:4: max-tunnels must be" \
   "$QSTP" server --config "$T/bad3.conf"
 expect_fail "config: several services refuse --listen" 1 "has 2 services" \
   "$QSTP" server --config "$T/qstp.conf" --listen 1
