@@ -105,14 +105,30 @@ static int starts(const char *s, const char *prefix)
     return strncmp(s, prefix, strlen(prefix)) == 0;
 }
 
+/* A peer ("127.0.0.1:40000", "[::1]:40000") ends at a space; a ':' right before that space ends
+ * the sentence's subject ("tunnel P: cannot ..."), not the peer. Returns 1 if it was there. */
+static int peer_token(const char *p, char *out, size_t cap, const char **end)
+{
+    size_t l;
+    *end = token(p, " ", out, cap);
+    l = strlen(out);
+    if (l > 0 && out[l - 1] == ':') {
+        out[l - 1] = '\0';
+        return 1;
+    }
+    return 0;
+}
+
 void cli_log_json_line(const char *who, const char *level, const char *line)
 {
     char peer[128] = "", extra[256] = "";
     const char *event = "log", *xkey = "reason", *p;
     const char *kv[4];
     if (starts(line, "tunnel ")) {
-        p = token(line + 7, " :", peer, sizeof(peer));
-        if (starts(p, " established (")) {
+        if (peer_token(line + 7, peer, sizeof(peer), &p)) {
+            event = "error";
+            (void)token(p + (*p == ' '), "", extra, sizeof(extra));
+        } else if (starts(p, " established (")) {
             event = "established";
             xkey = "suite";
             (void)token(p + 14, ")", extra, sizeof(extra));
@@ -124,9 +140,6 @@ void cli_log_json_line(const char *who, const char *level, const char *line)
             (void)token(p + 9, "", extra, sizeof(extra));
         } else if (starts(p, " forwarded to ")) {
             event = "forwarded";
-        } else if (starts(p, ": ")) {
-            event = "error";
-            (void)token(p + 2, "", extra, sizeof(extra));
         } else if (starts(p, " idle too long")) {
             event = "idle_timeout";
         } else if (starts(p, " dropped")) {
@@ -134,9 +147,8 @@ void cli_log_json_line(const char *who, const char *level, const char *line)
         }
     } else if (starts(line, "refused ")) {
         event = "refused";
-        p = token(line + 8, " :", peer, sizeof(peer));
-        if (starts(p, ": "))
-            (void)token(p + 2, "", extra, sizeof(extra));
+        if (peer_token(line + 8, peer, sizeof(peer), &p))
+            (void)token(p + (*p == ' '), "", extra, sizeof(extra));
     } else if (starts(line, "handshake with ")) {
         event = "handshake_failed";
         p = token(line + 15, " ", peer, sizeof(peer));

@@ -47,7 +47,11 @@ o = [e for e in ev if e["event"] == "tunnel_open"]
 assert len(o) >= 3 and all("peer" in e and "tunnel" in e and "suite" in e for e in o)
 c = [e for e in ev if e["event"] == "tunnel_close"]
 assert len(c) >= 3 and all("reason" in e for e in c)
-assert any(e["event"] == "ready" for e in ev) and any(e["event"] == "stopped" for e in ev)
+assert any(e["event"] == "ready" for e in ev)
+est = [e for e in ev if e["event"] == "established"]
+assert len(est) >= 3 and all(e["peer"].startswith("127.0.0.1:") and "suite" in e for e in est), est
+cl = [e for e in ev if e["event"] == "closed"]
+assert len(cl) >= 3 and all(e["peer"].startswith("127.0.0.1:") and "reason" in e for e in cl), cl and any(e["event"] == "stopped" for e in ev)
 ' "$T/rot.log"
 expect_fail "--log-format xml is refused" 1 "log-format is text or json" \
   "$QSTP" server --dir "$T/a" --echo --log-format xml
