@@ -8,6 +8,7 @@
 
 #include "crypto/cpu.h"
 #include "crypto/ct.h"
+#include "crypto/endian.h"
 #include "crypto/keccak_round.h"
 
 void qstp_keccak_f1600_portable(uint64_t s[25])
@@ -76,29 +77,11 @@ void qstp_keccak_f1600_x4_lanes(uint64_t s[25][4])
     qstp_wipe(t, sizeof(t));
 }
 
-static inline uint64_t load64_le(const uint8_t *p)
-{
-    uint64_t v;
-    memcpy(&v, p, 8);
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
-    v = __builtin_bswap64(v);
-#endif
-    return v;
-}
-
-static inline void store64_le(uint8_t *p, uint64_t v)
-{
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
-    v = __builtin_bswap64(v);
-#endif
-    memcpy(p, &v, 8);
-}
-
 void qstp_keccak_xor_bytes(uint64_t s[25], const uint8_t *in, size_t len)
 {
     size_t i = 0;
     for (; i + 8 <= len; i += 8)
-        s[i / 8] ^= load64_le(in + i);
+        s[i / 8] ^= qstp_load64_le(in + i);
     for (; i < len; i++)
         s[i / 8] ^= (uint64_t)in[i] << (8 * (i % 8));
 }
@@ -107,7 +90,7 @@ void qstp_keccak_extract_bytes(const uint64_t s[25], uint8_t *out, size_t len)
 {
     size_t i = 0;
     for (; i + 8 <= len; i += 8)
-        store64_le(out + i, s[i / 8]);
+        qstp_store64_le(out + i, s[i / 8]);
     for (; i < len; i++)
         out[i] = (uint8_t)(s[i / 8] >> (8 * (i % 8)));
 }

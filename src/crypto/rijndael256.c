@@ -15,24 +15,11 @@
 #include <string.h>
 
 #include "crypto/ct.h"
+#include "crypto/endian.h"
 
 typedef uint64_t planes[8];
 
 /* ---- bitslice conversion ---- */
-
-static uint64_t load64_le(const uint8_t *p)
-{
-    uint64_t v = 0;
-    for (unsigned i = 0; i < 8; i++)
-        v |= (uint64_t)p[i] << (8 * i);
-    return v;
-}
-
-static void store64_le(uint8_t *p, uint64_t v)
-{
-    for (unsigned i = 0; i < 8; i++)
-        p[i] = (uint8_t)(v >> (8 * i));
-}
 
 /* Transpose the 8x8 bit matrix held in x (byte j = row j, bit i of the byte = column i):
  * bit 8j + i moves to 8i + j. Three swap steps (2x2, 4x4, 8x8 blocks). */
@@ -53,7 +40,7 @@ static void bitslice32(const uint8_t in[32], uint32_t q[8])
 {
     uint64_t y[4];
     for (unsigned k = 0; k < 4; k++)
-        y[k] = transpose8x8(load64_le(in + 8 * k));
+        y[k] = transpose8x8(qstp_load64_le(in + 8 * k));
     /* After the transpose, byte i of y[k] holds bit i of bytes 8k..8k+7. */
     for (unsigned i = 0; i < 8; i++) {
         q[i] = (uint32_t)((y[0] >> (8 * i)) & 0xFF) | (uint32_t)((y[1] >> (8 * i)) & 0xFF) << 8 |
@@ -67,7 +54,7 @@ static void unbitslice32(const uint32_t q[8], uint8_t out[32])
         uint64_t y = 0;
         for (unsigned i = 0; i < 8; i++)
             y |= (uint64_t)((q[i] >> (8 * k)) & 0xFF) << (8 * i);
-        store64_le(out + 8 * k, transpose8x8(y));
+        qstp_store64_le(out + 8 * k, transpose8x8(y));
     }
 }
 
@@ -271,7 +258,7 @@ void qstp_rijndael256_encrypt_portable(const uint8_t *rk, unsigned rounds, const
 static void ctr_store(uint8_t out[32], const uint64_t ctr[4])
 {
     for (unsigned i = 0; i < 4; i++)
-        store64_le(out + 8 * i, ctr[i]);
+        qstp_store64_le(out + 8 * i, ctr[i]);
 }
 
 void qstp_rijndael256_ctr_xor_portable(const uint8_t *rk, unsigned rounds, uint8_t nonce[32],
@@ -286,7 +273,7 @@ void qstp_rijndael256_ctr_xor_portable(const uint8_t *rk, unsigned rounds, uint8
         return;
     expand_round_keys(rk, rounds, kq);
     for (unsigned i = 0; i < 4; i++)
-        ctr[i] = load64_le(nonce + 8 * i);
+        ctr[i] = qstp_load64_le(nonce + 8 * i);
 
     while (len > 0) {
         /* Two counter blocks per pass; the second is used only if there is data for it, but the
@@ -310,7 +297,7 @@ void qstp_rijndael256_ctr_xor_portable(const uint8_t *rk, unsigned rounds, uint8
     }
 
     for (unsigned i = 0; i < 4; i++)
-        store64_le(nonce + 8 * i, ctr[i]);
+        qstp_store64_le(nonce + 8 * i, ctr[i]);
     qstp_wipe(kq, sizeof(planes) * (rounds + 1));
     qstp_wipe(q, sizeof(q));
     qstp_wipe(ctr, sizeof(ctr));

@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "crypto/ct.h"
+#include "crypto/endian.h"
 
 /* Byte positions exchanged between the halves: 1 (r1 c0), 2, 6, 10 (r2 c0..2), 3, 7, 11, 15 (r3). */
 #define R256_BLEND_MASK                                                                              \
@@ -93,13 +94,6 @@ void qstp_rijndael256_encrypt_aesni(const uint8_t *rk, unsigned rounds, const ui
     _mm_storeu_si128((__m128i *)(void *)(out + 16), hi);
 }
 
-static uint64_t load64_le(const uint8_t *p)
-{
-    uint64_t v;
-    memcpy(&v, p, 8); /* x86 is little-endian */
-    return v;
-}
-
 /* The counter block from the 256-bit little-endian counter words. */
 static inline void ctr_block(const uint64_t ctr[4], __m128i *lo, __m128i *hi)
 {
@@ -115,7 +109,7 @@ void qstp_rijndael256_ctr_xor_aesni(const uint8_t *rk, unsigned rounds, uint8_t 
     if (len == 0 || rounds == 0 || rounds > QSTP_RIJNDAEL256_MAX_ROUNDS)
         return;
     for (unsigned i = 0; i < 4; i++)
-        ctr[i] = load64_le(nonce + 8 * i);
+        ctr[i] = qstp_load64_le(nonce + 8 * i);
 
     const __m128i mask = R256_BLEND_MASK, shuf = R256_SHUFFLE;
     while (len >= 128) {

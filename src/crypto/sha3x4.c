@@ -6,31 +6,14 @@
 #include <string.h>
 
 #include "crypto/ct.h"
-
-static inline uint64_t load64_le(const uint8_t *p)
-{
-    uint64_t v;
-    memcpy(&v, p, 8);
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
-    v = __builtin_bswap64(v);
-#endif
-    return v;
-}
-
-static inline void store64_le(uint8_t *p, uint64_t v)
-{
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
-    v = __builtin_bswap64(v);
-#endif
-    memcpy(p, &v, 8);
-}
+#include "crypto/endian.h"
 
 /* XOR one whole block (rate bytes, a multiple of 8) of each input into the state. */
 static void xor_block(qstp_keccak_x4_state *st, unsigned rate, const uint8_t *const in[4], size_t off)
 {
     for (unsigned i = 0; i < rate / 8; i++)
         for (unsigned j = 0; j < 4; j++)
-            st->s[i][j] ^= load64_le(in[j] + off + 8 * i);
+            st->s[i][j] ^= qstp_load64_le(in[j] + off + 8 * i);
 }
 
 void qstp_keccak_x4_absorb_once(qstp_keccak_x4_state *st, unsigned rate, uint8_t domain,
@@ -54,7 +37,7 @@ void qstp_keccak_x4_absorb_once(qstp_keccak_x4_state *st, unsigned rate, uint8_t
         block[tail] ^= domain;
         block[rate - 1] ^= 0x80;
         for (unsigned i = 0; i < rate / 8; i++)
-            st->s[i][j] ^= load64_le(block + 8 * i);
+            st->s[i][j] ^= qstp_load64_le(block + 8 * i);
     }
     qstp_wipe(block, sizeof(block));
 }
@@ -66,7 +49,7 @@ void qstp_keccak_x4_squeezeblocks(qstp_keccak_x4_state *st, unsigned rate, uint8
         qstp_keccak_f1600_x4_lanes(st->s);
         for (unsigned i = 0; i < rate / 8; i++)
             for (unsigned j = 0; j < 4; j++)
-                store64_le(out[j] + b * rate + 8 * i, st->s[i][j]);
+                qstp_store64_le(out[j] + b * rate + 8 * i, st->s[i][j]);
     }
 }
 
