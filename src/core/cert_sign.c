@@ -27,62 +27,62 @@ static int expiry(uint64_t *to, uint64_t now, uint32_t days)
     return 0;
 }
 
-int qstp_root_key_generate(qstp_root_key *key, const qstp_suite *suite, const char *issuer,
-                           uint64_t now, uint32_t days, qstp_rng_fn rng, void *rng_ctx)
+/* The fields a root key and a server key share, filled the same way for both (§8.3, §8.4). */
+typedef struct {
+    uint8_t *issuer, *serial, *sigkey, *verkey;
+    uint64_t *from, *to;
+    uint8_t *algorithm, *version;
+} key_fields;
+
+/* Fill a key whose struct the caller has wiped; on failure the caller wipes it again. */
+static int key_generate(const key_fields *k, const qstp_suite *suite, const char *issuer,
+                        uint64_t now, uint32_t days, uint32_t max_days, qstp_rng_fn rng,
+                        void *rng_ctx)
 {
     int r;
-    qstp_wipe(key, sizeof *key);
     if (suite == NULL || rng == NULL)
         return qstp_fail(qstp_error_invalid_input);
     /* Stricter than the reference, whose bound test uses || (§8.8, §11.10). */
-    if (days < QSTP_CERT_MIN_DAYS || days > QSTP_ROOT_MAX_DAYS)
+    if (days < QSTP_CERT_MIN_DAYS || days > max_days)
         return qstp_fail(qstp_error_invalid_input);
-    r = expiry(&key->to, now, days);
+    r = expiry(k->to, now, days);
     if (r != 0)
-        goto fail;
-    key->from = now;
-    set_issuer(key->issuer, issuer);
-    if (rng(rng_ctx, key->serial, QSTP_SERIAL_SIZE) != 0) {
-        r = qstp_fail(qstp_error_random_failure);
-        goto fail;
-    }
-    r = suite->sig_keypair(key->verkey, key->sigkey, rng, rng_ctx);
+        return r;
+    *k->from = now;
+    set_issuer(k->issuer, issuer);
+    if (rng(rng_ctx, k->serial, QSTP_SERIAL_SIZE) != 0)
+        return qstp_fail(qstp_error_random_failure);
+    r = suite->sig_keypair(k->verkey, k->sigkey, rng, rng_ctx);
     if (r != 0)
-        goto fail;
-    key->algorithm = suite->id;
-    key->version = QSTP_CERTIFICATE_VERSION;
+        return r;
+    *k->algorithm = suite->id;
+    *k->version = QSTP_CERTIFICATE_VERSION;
     return 0;
-fail:
+}
+
+int qstp_root_key_generate(qstp_root_key *key, const qstp_suite *suite, const char *issuer,
+                           uint64_t now, uint32_t days, qstp_rng_fn rng, void *rng_ctx)
+{
+    const key_fields k = {key->issuer, key->serial, key->sigkey, key->verkey,
+                          &key->from,  &key->to,    &key->algorithm, &key->version};
+    int r;
     qstp_wipe(key, sizeof *key);
+    r = key_generate(&k, suite, issuer, now, days, QSTP_ROOT_MAX_DAYS, rng, rng_ctx);
+    if (r != 0)
+        qstp_wipe(key, sizeof *key);
     return r;
 }
 
 int qstp_server_key_generate(qstp_server_key *key, const qstp_suite *suite, const char *issuer,
                              uint64_t now, uint32_t days, qstp_rng_fn rng, void *rng_ctx)
 {
+    const key_fields k = {key->issuer, key->serial, key->sigkey, key->verkey,
+                          &key->from,  &key->to,    &key->algorithm, &key->version};
     int r;
     qstp_wipe(key, sizeof *key);
-    if (suite == NULL || rng == NULL)
-        return qstp_fail(qstp_error_invalid_input);
-    if (days < QSTP_CERT_MIN_DAYS || days > QSTP_CERT_MAX_DAYS) /* §8.8 */
-        return qstp_fail(qstp_error_invalid_input);
-    r = expiry(&key->to, now, days);
+    r = key_generate(&k, suite, issuer, now, days, QSTP_CERT_MAX_DAYS, rng, rng_ctx);
     if (r != 0)
-        goto fail;
-    key->from = now;
-    set_issuer(key->issuer, issuer);
-    if (rng(rng_ctx, key->serial, QSTP_SERIAL_SIZE) != 0) {
-        r = qstp_fail(qstp_error_random_failure);
-        goto fail;
-    }
-    r = suite->sig_keypair(key->verkey, key->sigkey, rng, rng_ctx);
-    if (r != 0)
-        goto fail;
-    key->algorithm = suite->id;
-    key->version = QSTP_CERTIFICATE_VERSION;
-    return 0;
-fail:
-    qstp_wipe(key, sizeof *key);
+        qstp_wipe(key, sizeof *key);
     return r;
 }
 
