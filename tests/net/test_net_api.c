@@ -170,7 +170,14 @@ static void test_rate_limit(void)
             CHECK(err == -(int)qstp_error_connection_failure);
     }
     CHECK_MSG(ok >= 4 && ok <= 6, "%d connections passed the rate limit", ok); /* 4 + refill */
-    qstp_server_get_stats(srv, &s);
+    /* The refusal is counted on the loop thread, possibly just after the client saw its
+     * connection close: wait for the counter rather than race it. */
+    for (int i = 0; i < 100; i++) {
+        qstp_server_get_stats(srv, &s);
+        if (s.refused == (uint64_t)(8 - ok))
+            break;
+        usleep(10000);
+    }
     CHECK(s.refused == (uint64_t)(8 - ok));
     for (int i = 0; i < 8; i++)
         qstp_client_close(c[i]);
