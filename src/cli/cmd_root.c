@@ -12,6 +12,7 @@
 #include "crypto/random.h"
 #include "net/keyfile.h"
 #include "net/netutil.h"
+#include "net/revnotify.h"
 #include "qstp/revoke.h"
 #include "qstp/server.h"
 
@@ -398,65 +399,44 @@ static int cmd_sign(int argc, char **argv)
 }
 
 /* Sends a notice as the first and only packet of a new connection and reads the 22-byte reply
- * (docs/PROTOCOL.md "Carriage"). */
+ * (docs/PROTOCOL.md "Carriage"; net/revnotify.c). */
 static int notify(const char *target, const uint8_t *notice, size_t noticelen, const char *serial)
 {
     char host[256];
     uint16_t port;
-    uint8_t *pkt = NULL, reply[QSTP_REVOCATION_REPLY_SIZE];
-    size_t pktlen = 0, got = 0;
     qstp_errors code = qstp_error_none;
-    int fd, r, rc = CLI_NET;
-    uint64_t deadline;
+    qstp_revnotify_stage stage;
+    int r;
     if (cli_parse_hostport(target, host, sizeof(host), &port, 0, "") != 0)
         return cli_usage_error("root revoke", "--notify wants HOST:PORT, not '%s'", target);
-    pkt = malloc(QSTP_REVOCATION_HEADER_SIZE + noticelen);
-    if (pkt == NULL)
-        return CLI_NET;
-    r = qstp_revocation_packet_create(pkt, QSTP_REVOCATION_HEADER_SIZE + noticelen, &pktlen, notice,
-                                      noticelen, cli_now());
+    r = qstp_net_revocation_notify(host, port, notice, noticelen, cli_now(), 10000, &code, &stage);
     if (r != 0) {
-        free(pkt);
-        cli_err("cannot build the revocation notice packet: %s", cli_errstr(qstp_error_of(r)));
-        return CLI_FILE;
-    }
-    deadline = qstp_net_mono_ms() + 10000;
-    fd = qstp_net_connect(host, port, deadline);
-    if (fd < 0) {
-        free(pkt);
-        return cli_explain_connect(fd, host, port);
-    }
-    if (qstp_net_write_all(fd, pkt, pktlen, deadline) != 0) {
-        cli_err("cannot send the revocation notice to %s port %u; check the server", host,
-                (unsigned)port);
-        goto done;
-    }
-    while (got < sizeof(reply)) {
-        ssize_t n;
-        if (qstp_net_wait_readable(fd, deadline) <= 0)
-            break;
-        n = read(fd, reply + got, sizeof(reply) - got);
-        if (n <= 0)
-            break;
-        got += (size_t)n;
-    }
-    if (got != sizeof(reply) || qstp_revocation_reply_parse(reply, &code) != 0) {
-        cli_err("server %s port %u did not answer the revocation notice; it may not support "
-                "revocation or may not use this root", host, (unsigned)port);
-        goto done;
+        switch (stage) {
+        case QSTP_REVNOTIFY_CONNECT:
+            if (qstp_error_of(r) == qstp_error_connection_failure ||
+                qstp_error_of(r) == qstp_error_connect_failure || qstp_error_of(r) == qstp_error_timeout)
+                return cli_explain_connect(r, host, port);
+            cli_err("cannot build the revocation notice packet: %s", cli_errstr(qstp_error_of(r)));
+            return CLI_FILE;
+        case QSTP_REVNOTIFY_SEND:
+            cli_err("cannot send the revocation notice to %s port %u; check the server", host,
+                    (unsigned)port);
+            return CLI_NET;
+        case QSTP_REVNOTIFY_REPLY:
+            cli_err("server %s port %u did not answer the revocation notice; it may not support "
+                    "revocation or may not use this root", host, (unsigned)port);
+            return CLI_NET;
+        }
+        return CLI_NET;
     }
     if (code != qstp_error_none) {
         cli_err("server %s port %u refused the revocation notice: %s", host, (unsigned)port,
                 cli_errstr(code));
-        goto done;
+        return CLI_NET;
     }
     printf("server %s port %u accepted the notice: serial %s is withdrawn\n", host, (unsigned)port,
            serial);
-    rc = CLI_OK;
-done:
-    close(fd);
-    free(pkt);
-    return rc;
+    return CLI_OK;
 }
 
 static int cmd_revoke(int argc, char **argv)
