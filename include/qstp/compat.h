@@ -153,10 +153,17 @@ bool qstp_root_certificate_export(const qstp_root_certificate *root, const char 
  * The root certificate supplies the root serial, expiry and set (§8.6). */
 bool qstp_root_sign_certificate(const char *fpath, const qstp_root_certificate *root,
                                 const uint8_t *rootkey);
-/* The guide's revocation request over the network. The reference never implemented it (§8.11)
- * and it cannot be built from a bare signing key (a notice names the root serial); use
- * qstp_revocation_notice_create (revoke.h). Always returns qstp_error_not_implemented. */
-qstp_errors qstp_root_certificate_revoke(const uint8_t *rootkey, const uint8_t *serial,
+/* The guide's revocation request over the network: a root-signed notice revoking the server
+ * certificate `serial` (16 bytes) now, sent to the server at address, port 32119 (or the port
+ * set with qstp_compat_server_port); docs/PROTOCOL.md "## Revocation". The reference never
+ * implemented it (§8.11). A notice must name the root serial and set, which a bare signing key
+ * does not carry, so `rootkey` is the whole root key (as made by qstp_root_key_generate or
+ * loaded from root_secret_key.qsk), not the raw signing-key bytes the guide's uint8_t* suggests:
+ * the type changed so that passing the bytes fails to compile instead of misreading memory.
+ * Returns qstp_error_none if the server accepted it (the key is withdrawn), the server's refusal
+ * code, or the local failure (invalid_input, connection_failure, receive_failure, ...). */
+qstp_errors qstp_root_certificate_revoke(const qstp_root_signature_key *rootkey,
+                                         const uint8_t *serial,
                                          const qsc_ipinfo_ipv4_address *address);
 /* Print the certificate in the reference's text form (§8.9) to standard output. */
 void qstp_root_certificate_print(const qstp_root_certificate *root);

@@ -17,6 +17,8 @@ void compat_table_release(qstp_connection_state *cns);
 /* Make the table if none exists (start of the compat server). */
 void compat_table_ensure(void);
 
+/* compat_server.c: the port the guide's functions use (32119 unless qstp_compat_server_port) */
+uint16_t compat_server_port_get(void);
 /* compat_server.c: send to / close a tunnel of the running compat server (channel_down if none) */
 qstp_errors compat_server_send(qstp_tunnel_id id, const uint8_t *data, size_t len);
 qstp_errors compat_server_close(qstp_tunnel_id id, qstp_errors code);

@@ -1,4 +1,5 @@
 /* Integration-guide root and key functions (compat.h) over core/cert*.c and net/keyfile.c. */
+#include <arpa/inet.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,6 +9,9 @@
 #include "crypto/ct.h"
 #include "crypto/random.h"
 #include "net/keyfile.h"
+#include "net/netutil.h"
+#include "net/revnotify.h"
+#include "qstp/revoke.h"
 
 static uint64_t now_unix(void)
 {
@@ -100,13 +104,37 @@ bool qstp_root_sign_certificate(const char *fpath, const qstp_root_certificate *
     return ok;
 }
 
-qstp_errors qstp_root_certificate_revoke(const uint8_t *rootkey, const uint8_t *serial,
+qstp_errors qstp_root_certificate_revoke(const qstp_root_signature_key *rootkey,
+                                         const uint8_t *serial,
                                          const qsc_ipinfo_ipv4_address *address)
 {
-    (void)rootkey;
-    (void)serial;
-    (void)address;
-    return qstp_error_not_implemented;
+    const qstp_root_key *key = rootkey;
+    const qstp_suite *suite;
+    qstp_errors code = qstp_error_none;
+    qstp_revnotify_stage stage;
+    uint8_t *notice;
+    size_t nlen = 0, cap;
+    uint64_t now = qstp_net_unix_now(NULL);
+    char host[INET_ADDRSTRLEN];
+    int r;
+
+    if (key == NULL || serial == NULL || address == NULL)
+        return qstp_error_invalid_input;
+    suite = qstp_suite_by_id(key->algorithm);
+    if (suite == NULL)
+        return qstp_error_unknown_configuration;
+    if (inet_ntop(AF_INET, address->ipv4, host, sizeof(host)) == NULL)
+        return qstp_error_invalid_input;
+    cap = qstp_revocation_notice_size(suite);
+    notice = malloc(cap);
+    if (notice == NULL)
+        return qstp_error_memory_allocation;
+    r = qstp_revocation_notice_create(notice, cap, &nlen, key, serial, now, qstp_random_os, NULL);
+    if (r == 0)
+        r = qstp_net_revocation_notify(host, compat_server_port_get(), notice, nlen, now, 10000,
+                                       &code, &stage);
+    free(notice);
+    return r != 0 ? qstp_error_of(r) : code;
 }
 
 static void print_encoded(const uint8_t *buf, size_t n)

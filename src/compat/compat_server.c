@@ -22,6 +22,15 @@ void qstp_compat_server_port(uint16_t port)
     pthread_mutex_unlock(&srv_mtx);
 }
 
+uint16_t compat_server_port_get(void)
+{
+    uint16_t p;
+    pthread_mutex_lock(&srv_mtx);
+    p = g_port;
+    pthread_mutex_unlock(&srv_mtx);
+    return p;
+}
+
 qstp_errors compat_server_send(qstp_tunnel_id id, const uint8_t *data, size_t len)
 {
     int ret = qstp_fail(qstp_error_channel_down);

@@ -99,7 +99,14 @@ static void test_keys_and_files(void)
     CHECK(qstp_server_certificate_verify(&loaded, &root, (uint64_t)time(NULL)) == 0);
     memcpy(&cert, &loaded, sizeof(cert));
     CHECK(!qstp_root_sign_certificate("/nonexistent/x.qrc", &root, rootkey.sigkey));
-    CHECK(qstp_root_certificate_revoke(rootkey.sigkey, skey.serial, NULL) == qstp_error_not_implemented);
+    CHECK(qstp_root_certificate_revoke(&rootkey, skey.serial, NULL) == qstp_error_invalid_input);
+    {
+        /* nothing listens on port 1 of loopback: a local connection failure, not a verdict */
+        qsc_ipinfo_ipv4_address lo = { { 127, 0, 0, 1 } };
+        qstp_compat_server_port(1);
+        CHECK(qstp_root_certificate_revoke(&rootkey, skey.serial, &lo) == qstp_error_connection_failure);
+        qstp_compat_server_port(0);
+    }
     CHECK(qstp_server_key_set_schash(&skey, &root, &cert) == 0);
     unlink(path);
     unlink(rpath);
@@ -235,6 +242,13 @@ static void test_server_and_client(void)
     r = qstp_client_connect_ipv4(&root, &cert, &a, port, client_send, client_receive);
     CHECK(r == qstp_error_connection_failure);
     qstp_server_resume();
+    /* The guide's revocation request reaches the server and gets its verdict back: this compat
+     * server was started without a root certificate, so it refuses the notice (with a code of
+     * its own, not a local network failure). */
+    r = qstp_root_certificate_revoke(&rootkey, skey.serial, &a);
+    CHECK_MSG(r != qstp_error_none && r != qstp_error_connection_failure &&
+                  r != qstp_error_receive_failure && r != qstp_error_transmit_failure,
+              "revoke: %s", qstp_error_to_string(r));
     qstp_server_quit();
     pthread_join(th, NULL);
     CHECK(server_result == qstp_error_none);
