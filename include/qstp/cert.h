@@ -88,7 +88,9 @@ typedef struct qstp_server_key {
  * *written; fails with unknown_configuration for an unknown algorithm byte, buffer_too_small.
  * *_deserialize: in must be exactly one object of the set named by its own algorithm byte
  * (the byte two from the end); malformed for any other length, unknown_configuration for an
- * unknown id. Serialization never checks signatures; verification is separate. */
+ * unknown id, version_unsupported when the last byte is not QSTP_CERTIFICATE_VERSION (the only
+ * version the reference writes; the PEM and TEXT decoders apply the same rule). Serialization
+ * never checks signatures; verification is separate. */
 int qstp_root_certificate_serialize(uint8_t *out, size_t outlen, size_t *written,
                                     const qstp_root_certificate *cert);
 int qstp_root_certificate_deserialize(qstp_root_certificate *cert, const uint8_t *in, size_t inlen);

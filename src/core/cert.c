@@ -144,9 +144,12 @@ void qstp_cert_clear(qstp_cert_kind kind, void *obj)
 
 /* Every object ends with algorithm(1) || version(1) (§8.1-§8.4), so the set is read from the
  * byte two from the end and the length must then be exactly that set's size. An input whose
- * length fits no set at all is malformed rather than of an "unknown configuration". */
-int qstp_cert_parse_suite(const qstp_suite **out, uint8_t algorithm, size_t inlen,
-                          qstp_cert_kind kind)
+ * length fits no set at all is malformed rather than of an "unknown configuration". The version
+ * byte is checked last, so a wrong length or set is reported as such first: the reference writes
+ * 1 in every certificate and key it makes, and a parser that accepted other values would hand
+ * the caller an object that only verification (not every caller does it) would refuse. */
+int qstp_cert_parse_suite(const qstp_suite **out, uint8_t algorithm, uint8_t version,
+                          size_t inlen, qstp_cert_kind kind)
 {
     const qstp_suite *s = qstp_suite_by_id(algorithm);
     *out = NULL;
@@ -159,6 +162,8 @@ int qstp_cert_parse_suite(const qstp_suite **out, uint8_t algorithm, size_t inle
     }
     if (inlen != qstp_cert_kind_size(s, kind))
         return qstp_fail(qstp_error_malformed);
+    if (version != QSTP_CERTIFICATE_VERSION)
+        return qstp_fail(qstp_error_version_unsupported);
     *out = s;
     return 0;
 }
@@ -204,7 +209,7 @@ static int deserialize(void *obj, qstp_cert_kind kind, const uint8_t *in, size_t
     qstp_cert_clear(kind, obj);
     if (in == NULL || inlen < 2)
         return qstp_fail(qstp_error_malformed);
-    r = qstp_cert_parse_suite(&s, in[inlen - 2], inlen, kind);
+    r = qstp_cert_parse_suite(&s, in[inlen - 2], in[inlen - 1], inlen, kind);
     if (r != 0)
         return r;
     qstp_cert_layout_get(&L, kind, obj, s);

@@ -40,9 +40,10 @@ size_t qstp_cert_kind_size(const qstp_suite *s, qstp_cert_kind kind);
 void qstp_cert_layout_get(qstp_cert_layout *L, qstp_cert_kind kind, void *obj, const qstp_suite *s);
 
 /* The set of a serialized object (its algorithm byte, two from the end) with the exact-length
- * rule of cert.c: 0, malformed or unknown_configuration. */
-int qstp_cert_parse_suite(const qstp_suite **out, uint8_t algorithm, size_t inlen,
-                          qstp_cert_kind kind);
+ * rule of cert.c, then its version byte (the last one): 0, malformed, unknown_configuration or
+ * version_unsupported (anything but QSTP_CERTIFICATE_VERSION). */
+int qstp_cert_parse_suite(const qstp_suite **out, uint8_t algorithm, uint8_t version,
+                          size_t inlen, qstp_cert_kind kind);
 
 /* Zero (and, for keys, wipe) an object of the given kind. */
 void qstp_cert_clear(qstp_cert_kind kind, void *obj);

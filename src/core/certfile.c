@@ -549,7 +549,7 @@ static int pem_decode(void *obj, qstp_cert_kind kind, const uint8_t *in, size_t 
         if (pass == 0) {
             if (d.total < 2)
                 goto fail;
-            r = qstp_cert_parse_suite(&s, d.last[0], d.total, kind);
+            r = qstp_cert_parse_suite(&s, d.last[0], d.last[1], d.total, kind);
             if (r != 0)
                 goto fail;
             r = qstp_fail(qstp_error_malformed);
@@ -736,6 +736,9 @@ static int text_decode(const text_view *v, const uint8_t *in, size_t inlen)
     if (!next_line(&rd, &line, &len) || field_value(line, len, "Version: 0x", &val, &vlen) != 0 ||
         vlen != 2 || parse_hex(v->version, 1, val, vlen) != 0)
         return -1;
+    /* The same rule as the binary parser (cert.c): the reference only ever writes version 1. */
+    if (*v->version != QSTP_CERTIFICATE_VERSION)
+        return -3;
     if (child) {
         if (!next_line(&rd, &line, &len) || field_value(line, len, "Root Serial: ", &val, &vlen) != 0 ||
             parse_hex(v->rootser, QSTP_SERIAL_SIZE, val, vlen) != 0)
@@ -803,7 +806,9 @@ static int cert_decode_text_or_pem(void *obj, qstp_cert_kind kind, const uint8_t
     r = text_decode(&v, in, inlen);
     if (r != 0) {
         qstp_cert_clear(kind, obj);
-        return qstp_fail(r == -2 ? qstp_error_unknown_configuration : qstp_error_malformed);
+        return qstp_fail(r == -2   ? qstp_error_unknown_configuration
+                         : r == -3 ? qstp_error_version_unsupported
+                                   : qstp_error_malformed);
     }
     return 0;
 }

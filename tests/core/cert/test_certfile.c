@@ -285,11 +285,120 @@ static void test_time_format(void)
     CHECK(qstp_cert_time_format(s, 253402300800ull) == qstp_fail(qstp_error_invalid_input));
 }
 
+/* The version byte (the last byte of every object, §8.1-§8.4) must be the 1 the reference
+ * writes: any other value is refused by the parser itself with version_unsupported, in all three
+ * encodings, and the output is left zeroed. Before, only verification refused it. */
+static int decode_kind(int kind, const uint8_t *in, size_t len)
+{
+    switch (kind) {
+    case 0:
+        return qstp_root_certificate_decode(&root2, in, len, NULL);
+    case 1:
+        return qstp_server_certificate_decode(&srv2, in, len, NULL);
+    case 2:
+        return qstp_root_key_decode(&rkey2, in, len, NULL);
+    default:
+        return qstp_server_key_decode(&skey2, in, len, NULL);
+    }
+}
+
+static int all_zero(const void *p, size_t n)
+{
+    const uint8_t *b = p;
+    uint8_t acc = 0;
+    for (size_t i = 0; i < n; i++)
+        acc |= b[i];
+    return acc == 0;
+}
+
+static void test_version_byte(void)
+{
+    static const char *files[] = {DET "root_public_cert.qrr", DET "qstp_refhost.qrc",
+                                  DET "root_secret_key.qsk", DET "server_secret_key.qsk",
+                                  "vectors/reference/mldsa87/apps/root_public_cert.qrr",
+                                  "vectors/reference/mldsa87/apps/qstp_vm.qrc",
+                                  "vectors/reference/mldsa87/apps/root_secret_key.qsk",
+                                  "vectors/reference/mldsa87/apps/server_secret_key.qsk"};
+    static const uint8_t bad[] = {0x00, 0x02, 0x10, 0xFF};
+    const void *objs[] = {&root2, &srv2, &rkey2, &skey2};
+    const size_t sizes[] = {sizeof root2, sizeof srv2, sizeof rkey2, sizeof skey2};
+    size_t len, n, tlen;
+    uint8_t *txt;
+
+    for (size_t f = 0; f < sizeof files / sizeof files[0]; f++) {
+        const int kind = (int)(f % 4);
+        uint8_t *bin = load(files[f], &len);
+        CHECK_MSG(bin != NULL && len > 2, "%s", files[f]);
+        if (bin == NULL || len <= 2)
+            continue;
+        CHECK_MSG(bin[len - 1] == QSTP_CERTIFICATE_VERSION, "%s has version 1", files[f]);
+        CHECK_MSG(decode_kind(kind, bin, len) == 0, "%s parses", files[f]);
+        for (size_t b = 0; b < sizeof bad; b++) {
+            memcpy(tmp, bin, len);
+            tmp[len - 1] = bad[b];
+            CHECK_MSG(decode_kind(kind, tmp, len) == qstp_fail(qstp_error_version_unsupported),
+                      "%s version 0x%02X refused", files[f], bad[b]);
+            CHECK(all_zero(objs[kind], sizes[kind]));
+        }
+        /* the same objects in PEM, re-encoded with version 2 (encoding does not check it) */
+        if (f < 4) {
+            int r = 0;
+            CHECK(decode_kind(kind, bin, len) == 0);
+            switch (kind) {
+            case 0:
+                root2.version = 2;
+                r = qstp_root_certificate_encode(out, sizeof out, &n, &root2, QSTP_ENCODING_PEM);
+                break;
+            case 1:
+                srv2.version = 2;
+                r = qstp_server_certificate_encode(out, sizeof out, &n, &srv2, QSTP_ENCODING_PEM);
+                break;
+            case 2:
+                rkey2.version = 2;
+                r = qstp_root_key_encode(out, sizeof out, &n, &rkey2, QSTP_ENCODING_PEM);
+                break;
+            default:
+                skey2.version = 2;
+                r = qstp_server_key_encode(out, sizeof out, &n, &skey2, QSTP_ENCODING_PEM);
+                break;
+            }
+            CHECK(r == 0);
+            CHECK_MSG(decode_kind(kind, out, n) == qstp_fail(qstp_error_version_unsupported),
+                      "%s PEM with version 2 refused", files[f]);
+            CHECK(all_zero(objs[kind], sizes[kind]));
+        }
+        free(bin);
+    }
+    /* the reference text form: "Version: 0x01" is the only accepted value */
+    txt = load(DET "root_public_cert.encoded.txt", &tlen);
+    CHECK(txt != NULL);
+    if (txt != NULL) {
+        memcpy(tmp, txt, tlen);
+        n = tlen;
+        CHECK(qstp_root_certificate_decode(&root2, tmp, n, NULL) == 0);
+        CHECK(patch(tmp, &n, sizeof tmp, "Version: 0x01", "Version: 0x02"));
+        CHECK(qstp_root_certificate_decode(&root2, tmp, n, NULL) == qstp_fail(qstp_error_version_unsupported));
+        CHECK(all_zero(&root2, sizeof root2));
+        free(txt);
+    }
+    txt = load(DET "server_public_cert.encoded.txt", &tlen);
+    CHECK(txt != NULL);
+    if (txt != NULL) {
+        memcpy(tmp, txt, tlen);
+        n = tlen;
+        CHECK(patch(tmp, &n, sizeof tmp, "Version: 0x01", "Version: 0x00"));
+        CHECK(qstp_server_certificate_decode(&srv2, tmp, n, NULL) == qstp_fail(qstp_error_version_unsupported));
+        CHECK(all_zero(&srv2, sizeof srv2));
+        free(txt);
+    }
+}
+
 int main(void)
 {
     test_time_format();
     test_reference_text();
     test_pem();
     test_mutations();
+    test_version_byte();
     return test_report();
 }
