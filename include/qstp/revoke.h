@@ -45,6 +45,12 @@ int qstp_revocation_notice_create(uint8_t *out, size_t outlen, size_t *written,
 int qstp_revocation_notice_verify(qstp_revocation_notice *notice, const uint8_t *in, size_t inlen,
                                   const qstp_root_certificate *root);
 
+/* When a verified notice may be acted on: 0 if notice->time <= now + 60 s (the packet-time skew,
+ * WIRE §2.3), message_time_invalid if it is dated later (or now is 0). Past times, however old,
+ * are accepted: revocation is permanent and a replay only repeats it. A server calls this after
+ * qstp_revocation_notice_verify (the session does). */
+int qstp_revocation_notice_check_time(const qstp_revocation_notice *notice, uint64_t now);
+
 /* Packet carriage: header 20 | LE32(len) | LE64(0xFF) | LE64(now) followed by the notice. */
 int qstp_revocation_packet_create(uint8_t *out, size_t outlen, size_t *written,
                                   const uint8_t *notice, size_t noticelen, uint64_t now);

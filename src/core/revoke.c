@@ -161,6 +161,21 @@ int qstp_revocation_packet_create(uint8_t *out, size_t outlen, size_t *written,
     return 0;
 }
 
+/* A notice takes effect at its `time`, but the server acts on a notice as it arrives and keeps
+ * nothing to act on it later, so "hold it until its time" is not possible here; applying it early
+ * would let a notice signed for a future date withdraw a key now. So a notice dated later than
+ * the packet-time skew (WIRE §2.3, the same 60 s the header gets) is refused. Any earlier time is
+ * accepted however old: a revocation once in effect stays in effect, and a replayed notice only
+ * repeats it (PROTOCOL.md "## Revocation"). */
+int qstp_revocation_notice_check_time(const qstp_revocation_notice *notice, uint64_t now)
+{
+    if (notice == NULL || now == 0 || now > UINT64_MAX - PACKET_TIME_THRESHOLD)
+        return qstp_fail(qstp_error_message_time_invalid);
+    if (notice->time > now + PACKET_TIME_THRESHOLD)
+        return qstp_fail(qstp_error_message_time_invalid);
+    return 0;
+}
+
 /* WIRE §2.3: utctime - 60 <= now <= utctime + 60, with the same range limits. */
 static int time_valid(uint64_t utctime, uint64_t now)
 {

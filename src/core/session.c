@@ -526,8 +526,13 @@ static void on_revocation_body(qstp_session_impl *S, const uint8_t *body, qstp_e
     qstp_revocation_notice notice;
     uint8_t *out;
     int ret = qstp_revocation_notice_verify(&notice, body, S->cur.msglen, S->scfg->revocation_root);
+    /* A notice dated in the future is refused, not applied early (revoke.h). */
+    if (ret == 0)
+        ret = qstp_revocation_notice_check_time(&notice, qstp_session_now(S));
     if (ret != 0) {
-        S->wire_code = qstp_error_verify_failure;
+        S->wire_code = qstp_error_of(ret) == qstp_error_message_time_invalid
+                           ? qstp_error_message_time_invalid
+                           : qstp_error_verify_failure;
         session_fail(S, qstp_error_of(ret), ev);
         return;
     }

@@ -192,6 +192,52 @@ static void test_list(void)
           qstp_fail(qstp_error_root_serial_mismatch));
 }
 
+/* When a notice may take effect (revoke.h qstp_revocation_notice_check_time): a notice dated
+ * up to the 60 s packet skew after now is accepted, later is message_time_invalid (it used to take
+ * effect at once), and any past time is accepted (a replay only repeats the revocation). The
+ * times are signed into real notices so the check runs on what verify returns. */
+static void test_notice_time(void)
+{
+    static const struct {
+        uint64_t time;
+        int ok;
+        const char *what;
+    } cases[] = {
+        {T0, 1, "now"},
+        {T0 + 59, 1, "skew - 1 s"},
+        {T0 + 60, 1, "skew edge (+60 s)"},
+        {T0 + 61, 0, "skew + 1 s"},
+        {T0 + 86400ull * 365, 0, "a year ahead"},
+        {UINT64_MAX, 0, "the largest time"},
+        {T0 - 1, 1, "1 s ago"},
+        {T0 - 61, 1, "beyond the skew in the past"},
+        {T0 - 86400ull * 3650, 1, "ten years ago (replayed)"},
+        {0, 1, "time 0"},
+    };
+    qstp_revocation_notice n;
+    size_t len;
+    uint8_t serial[16];
+    memset(serial, 0x77, sizeof serial);
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        CHECK(qstp_revocation_notice_create(notice, sizeof notice, &len, &rk, serial, cases[i].time,
+                                            test_drbg_random, &drbg) == 0);
+        CHECK(qstp_revocation_notice_verify(&n, notice, len, &rc) == 0 && n.time == cases[i].time);
+        CHECK_MSG(qstp_revocation_notice_check_time(&n, T0) ==
+                      (cases[i].ok ? 0 : qstp_fail(qstp_error_message_time_invalid)),
+                  "notice dated %s", cases[i].what);
+    }
+    /* the same notice becomes acceptable once its time is within the skew */
+    CHECK(qstp_revocation_notice_create(notice, sizeof notice, &len, &rk, serial, T0 + 1000,
+                                        test_drbg_random, &drbg) == 0);
+    CHECK(qstp_revocation_notice_verify(&n, notice, len, &rc) == 0);
+    CHECK(qstp_revocation_notice_check_time(&n, T0 + 939) == qstp_fail(qstp_error_message_time_invalid));
+    CHECK(qstp_revocation_notice_check_time(&n, T0 + 940) == 0);
+    /* no clock (0) or a clock at the end of time is not a time to accept anything at */
+    CHECK(qstp_revocation_notice_check_time(&n, 0) == qstp_fail(qstp_error_message_time_invalid));
+    CHECK(qstp_revocation_notice_check_time(&n, UINT64_MAX) == qstp_fail(qstp_error_message_time_invalid));
+    CHECK(qstp_revocation_notice_check_time(NULL, T0) == qstp_fail(qstp_error_message_time_invalid));
+}
+
 int main(void)
 {
     uint8_t seed[48];
@@ -204,6 +250,7 @@ int main(void)
     CHECK(qstp_server_certificate_extract(&sc, &sk) == 0);
     CHECK(qstp_server_certificate_sign(&sc, &rk, NULL, NULL) == 0);
     test_notice();
+    test_notice_time();
     test_list();
     return test_report();
 }

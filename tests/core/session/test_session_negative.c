@@ -559,6 +559,35 @@ static void test_revocation(void)
     expect_error_packet(&s, 0x13, "revocation: stale header");
     h_now = T0;
 
+    /* The notice's own time (when the revocation takes effect): dated beyond the 60 s skew
+     * it is refused with message_time_invalid (0x13) and nothing is revoked; it used to take
+     * effect at once. At the skew edge, and any time in the past (a replay), it is accepted. */
+    {
+        static const struct {
+            uint64_t time;
+            int ok;
+        } cases[] = {{T0 + 61, 0}, {T0 + 86400ull * 30, 0}, {T0 + 60, 1}, {T0 - 1, 1},
+                     {T0 - 86400ull * 3650, 1}};
+        for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+            CHECK(qstp_revocation_notice_create(notice, sizeof(notice), &nlen, &ks.rootkey,
+                                                ks.skey.serial, cases[i].time, h_random, &st) == 0);
+            CHECK(qstp_revocation_packet_create(packet, sizeof(packet), &plen, notice, nlen, T0) == 0);
+            h_endpoint_free(&s);
+            h_endpoint_server(&s, &sc, su, 7);
+            h_feed(&s, packet, plen);
+            if (cases[i].ok) {
+                CHECK_MSG(s.revoked && !s.failed, "revocation: notice at T0%+lld accepted",
+                          (long long)(cases[i].time - T0));
+                expect_error_packet(&s, 0x00, "revocation: notice time accepted");
+            } else {
+                CHECK_MSG(!s.revoked && s.failed && s.err == qstp_error_message_time_invalid,
+                          "revocation: notice at T0+%llu refused",
+                          (unsigned long long)(cases[i].time - T0));
+                expect_error_packet(&s, 0x13, "revocation: future notice");
+            }
+        }
+    }
+
     /* A server without revocation treats 0x20 as a malformed connect request. */
     h_endpoint_free(&s);
     h_endpoint_server(&s, &ks.scfg, su, 7);
