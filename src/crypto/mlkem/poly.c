@@ -104,7 +104,7 @@ void qstp_mlkem_poly_ntt_portable(qstp_mlkem_poly *p)
     ntt_layer(p->c, 8, 16);
     ntt_layer(p->c, 4, 32);
     ntt_layer(p->c, 2, 64);
-    qstp_mlkem_poly_reduce(p);
+    qstp_mlkem_poly_reduce_portable(p);
 }
 
 void qstp_mlkem_poly_invntt_tomont_portable(qstp_mlkem_poly *p)
@@ -158,7 +158,7 @@ void qstp_mlkem_polyvec_basemul_acc(qstp_mlkem_poly *r, const qstp_mlkem_poly *a
     qstp_mlkem_polyvec_basemul_acc_portable(r, a, b, bc, k);
 }
 
-void qstp_mlkem_poly_mulcache_compute(qstp_mlkem_mulcache *mc, const qstp_mlkem_poly *b)
+void qstp_mlkem_poly_mulcache_compute_portable(qstp_mlkem_mulcache *mc, const qstp_mlkem_poly *b)
 {
     /* Pair 2i uses zeta^(2brv(i)+1) = zetas[64+i], pair 2i+1 its negation (Alg. 12 gamma). */
     for (unsigned i = 0; i < QSTP_MLKEM_N / 4; i++) {
@@ -192,25 +192,25 @@ void qstp_mlkem_polyvec_basemul_acc_portable(qstp_mlkem_poly *r, const qstp_mlke
     }
 }
 
-void qstp_mlkem_poly_tomont(qstp_mlkem_poly *p)
+void qstp_mlkem_poly_tomont_portable(qstp_mlkem_poly *p)
 {
     for (unsigned j = 0; j < QSTP_MLKEM_N; j++)
         p->c[j] = fqmul(p->c[j], MONT_R2);
 }
 
-void qstp_mlkem_poly_reduce(qstp_mlkem_poly *p)
+void qstp_mlkem_poly_reduce_portable(qstp_mlkem_poly *p)
 {
     for (unsigned j = 0; j < QSTP_MLKEM_N; j++)
         p->c[j] = barrett_reduce(p->c[j]);
 }
 
-void qstp_mlkem_poly_add(qstp_mlkem_poly *r, const qstp_mlkem_poly *a)
+void qstp_mlkem_poly_add_portable(qstp_mlkem_poly *r, const qstp_mlkem_poly *a)
 {
     for (unsigned j = 0; j < QSTP_MLKEM_N; j++)
         r->c[j] = (int16_t)(r->c[j] + a->c[j]);
 }
 
-void qstp_mlkem_poly_sub(qstp_mlkem_poly *r, const qstp_mlkem_poly *a)
+void qstp_mlkem_poly_sub_portable(qstp_mlkem_poly *r, const qstp_mlkem_poly *a)
 {
     for (unsigned j = 0; j < QSTP_MLKEM_N; j++)
         r->c[j] = (int16_t)(r->c[j] - a->c[j]);
@@ -261,7 +261,7 @@ static void unpack_bits(uint16_t *v, const uint8_t *in, unsigned d)
     }
 }
 
-void qstp_mlkem_poly_tobytes(uint8_t out[QSTP_MLKEM_POLYBYTES], const qstp_mlkem_poly *p)
+void qstp_mlkem_poly_tobytes_portable(uint8_t out[QSTP_MLKEM_POLYBYTES], const qstp_mlkem_poly *p)
 {
     for (unsigned i = 0; i < QSTP_MLKEM_N / 2; i++) {
         uint32_t t0 = to_canonical(p->c[2 * i]);
@@ -272,7 +272,7 @@ void qstp_mlkem_poly_tobytes(uint8_t out[QSTP_MLKEM_POLYBYTES], const qstp_mlkem
     }
 }
 
-void qstp_mlkem_poly_frombytes(qstp_mlkem_poly *p, const uint8_t in[QSTP_MLKEM_POLYBYTES])
+void qstp_mlkem_poly_frombytes_portable(qstp_mlkem_poly *p, const uint8_t in[QSTP_MLKEM_POLYBYTES])
 {
     for (unsigned i = 0; i < QSTP_MLKEM_N / 2; i++) {
         const uint32_t b0 = in[3 * i], b1 = in[3 * i + 1], b2 = in[3 * i + 2];
@@ -281,7 +281,7 @@ void qstp_mlkem_poly_frombytes(qstp_mlkem_poly *p, const uint8_t in[QSTP_MLKEM_P
     }
 }
 
-int qstp_mlkem_poly_bytes_reduced(const uint8_t in[QSTP_MLKEM_POLYBYTES])
+int qstp_mlkem_poly_bytes_reduced_portable(const uint8_t in[QSTP_MLKEM_POLYBYTES])
 {
     uint32_t bad = 0;
     for (unsigned i = 0; i < QSTP_MLKEM_N / 2; i++) {
@@ -294,7 +294,7 @@ int qstp_mlkem_poly_bytes_reduced(const uint8_t in[QSTP_MLKEM_POLYBYTES])
     return (int)(1u ^ (bad >> 31));
 }
 
-void qstp_mlkem_poly_compress(uint8_t *out, const qstp_mlkem_poly *p, unsigned d)
+void qstp_mlkem_poly_compress_portable(uint8_t *out, const qstp_mlkem_poly *p, unsigned d)
 {
     uint16_t v[QSTP_MLKEM_N];
     const uint32_t mask = (1u << d) - 1u;
@@ -307,7 +307,7 @@ void qstp_mlkem_poly_compress(uint8_t *out, const qstp_mlkem_poly *p, unsigned d
     pack_bits(out, v, d);
 }
 
-void qstp_mlkem_poly_decompress(qstp_mlkem_poly *p, const uint8_t *in, unsigned d)
+void qstp_mlkem_poly_decompress_portable(qstp_mlkem_poly *p, const uint8_t *in, unsigned d)
 {
     uint16_t v[QSTP_MLKEM_N];
     unpack_bits(v, in, d);
@@ -316,7 +316,7 @@ void qstp_mlkem_poly_decompress(qstp_mlkem_poly *p, const uint8_t *in, unsigned 
         p->c[i] = (int16_t)(((uint32_t)v[i] * Q + (1u << (d - 1))) >> d);
 }
 
-void qstp_mlkem_poly_frommsg(qstp_mlkem_poly *p, const uint8_t msg[32])
+void qstp_mlkem_poly_frommsg_portable(qstp_mlkem_poly *p, const uint8_t msg[32])
 {
     for (unsigned i = 0; i < 32; i++) {
         for (unsigned j = 0; j < 8; j++) {
@@ -326,7 +326,7 @@ void qstp_mlkem_poly_frommsg(qstp_mlkem_poly *p, const uint8_t msg[32])
     }
 }
 
-void qstp_mlkem_poly_tomsg(uint8_t msg[32], const qstp_mlkem_poly *p)
+void qstp_mlkem_poly_tomsg_portable(uint8_t msg[32], const qstp_mlkem_poly *p)
 {
     for (unsigned i = 0; i < 32; i++) {
         uint32_t byte = 0;
@@ -416,4 +416,136 @@ void qstp_mlkem_poly_cbd(qstp_mlkem_poly *p, const uint8_t *buf, unsigned eta)
     }
 #endif
     qstp_mlkem_poly_cbd_portable(p, buf, eta);
+}
+
+/* ---- dispatch of the element-wise and encoding functions (poly_avx2.c, poly_codec_avx2.c) ---- */
+
+void qstp_mlkem_poly_mulcache_compute(qstp_mlkem_mulcache *mc, const qstp_mlkem_poly *b)
+{
+#if defined(QSTP_MLKEM_HAVE_AVX2)
+    if (qstp_cpu_has_avx2()) {
+        qstp_mlkem_poly_mulcache_compute_avx2(mc, b);
+        return;
+    }
+#endif
+    qstp_mlkem_poly_mulcache_compute_portable(mc, b);
+}
+
+void qstp_mlkem_poly_tomont(qstp_mlkem_poly *p)
+{
+#if defined(QSTP_MLKEM_HAVE_AVX2)
+    if (qstp_cpu_has_avx2()) {
+        qstp_mlkem_poly_tomont_avx2(p);
+        return;
+    }
+#endif
+    qstp_mlkem_poly_tomont_portable(p);
+}
+
+void qstp_mlkem_poly_reduce(qstp_mlkem_poly *p)
+{
+#if defined(QSTP_MLKEM_HAVE_AVX2)
+    if (qstp_cpu_has_avx2()) {
+        qstp_mlkem_poly_reduce_avx2(p);
+        return;
+    }
+#endif
+    qstp_mlkem_poly_reduce_portable(p);
+}
+
+void qstp_mlkem_poly_add(qstp_mlkem_poly *r, const qstp_mlkem_poly *a)
+{
+#if defined(QSTP_MLKEM_HAVE_AVX2)
+    if (qstp_cpu_has_avx2()) {
+        qstp_mlkem_poly_add_avx2(r, a);
+        return;
+    }
+#endif
+    qstp_mlkem_poly_add_portable(r, a);
+}
+
+void qstp_mlkem_poly_sub(qstp_mlkem_poly *r, const qstp_mlkem_poly *a)
+{
+#if defined(QSTP_MLKEM_HAVE_AVX2)
+    if (qstp_cpu_has_avx2()) {
+        qstp_mlkem_poly_sub_avx2(r, a);
+        return;
+    }
+#endif
+    qstp_mlkem_poly_sub_portable(r, a);
+}
+
+void qstp_mlkem_poly_tobytes(uint8_t out[QSTP_MLKEM_POLYBYTES], const qstp_mlkem_poly *p)
+{
+#if defined(QSTP_MLKEM_HAVE_AVX2)
+    if (qstp_cpu_has_avx2()) {
+        qstp_mlkem_poly_tobytes_avx2(out, p);
+        return;
+    }
+#endif
+    qstp_mlkem_poly_tobytes_portable(out, p);
+}
+
+void qstp_mlkem_poly_frombytes(qstp_mlkem_poly *p, const uint8_t in[QSTP_MLKEM_POLYBYTES])
+{
+#if defined(QSTP_MLKEM_HAVE_AVX2)
+    if (qstp_cpu_has_avx2()) {
+        qstp_mlkem_poly_frombytes_avx2(p, in);
+        return;
+    }
+#endif
+    qstp_mlkem_poly_frombytes_portable(p, in);
+}
+
+int qstp_mlkem_poly_bytes_reduced(const uint8_t in[QSTP_MLKEM_POLYBYTES])
+{
+#if defined(QSTP_MLKEM_HAVE_AVX2)
+    if (qstp_cpu_has_avx2())
+        return qstp_mlkem_poly_bytes_reduced_avx2(in);
+#endif
+    return qstp_mlkem_poly_bytes_reduced_portable(in);
+}
+
+void qstp_mlkem_poly_compress(uint8_t *out, const qstp_mlkem_poly *p, unsigned d)
+{
+#if defined(QSTP_MLKEM_HAVE_AVX2)
+    if (qstp_cpu_has_avx2()) {
+        qstp_mlkem_poly_compress_avx2(out, p, d);
+        return;
+    }
+#endif
+    qstp_mlkem_poly_compress_portable(out, p, d);
+}
+
+void qstp_mlkem_poly_decompress(qstp_mlkem_poly *p, const uint8_t *in, unsigned d)
+{
+#if defined(QSTP_MLKEM_HAVE_AVX2)
+    if (qstp_cpu_has_avx2()) {
+        qstp_mlkem_poly_decompress_avx2(p, in, d);
+        return;
+    }
+#endif
+    qstp_mlkem_poly_decompress_portable(p, in, d);
+}
+
+void qstp_mlkem_poly_frommsg(qstp_mlkem_poly *p, const uint8_t msg[32])
+{
+#if defined(QSTP_MLKEM_HAVE_AVX2)
+    if (qstp_cpu_has_avx2()) {
+        qstp_mlkem_poly_frommsg_avx2(p, msg);
+        return;
+    }
+#endif
+    qstp_mlkem_poly_frommsg_portable(p, msg);
+}
+
+void qstp_mlkem_poly_tomsg(uint8_t msg[32], const qstp_mlkem_poly *p)
+{
+#if defined(QSTP_MLKEM_HAVE_AVX2)
+    if (qstp_cpu_has_avx2()) {
+        qstp_mlkem_poly_tomsg_avx2(msg, p);
+        return;
+    }
+#endif
+    qstp_mlkem_poly_tomsg_portable(msg, p);
 }

@@ -192,6 +192,51 @@ void qstp_mlkem_polyvec_basemul_acc_avx2(qstp_mlkem_poly *r, const qstp_mlkem_po
     }
 }
 
+/* ---- element-wise arithmetic (same reductions as poly.c) ---- */
+
+void qstp_mlkem_poly_add_avx2(qstp_mlkem_poly *r, const qstp_mlkem_poly *a)
+{
+    for (unsigned j = 0; j < QSTP_MLKEM_N; j += 16)
+        store(r->c + j, _mm256_add_epi16(load(r->c + j), load(a->c + j)));
+}
+
+void qstp_mlkem_poly_sub_avx2(qstp_mlkem_poly *r, const qstp_mlkem_poly *a)
+{
+    for (unsigned j = 0; j < QSTP_MLKEM_N; j += 16)
+        store(r->c + j, _mm256_sub_epi16(load(r->c + j), load(a->c + j)));
+}
+
+void qstp_mlkem_poly_reduce_avx2(qstp_mlkem_poly *p)
+{
+    for (unsigned j = 0; j < QSTP_MLKEM_N; j += 16)
+        store(p->c + j, barrett_v(load(p->c + j)));
+}
+
+void qstp_mlkem_poly_tomont_avx2(qstp_mlkem_poly *p)
+{
+    const __m256i r2 = _mm256_set1_epi16(1353); /* 2^32 mod q, as poly.c */
+    for (unsigned j = 0; j < QSTP_MLKEM_N; j += 16)
+        store(p->c + j, fqmul_v(load(p->c + j), r2));
+}
+
+void qstp_mlkem_poly_mulcache_compute_avx2(qstp_mlkem_mulcache *mc, const qstp_mlkem_poly *b)
+{
+    /* Pair 2i: b[4i+1] zetas[64+i], pair 2i+1: b[4i+3] (-zetas[64+i]) (as poly.c). Each 64-bit
+     * lane of the multiplier is the int16 lanes (0, z, 0, -z): (z << 16) - (z << 48) in 64-bit
+     * arithmetic, from z zero-extended. The odd lanes of the product are the cache entries. */
+    for (unsigned i = 0; i < QSTP_MLKEM_N / 32; i++) {
+        __m256i half[2];
+        for (unsigned h = 0; h < 2; h++) {
+            const __m256i z = _mm256_cvtepu16_epi64(
+                _mm_loadl_epi64((const __m128i *)(qstp_mlkem_zetas + 64 + 8 * i + 4 * h)));
+            const __m256i zz = _mm256_sub_epi64(_mm256_slli_epi64(z, 16), _mm256_slli_epi64(z, 48));
+            half[h] = _mm256_srai_epi32(fqmul_v(load(b->c + 32 * i + 16 * h), zz), 16);
+        }
+        /* packs per 128-bit lane gives entries [0..3, 8..11, 4..7, 12..15]; 0xD8 restores order */
+        store(mc->c + 16 * i, _mm256_permute4x64_epi64(_mm256_packs_epi32(half[0], half[1]), 0xD8));
+    }
+}
+
 void qstp_mlkem_poly_cbd2_avx2(qstp_mlkem_poly *p, const uint8_t buf[128])
 {
     /* Same arithmetic as the portable CBD_2: pair sums s = (t & 0x55) + ((t >> 1) & 0x55), then

@@ -249,6 +249,152 @@ static void rand_poly(uint64_t *rs, qstp_mlkem_poly *p, int bound)
         p->c[i] = (int16_t)((int)(test_prng_u64(rs) % (uint64_t)(2 * bound + 1)) - bound);
 }
 
+/* Set p to |c| < q with the extremes -(q-1), -1, 0, 1, (q-1)/2, (q+1)/2, q-1 sprinkled in. */
+static void rand_poly_edges(uint64_t *rs, qstp_mlkem_poly *p)
+{
+    static const int16_t edges[] = {-(Q - 1), -(Q + 1) / 2, -(Q - 1) / 2, -1, 0, 1, (Q - 1) / 2,
+                                    (Q + 1) / 2, Q - 1};
+    rand_poly(rs, p, Q - 1);
+    for (unsigned i = 0; i < N; i++)
+        if (test_prng_u64(rs) % 4 == 0)
+            p->c[i] = edges[test_prng_u64(rs) % (sizeof edges / sizeof edges[0])];
+}
+
+/* The encodings and element-wise functions of the AVX2 backend against the portable code: every
+ * compressed width, every value of Compress (all of (-q, q)) and of Decompress/ByteDecode (all
+ * d-bit values in every position of a block), random and edge polynomials, the modulus check with
+ * one bad value in every position, and the exact output length (no byte written past 32 d). */
+static void test_backends_codec(uint64_t *rs)
+{
+    static const unsigned ds[] = {4, 5, 10, 11};
+    unsigned long bad = 0;
+    /* Compress: every x in (-q, q), spread over all lanes and blocks. */
+    for (unsigned di = 0; di < 4; di++) {
+        const unsigned d = ds[di];
+        for (int base = -(Q - 1); base < Q; base += N) {
+            qstp_mlkem_poly p;
+            uint8_t x[32 * 11 + 8], y[32 * 11 + 8];
+            for (unsigned i = 0; i < N; i++) {
+                int v = base + (int)((i * 37) % N); /* permuted so each value meets many lanes */
+                p.c[i] = (int16_t)(v >= Q ? v - (2 * Q - 1) : v);
+            }
+            memset(x, 0xA5, sizeof x);
+            memset(y, 0xA5, sizeof y);
+            qstp_mlkem_poly_compress_portable(x, &p, d);
+            qstp_mlkem_poly_compress_avx2(y, &p, d);
+            bad += memcmp(x, y, sizeof x) != 0; /* includes the 8 bytes after the output */
+        }
+    }
+    for (int it = 0; it < 300; it++) {
+        qstp_mlkem_poly p, x, y;
+        uint8_t bx[QSTP_MLKEM_POLYBYTES + 8], by[QSTP_MLKEM_POLYBYTES + 8];
+        rand_poly_edges(rs, &p);
+        for (unsigned di = 0; di < 4; di++) {
+            const unsigned d = ds[di];
+            memset(bx, 0x5A, sizeof bx);
+            memset(by, 0x5A, sizeof by);
+            qstp_mlkem_poly_compress_portable(bx, &p, d);
+            qstp_mlkem_poly_compress_avx2(by, &p, d);
+            bad += memcmp(bx, by, sizeof bx) != 0;
+            /* Decompress of random bytes (every bit pattern is a valid encoding) */
+            test_prng_bytes(rs, bx, 32 * d);
+            if (it == 0)
+                memset(bx, 0xFF, 32 * d);
+            qstp_mlkem_poly_decompress_portable(&x, bx, d);
+            qstp_mlkem_poly_decompress_avx2(&y, bx, d);
+            bad += memcmp(x.c, y.c, sizeof x.c) != 0;
+        }
+        /* ByteEncode_12 / ByteDecode_12 */
+        memset(bx, 0x5A, sizeof bx);
+        memset(by, 0x5A, sizeof by);
+        qstp_mlkem_poly_tobytes_portable(bx, &p);
+        qstp_mlkem_poly_tobytes_avx2(by, &p);
+        bad += memcmp(bx, by, sizeof bx) != 0;
+        test_prng_bytes(rs, bx, QSTP_MLKEM_POLYBYTES);
+        if (it == 1)
+            memset(bx, 0xFF, QSTP_MLKEM_POLYBYTES);
+        qstp_mlkem_poly_frombytes_portable(&x, bx);
+        qstp_mlkem_poly_frombytes_avx2(&y, bx);
+        bad += memcmp(x.c, y.c, sizeof x.c) != 0;
+        bad += qstp_mlkem_poly_bytes_reduced_portable(bx) != qstp_mlkem_poly_bytes_reduced_avx2(bx);
+        /* messages */
+        uint8_t mx[32], my[32];
+        qstp_mlkem_poly_tomsg_portable(mx, &p);
+        qstp_mlkem_poly_tomsg_avx2(my, &p);
+        bad += memcmp(mx, my, 32) != 0;
+        test_prng_bytes(rs, mx, 32);
+        qstp_mlkem_poly_frommsg_portable(&x, mx);
+        qstp_mlkem_poly_frommsg_avx2(&y, mx);
+        bad += memcmp(x.c, y.c, sizeof x.c) != 0;
+        /* element-wise: reduce and tomont take any int16; add/sub wrap */
+        qstp_mlkem_poly a;
+        rand_poly(rs, &a, it % 2 ? 32767 : Q - 1);
+        if (it == 2)
+            for (unsigned i = 0; i < N; i++)
+                a.c[i] = (int16_t)(i & 1 ? -32768 : 32767);
+        x = y = a;
+        qstp_mlkem_poly_reduce_portable(&x);
+        qstp_mlkem_poly_reduce_avx2(&y);
+        bad += memcmp(x.c, y.c, sizeof x.c) != 0;
+        x = y = a;
+        qstp_mlkem_poly_tomont_portable(&x);
+        qstp_mlkem_poly_tomont_avx2(&y);
+        bad += memcmp(x.c, y.c, sizeof x.c) != 0;
+        x = y = a;
+        qstp_mlkem_poly_add_portable(&x, &p);
+        qstp_mlkem_poly_add_avx2(&y, &p);
+        bad += memcmp(x.c, y.c, sizeof x.c) != 0;
+        x = y = a;
+        qstp_mlkem_poly_sub_portable(&x, &p);
+        qstp_mlkem_poly_sub_avx2(&y, &p);
+        bad += memcmp(x.c, y.c, sizeof x.c) != 0;
+        /* mulcache of an NTT output */
+        qstp_mlkem_mulcache cx, cy;
+        x = p;
+        qstp_mlkem_poly_ntt_portable(&x);
+        qstp_mlkem_poly_mulcache_compute_portable(&cx, &x);
+        qstp_mlkem_poly_mulcache_compute_avx2(&cy, &x);
+        bad += memcmp(cx.c, cy.c, sizeof cx.c) != 0;
+    }
+    /* Every d-bit value in every position of a 16-value block, for Decompress and ByteDecode_12,
+     * and the modulus check with one value >= q at every position (the others random < q). */
+    for (unsigned di = 0; di < 5; di++) {
+        const unsigned d = di < 4 ? ds[di] : 12;
+        for (uint32_t v = 0; v < (1u << d); v += (d > 5 ? 7 : 1)) {
+            uint8_t in[QSTP_MLKEM_POLYBYTES];
+            qstp_mlkem_poly x, y;
+            memset(in, 0, sizeof in);
+            for (unsigned i = (v % 16); i < N; i += 16)
+                for (unsigned j = 0; j < d; j++)
+                    in[(d * i + j) / 8] |= (uint8_t)(((v >> j) & 1) << ((d * i + j) % 8));
+            if (d == 12) {
+                qstp_mlkem_poly_frombytes_portable(&x, in);
+                qstp_mlkem_poly_frombytes_avx2(&y, in);
+            } else {
+                qstp_mlkem_poly_decompress_portable(&x, in, d);
+                qstp_mlkem_poly_decompress_avx2(&y, in, d);
+            }
+            bad += memcmp(x.c, y.c, sizeof x.c) != 0;
+        }
+    }
+    for (unsigned pos = 0; pos < N; pos++) {
+        qstp_mlkem_poly p;
+        uint8_t b[QSTP_MLKEM_POLYBYTES];
+        for (unsigned i = 0; i < N; i++)
+            p.c[i] = (int16_t)(test_prng_u64(rs) % Q);
+        qstp_mlkem_poly_tobytes_portable(b, &p);
+        bad += qstp_mlkem_poly_bytes_reduced_avx2(b) != 1;
+        const uint32_t v = Q + (uint32_t)(test_prng_u64(rs) % (4096 - Q));
+        for (unsigned j = 0; j < 12; j++) { /* overwrite value pos with v >= q */
+            const unsigned bit = 12 * pos + j;
+            b[bit / 8] = (uint8_t)((b[bit / 8] & ~(1u << (bit % 8))) | (((v >> j) & 1) << (bit % 8)));
+        }
+        bad += qstp_mlkem_poly_bytes_reduced_avx2(b) != 0;
+        bad += qstp_mlkem_poly_bytes_reduced_portable(b) != 0;
+    }
+    CHECK_MSG(bad == 0, "%lu AVX2/portable codec mismatches", bad);
+}
+
 static void test_backends(uint64_t *rs)
 {
     if (!qstp_cpu_has_avx2()) {
@@ -314,6 +460,7 @@ static void test_backends(uint64_t *rs)
         bad += cx != cy || memcmp(x16, y16, sizeof(int16_t) * cx) != 0;
     }
     CHECK_MSG(bad == 0, "%lu AVX2/portable mismatches", bad);
+    test_backends_codec(rs);
 }
 #endif
 
