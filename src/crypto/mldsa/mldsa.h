@@ -1,9 +1,10 @@
 /* ML-DSA-44/65/87 (FIPS 204): key generation, signing and verification.
  *
  * One generic implementation driven by a parameter table; levels are the integers 44, 65, 87.
- * Nothing allocates; the largest stack user (ML-DSA-87 sign, about 54 KiB) stays under 64 KiB
- * because the matrix A is re-sampled in every signing attempt instead of being kept expanded
- * (bench_sig and tests/crypto/mldsa/test_mldsa_stack.c measure it). NTT arithmetic has an AVX2
+ * Nothing allocates; the largest stack user (ML-DSA-87 sign, about 61 KiB) stays under 64 KiB
+ * because signing keeps the matrix A^ (sampled once per signature) at 23 bits per coefficient,
+ * y as its packed bytes, and expands s1, s2, t0 only where used (mldsa_sign_oneshot.c; bench_sig
+ * and tests/crypto/mldsa/test_mldsa_stack.c measure it). NTT arithmetic has an AVX2
  * backend chosen at run time (QSTP_NO_ASM=1 forces the portable code); outputs are identical.
  *
  * QSTP use (QSTP-WIRE §1.5, §8.6): pure ML-DSA.Sign with an EMPTY context, deterministic
@@ -81,8 +82,7 @@ int qstp_mldsa_mu_pure(unsigned level, uint8_t mu[64], const uint8_t *pk, const 
 
 /* Precomputed signer: a secret key expanded once (s1, s2, t0 in the NTT domain, s1 and s2 also
  * as bytes, and the whole matrix A^, about 87 KiB, in memory the caller owns: static, heap or a worker's arena), so that
- * each signature skips ExpandA and re-sampling A in every rejection attempt: about twice as fast
- * as the one-shot functions, with about 31 KiB of stack. Signing does not modify the signer, so
+ * each signature skips skDecode and ExpandA: about twice as fast as the one-shot functions, with about 31 KiB of stack. Signing does not modify the signer, so
  * one signer may serve several threads. Same outputs as the one-shot functions. The fields are
  * private to the implementation; wipe the signer with qstp_mldsa_signer_wipe when done. */
 #define QSTP_MLDSA_SIGNER_POLYS (7 + 8 + 8 + 8 * 7) /* s1^, s2^, t0^, A^ for the largest set */

@@ -138,7 +138,23 @@ unsigned qstp_mldsa_unpack_eta(qstp_mldsa_poly *a, const uint8_t *in, const qstp
 {
     const int32_t eta = (int32_t)p->eta;
     uint32_t bad = 0;
-    unpack_core(a, in, p->eta_bits, eta, -1);
+    /* Whole-byte groups for the two widths (s1, s2 are unpacked in every one-shot signing
+     * attempt): 3 bits (eta = 2), eight coefficients per three bytes; 4 bits (eta = 4), two per
+     * byte. Same values as unpack_core. */
+    if (p->eta_bits == 3) {
+        for (unsigned i = 0; i < MLDSA_N; i += 8, in += 3) {
+            const uint32_t v = (uint32_t)in[0] | ((uint32_t)in[1] << 8) | ((uint32_t)in[2] << 16);
+            for (unsigned m = 0; m < 8; m++)
+                a->c[i + m] = eta - (int32_t)((v >> (3 * m)) & 7);
+        }
+    } else if (p->eta_bits == 4) {
+        for (unsigned i = 0; i < MLDSA_N; i += 2, in++) {
+            a->c[i] = eta - (int32_t)(in[0] & 15);
+            a->c[i + 1] = eta - (int32_t)(in[0] >> 4);
+        }
+    } else {
+        unpack_core(a, in, p->eta_bits, eta, -1);
+    }
     /* Valid coefficients lie in [-eta, eta]; eta - c > 2 eta means c < -eta (the packed value is
      * never negative, so c <= eta always). Alg. 25 skDecode leaves such keys undefined; we refuse
      * them (Wycheproof "InvalidPrivateKey"). */

@@ -194,3 +194,46 @@ void qstp_mldsa_sample_in_ball(qstp_mldsa_poly *c, const qstp_mldsa_params *p, c
         signs >>= 1;
     }
 }
+
+void qstp_mldsa_sample_mask_bytes(uint8_t *out, const qstp_mldsa_params *p,
+                                  const uint8_t rhopp[MLDSA_CRH_BYTES], uint16_t nonce)
+{
+    uint8_t seed[MLDSA_CRH_BYTES + 2];
+    qstp_keccak_state st;
+
+    memcpy(seed, rhopp, MLDSA_CRH_BYTES);
+    seed[MLDSA_CRH_BYTES] = (uint8_t)nonce;
+    seed[MLDSA_CRH_BYTES + 1] = (uint8_t)(nonce >> 8);
+    qstp_shake256_init(&st);
+    qstp_shake_absorb(&st, seed, sizeof(seed));
+    qstp_shake_squeeze(&st, out, 32u * p->gamma1_bits);
+    qstp_keccak_wipe(&st);
+    qstp_wipe(seed, sizeof(seed));
+}
+
+void qstp_mldsa_sample_mask_bytes_x4(uint8_t *const out[4], const qstp_mldsa_params *p,
+                                     const uint8_t rhopp[MLDSA_CRH_BYTES], const uint16_t nonces[4])
+{
+    const size_t len = 32u * p->gamma1_bits; /* 576 or 640: four whole blocks and a tail */
+    const unsigned full = (unsigned)(len / QSTP_SHAKE256X4_BLOCK);
+    const size_t tail = len - (size_t)full * QSTP_SHAKE256X4_BLOCK;
+    qstp_keccak_x4_state st;
+    uint8_t seed[4][MLDSA_CRH_BYTES + 2];
+    uint8_t last[4][QSTP_SHAKE256X4_BLOCK];
+
+    for (unsigned i = 0; i < 4; i++) {
+        memcpy(seed[i], rhopp, MLDSA_CRH_BYTES);
+        seed[i][MLDSA_CRH_BYTES] = (uint8_t)nonces[i];
+        seed[i][MLDSA_CRH_BYTES + 1] = (uint8_t)(nonces[i] >> 8);
+    }
+    qstp_shake256x4_absorb_once(&st, seed[0], seed[1], seed[2], seed[3], sizeof(seed[0]));
+    qstp_shake256x4_squeezeblocks(out[0], out[1], out[2], out[3], full, &st);
+    if (tail != 0) {
+        qstp_shake256x4_squeezeblocks(last[0], last[1], last[2], last[3], 1, &st);
+        for (unsigned i = 0; i < 4; i++)
+            memcpy(out[i] + (size_t)full * QSTP_SHAKE256X4_BLOCK, last[i], tail);
+    }
+    qstp_keccak_x4_wipe(&st);
+    qstp_wipe(seed, sizeof(seed));
+    qstp_wipe(last, sizeof(last));
+}

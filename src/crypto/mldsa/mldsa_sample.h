@@ -27,6 +27,15 @@ void qstp_mldsa_sample_mask(qstp_mldsa_poly *a, const qstp_mldsa_params *p,
 /* Four ExpandMask polynomials at once (nonces[i]) with the four-way SHAKE256. */
 void qstp_mldsa_sample_mask_x4(qstp_mldsa_poly *const a[4], const qstp_mldsa_params *p,
                                const uint8_t rhopp[MLDSA_CRH_BYTES], const uint16_t nonces[4]);
+/* ExpandMask polynomials left packed: the 32 gamma1_bits bytes of H(rho'' || nonce) that
+ * BitUnpack(., gamma1 - 1, gamma1) turns into the polynomial (the same bytes as BitPack of the
+ * polynomial, i.e. the z encoding). The one-shot signer keeps y this way (640 instead of 1024
+ * bytes per polynomial). out[i] receives 32 gamma1_bits bytes; the x4 form uses the four-way
+ * SHAKE256 and squeezes whole blocks straight into out, the tail through a small buffer. */
+void qstp_mldsa_sample_mask_bytes(uint8_t *out, const qstp_mldsa_params *p,
+                                  const uint8_t rhopp[MLDSA_CRH_BYTES], uint16_t nonce);
+void qstp_mldsa_sample_mask_bytes_x4(uint8_t *const out[4], const qstp_mldsa_params *p,
+                                     const uint8_t rhopp[MLDSA_CRH_BYTES], const uint16_t nonces[4]);
 /* SampleInBall(c~) (Alg. 29): tau coefficients +-1, the rest 0. */
 void qstp_mldsa_sample_in_ball(qstp_mldsa_poly *c, const qstp_mldsa_params *p, const uint8_t *ctilde);
 

@@ -1,9 +1,8 @@
-/* ML-DSA signing core: Sign_internal from mu (FIPS 204 Alg. 7, lines 6-33).
- *
- * Memory: s1^, s2^, t0^ (l + 2k polys), y/z and y^ (2l), w (k) and a few temporaries; the matrix
- * A is re-sampled (four entries at a time, mldsa_matrix.c) in every attempt instead of being
- * stored (it would be 56 KiB for ML-DSA-87). About 54 KiB of stack for ML-DSA-87 (measured by
- * bench_sig and tests/crypto/mldsa/test_mldsa_stack.c).
+/* ML-DSA signing core of the precomputed signer (mldsa_signer.c): Sign_internal from mu (FIPS 204
+ * Alg. 7, lines 6-33) with s1^, s2^, t0^, s1/s2 as bytes and the whole A^ expanded in the
+ * caller's qstp_mldsa_signer. The one-shot signer from an encoded key is mldsa_sign_oneshot.c
+ * (same signatures, less memory). Stack: y/z and y^ (2l), w (k) and a few temporaries, about
+ * 32 KiB for ML-DSA-87.
  *
  * Constant time: nothing branches on or indexes by secret data except what leaks nothing about
  * the key: whether an attempt is rejected (the rejection-sampling argument of Dilithium/FIPS 204:
@@ -18,7 +17,6 @@
 
 #include "crypto/ct.h"
 #include "crypto/mldsa/mldsa.h"
-#include "crypto/mldsa/mldsa_matrix.h"
 #include "crypto/mldsa/mldsa_pack.h"
 #include "crypto/mldsa/mldsa_rounding.h"
 #include "crypto/mldsa/mldsa_sample.h"
@@ -64,14 +62,6 @@ unsigned qstp_mldsa_load_secret(qstp_mldsa_poly *s1hat, qstp_mldsa_poly *s2hat,
     return bad;
 }
 
-/* w = A^ o v^ from the expanded matrix (row-major k x l), one Montgomery reduction per row
- * coefficient (A^ in [0, q), |v^| < 9q, l <= 7). The representative may differ from the
- * re-sampling path's, but w is frozen after the inverse NTT, so w1 and the signature do not. */
-static void matrix_mul_expanded(qstp_mldsa_poly *out, const qstp_mldsa_params *p,
-                                const qstp_mldsa_poly *ahat, const qstp_mldsa_poly *vhat)
-{
-    qstp_mldsa_poly_matrix_montgomery(out, ahat, vhat, p->k, p->l);
-}
 
 /* One attempt with counter kappa. Returns 1 if the candidate (c~, z, hbits) is accepted. */
 static int attempt(sign_work *s, const qstp_mldsa_params *p, const qstp_mldsa_sign_key *key,
@@ -110,16 +100,12 @@ static int attempt(sign_work *s, const qstp_mldsa_params *p, const qstp_mldsa_si
         qstp_mldsa_poly_ntt(&s->yhat[j]);
     }
 
-    /* w = NTT^-1(A^ o NTT(y)), w1 = HighBits(w) (lines 12-13). */
-    if (key->ahat != NULL)
-        matrix_mul_expanded(s->w, p, key->ahat, s->yhat);
-    else
-        qstp_mldsa_matrix_mul(s->w, p, key->rho, s->yhat, s->tmp);
+    /* w = NTT^-1(A^ o NTT(y)), w1 = HighBits(w) (lines 12-13), with one Montgomery reduction
+     * per row coefficient (A^ in [0, q), |y^| < 9q, l <= 7), so |w_i| < q as the inverse NTT
+     * wants. The representative may differ from the one-shot path's (l reduced products
+     * summed), but w is frozen after the inverse NTT, so w1 and the signature do not. */
+    qstp_mldsa_poly_matrix_montgomery(s->w, key->ahat, s->yhat, p->k, p->l);
     for (unsigned i = 0; i < p->k; i++) {
-        /* The inverse NTT wants |w_i| < q: the expanded product already gives that (one
-         * reduction per row), the re-sampling one sums l reduced products. */
-        if (key->ahat == NULL)
-            qstp_mldsa_poly_reduce(&s->w[i]);
         qstp_mldsa_poly_invntt_tomont(&s->w[i]);
         qstp_mldsa_poly_freeze(&s->w[i]);
         qstp_mldsa_poly_decompose(p->gamma2, t, NULL, &s->w[i]);
@@ -240,29 +226,5 @@ int qstp_mldsa_sign_core(const qstp_mldsa_params *p, uint8_t *sig, const uint8_t
         break;
     }
     qstp_wipe(&s, sizeof(s));
-    return rc;
-}
-
-int qstp_mldsa_sign_mu(unsigned level, uint8_t *sig, const uint8_t mu[64], const uint8_t *sk,
-                       const uint8_t rnd[32])
-{
-    const qstp_mldsa_params *p = qstp_mldsa_params_get(level);
-    if (p == NULL || sig == NULL || mu == NULL || sk == NULL || rnd == NULL)
-        return -1;
-
-    struct {
-        qstp_mldsa_poly s1hat[MLDSA_L_MAX];
-        qstp_mldsa_poly s2hat[MLDSA_K_MAX];
-        qstp_mldsa_poly t0hat[MLDSA_K_MAX];
-    } sec;
-    int rc = -1;
-    unsigned bad = qstp_mldsa_load_secret(sec.s1hat, sec.s2hat, sec.t0hat, p, sk);
-    QSTP_MLDSA_DECLASSIFY(&bad, sizeof(bad));
-    if (bad == 0) { /* a malformed key: only the fact that it is malformed is revealed */
-        const qstp_mldsa_sign_key key = {sec.s1hat, sec.s2hat, sec.t0hat, NULL,
-                                         sk + MLDSA_SK_RHO, sk + MLDSA_SK_KEY, NULL};
-        rc = qstp_mldsa_sign_core(p, sig, mu, &key, rnd);
-    }
-    qstp_wipe(&sec, sizeof(sec));
     return rc;
 }

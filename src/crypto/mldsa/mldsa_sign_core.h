@@ -1,6 +1,6 @@
-/* Internal to the mldsa module: the signing core shared by the one-shot signer (mldsa_sign.c,
- * everything derived from sk on the stack, A re-sampled per attempt) and the precomputed signer
- * (mldsa_signer.c, secrets and A expanded once into a caller-owned qstp_mldsa_signer). */
+/* Internal to the mldsa module: the signing core of the precomputed signer (mldsa_sign.c; secrets
+ * and A expanded once into a caller-owned qstp_mldsa_signer, mldsa_signer.c). The one-shot signer
+ * from an encoded key has its own lower-memory loop (mldsa_sign_oneshot.c). */
 #ifndef QSTP_CRYPTO_MLDSA_SIGN_CORE_H
 #define QSTP_CRYPTO_MLDSA_SIGN_CORE_H
 
@@ -9,8 +9,8 @@
 #include "crypto/mldsa/mldsa_params.h"
 #include "crypto/mldsa/mldsa_poly.h"
 
-/* Where the core finds the key: s1, s2, t0 in the NTT domain (l, k, k polynomials) and
- * either the expanded matrix A^ (k x l, row-major) or NULL to sample it from rho per attempt. */
+/* Where the core finds the key: s1, s2, t0 in the NTT domain (l, k, k polynomials) and the
+ * expanded matrix A^ (k x l, row-major). */
 typedef struct {
     const qstp_mldsa_poly *s1hat, *s2hat, *t0hat;
     const qstp_mldsa_poly *ahat;
