@@ -3,7 +3,9 @@
  * whole documented input ranges (and their extremes), the same for the coefficient-wise helpers
  * (add, sub, reduce32, freeze, norm check), the one-reduction matrix product, the sparse c * s
  * product, the 20-bit BitUnpack, and Decompose / MakeHint (Decompose boundaries and the
- * wrap-around at q - 1 included), and identical signatures from the
+ * wrap-around at q - 1 included), the 23-bit packed A^ (layout against a bit-by-bit reference,
+ * round trip, AVX2 unpack and fused product-accumulate), the packed ExpandMask bytes against the
+ * polynomial sampler, and identical signatures from the
  * dispatching API with the backend switched by QSTP_NO_ASM. On a CPU without AVX2 only the
  * portable half runs and the test says so. No vector file. */
 #include <stdlib.h>
@@ -11,7 +13,11 @@
 
 #include "crypto/cpu.h"
 #include "crypto/mldsa/mldsa.h"
+#include "crypto/mldsa/mldsa_apack.h"
+#include "crypto/mldsa/mldsa_pack.h"
+#include "crypto/mldsa/mldsa_params.h"
 #include "crypto/mldsa/mldsa_poly_backend.h"
+#include "crypto/mldsa/mldsa_sample.h"
 #include "test.h"
 
 #define Q MLDSA_Q
@@ -290,6 +296,89 @@ static void run_api(uint8_t *pk, uint8_t *sig, unsigned level, const uint8_t xi[
     qstp_mldsa_signer_wipe(&signer);
 }
 
+/* 23-bit packed A^ (mldsa_apack.h): the packed bits against a bit-by-bit reference, the round
+ * trip, and (with AVX2) the AVX2 unpack and fused acc against the portable ones, on random
+ * values in [0, 2^23) and the extremes 0, q - 1 and 2^23 - 1. */
+static void check_a23(void)
+{
+    static uint8_t packed[MLDSA_A23_BYTES];
+    uint64_t st = 23;
+    unsigned bad_bits = 0, bad_rt = 0, bad_avx = 0, bad_acc = 0;
+    for (unsigned t = 0; t < 300; t++) {
+        qstp_mldsa_poly a, u, b, c1, c2;
+        for (unsigned i = 0; i < MLDSA_N; i++) {
+            const uint32_t r = (uint32_t)test_prng_u64(&st);
+            a.c[i] = t == 0 ? 0 : t == 1 ? 0x7FFFFF : t == 2 ? Q - 1 : (int32_t)(r & 0x7FFFFF);
+        }
+        qstp_mldsa_pack_a23(packed, &a);
+        for (unsigned i = 0; i < MLDSA_N; i++) {
+            uint32_t v = 0;
+            for (unsigned k = 0; k < 23; k++)
+                v |= (uint32_t)((packed[(23 * i + k) / 8] >> ((23 * i + k) % 8)) & 1) << k;
+            bad_bits += v != (uint32_t)a.c[i];
+        }
+        qstp_mldsa_unpack_a23_portable(&u, packed);
+        bad_rt += memcmp(&u, &a, sizeof(u)) != 0;
+#if defined(QSTP_MLDSA_HAVE_A23_AVX2)
+        if (qstp_cpu_has_avx2()) {
+            memset(&u, 0, sizeof(u));
+            qstp_mldsa_unpack_a23_avx2(&u, packed);
+            bad_avx += memcmp(&u, &a, sizeof(u)) != 0;
+            for (unsigned i = 0; i < MLDSA_N; i++)
+                a.c[i] %= Q; /* the product wants A^ in [0, q) */
+            qstp_mldsa_pack_a23(packed, &a);
+            if (t % 17 == 3)
+                extreme_poly(&b, &st, 9 * Q);
+            else
+                random_poly(&b, &st, 9 * Q);
+            random_poly(&c1, &st, 6 * Q);
+            c2 = c1;
+            qstp_mldsa_poly_acc_a23_montgomery_portable(&c1, packed, &b);
+            qstp_mldsa_poly_acc_a23_montgomery_avx2(&c2, packed, &b);
+            bad_acc += memcmp(&c1, &c2, sizeof(c1)) != 0;
+            qstp_mldsa_unpack_a23_portable(&u, packed);
+            c2 = c1;
+            qstp_mldsa_poly_pointwise_acc_montgomery_portable(&c2, &u, &b);
+            qstp_mldsa_poly_acc_a23_montgomery_portable(&c1, packed, &b);
+            bad_acc += memcmp(&c1, &c2, sizeof(c1)) != 0;
+        }
+#endif
+    }
+    CHECK_MSG(bad_bits == 0, "23-bit packing layout wrong in %u coefficients", bad_bits);
+    CHECK_MSG(bad_rt == 0, "23-bit pack/unpack round trip failed %u times", bad_rt);
+    CHECK_MSG(bad_avx == 0, "23-bit AVX2 unpack differs %u times", bad_avx);
+    CHECK_MSG(bad_acc == 0, "packed-A product-accumulate differs %u times", bad_acc);
+}
+
+/* The packed ExpandMask bytes (one-way and four-way) unpack to the polynomial sampler's y, for
+ * both gamma1 widths (ML-DSA-44: 18 bits, -87: 20 bits). */
+static void check_mask_bytes(void)
+{
+    static const unsigned levels[2] = {44, 87};
+    uint8_t rhopp[MLDSA_CRH_BYTES];
+    uint64_t st = 99;
+    test_prng_bytes(&st, rhopp, sizeof rhopp);
+    for (unsigned li = 0; li < 2; li++) {
+        const qstp_mldsa_params *p = qstp_mldsa_params_get(levels[li]);
+        static uint8_t bytes[4][640];
+        uint8_t *const out[4] = {bytes[0], bytes[1], bytes[2], bytes[3]};
+        const uint16_t nonces[4] = {0, 1, 7, 0x1234};
+        qstp_mldsa_poly y, z;
+        unsigned bad = 0;
+        qstp_mldsa_sample_mask_bytes_x4(out, p, rhopp, nonces);
+        for (unsigned i = 0; i < 4; i++) {
+            qstp_mldsa_sample_mask(&y, p, rhopp, nonces[i]);
+            qstp_mldsa_bitunpack(&z, bytes[i], p->gamma1_bits, p->gamma1);
+            bad += memcmp(&y, &z, sizeof(y)) != 0;
+            memset(bytes[i], 0, sizeof(bytes[i]));
+            qstp_mldsa_sample_mask_bytes(bytes[i], p, rhopp, nonces[i]);
+            qstp_mldsa_bitunpack(&z, bytes[i], p->gamma1_bits, p->gamma1);
+            bad += memcmp(&y, &z, sizeof(y)) != 0;
+        }
+        CHECK_MSG(bad == 0, "ML-DSA-%u: packed ExpandMask differs from the sampler %u times", levels[li], bad);
+    }
+}
+
 static void compare_api(void)
 {
     static const unsigned levels[3] = {44, 65, 87};
@@ -325,6 +414,8 @@ int main(void)
         compare_bitunpack20();
     }
 #endif
+    check_a23();
+    check_mask_bytes();
     compare_api();
     return test_report();
 }
