@@ -37,6 +37,7 @@
 #define QSTP_SERVER_DEFAULT_IDLE_TIMEOUT 900u    /* seconds (the reference has none, §9.1) */
 #define QSTP_SERVER_DEFAULT_MAX_QUEUED (8u << 20) /* unsent bytes per tunnel before it is dropped */
 #define QSTP_SERVER_DEFAULT_RECORD_TIMEOUT 30u   /* seconds a partial record may hold a buffer */
+#define QSTP_SERVER_DEFAULT_FORWARD_CONNECT_MS 10000u
 /* precompute_slots: QSTP_SERVER_PRECOMPUTE_AUTO picks QSTP_SERVER_DEFAULT_PRECOMPUTE_MCELIECE
  * slots for a McEliece key set (whose KEM key generation costs tens to hundreds of ms) and none
  * for ML-KEM sets (where a pooled response saves little). */
@@ -100,6 +101,19 @@ typedef struct qstp_server_options {
      * 60 (QSTP-WIRE §2.3; docs/API.md). */
     int precompute_slots;
     uint32_t precompute_max_age; /* seconds, 1..59; 0 = QSTP_PRECOMPUTE_DEFAULT_MAX_AGE (30) */
+    /* Forwarding (src/net/forward.c): with forward_host set, every established tunnel is joined
+     * to a new TCP connection to forward_host:forward_port, made and served by the tunnel's own
+     * event loop (no thread per tunnel). Decrypted records go straight to the backend and
+     * backend bytes are sealed straight into the tunnel; on_data is not called for such
+     * tunnels (on_established and on_closed are). Back-pressure both ways: a backend that does
+     * not read stops the server reading that tunnel, a client that does not read stops the
+     * server reading its backend, so max_queued is never reached. The host is resolved once by
+     * qstp_server_start (its first address is used). Half-close: the backend's end of stream
+     * closes the tunnel after its data; the tunnel's end is passed on as shutdown(SHUT_WR)
+     * after the pending bytes are written, then the backend socket is closed. */
+    const char *forward_host;
+    uint16_t forward_port;
+    uint32_t forward_connect_ms; /* backend connect timeout; 0 = QSTP_SERVER_DEFAULT_FORWARD_CONNECT_MS */
     qstp_server_callbacks cb;
     qstp_log_fn log;            /* NULL: one line per event to stderr */
     void *log_ctx;
@@ -113,6 +127,7 @@ typedef struct qstp_server_stats {
     uint64_t handshake_failures; /* handshakes that failed (bad input, timeout, peer gone) */
     uint32_t tunnels;            /* open connections now (any state) */
     uint32_t handshakes;         /* handshakes in flight now */
+    uint32_t backends;           /* forwarding: backend connections open now (incl. draining) */
     /* Precomputed connect responses of the current key set's pool (0 without one): built,
      * used by a handshake, wiped unused because they got too old; and ready now. */
     uint64_t precomputed_filled;

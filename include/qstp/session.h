@@ -229,6 +229,9 @@ int qstp_session_start(qstp_session *s);
 
 /* Feed received bytes. Returns the number consumed (<= len); *ev receives at most one event. */
 size_t qstp_session_receive(qstp_session *s, const uint8_t *in, size_t len, qstp_event *ev);
+/* 1 if an established session holds part of a record (header or body) received so far: an end
+ * of file now cut a record short, which a transport reports as an error, not a close. */
+int qstp_session_rx_partial(const qstp_session *s);
 /* The transport reached end of file. */
 void qstp_session_peer_eof(qstp_session *s, qstp_event *ev);
 

@@ -13,7 +13,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "forward.h"
 #include "server_conf.h"
 #include "qstp/server.h"
 
@@ -43,7 +42,7 @@ static const char SERVER_HELP[] =
     "  --idle-timeout S     close tunnels silent for S seconds (default 900)\n"
     "  --threads N          event loops and handshake workers (default: one per core)\n"
     "  --max-queued MB      unsent MiB per tunnel before a client that does not read is\n"
-    "                       dropped (default 8; raise it for --forward with slow clients)\n"
+    "                       dropped (default 8; --forward pauses the backend instead)\n"
     "  --log-format F       text (default) or json (one JSON object per line)\n"
     "  --quiet              log warnings and errors only\n"
     "  --verbose            log debug lines too\n"
@@ -64,7 +63,6 @@ enum mode { MODE_ECHO = 1, MODE_FORWARD, MODE_STDIO };
 
 typedef struct srv_state {
     enum mode mode;
-    cli_fwd *fwd;
     qstp_server *srv; /* set once started (stdio reader) */
     pthread_mutex_t mtx;
     int mtx_ready;
@@ -97,6 +95,7 @@ static void log_line(void *ctx, qstp_log_level level, const char *line)
 static void on_established(qstp_server *srv, const qstp_tunnel_info *info, void *ctx)
 {
     srv_state *st = ctx;
+    (void)srv;
     if (cli_log_is_json()) {
         /* the library's line has no tunnel id; this event ties peer, id, suite and key serial */
         char id[24], ser[2 * QSTP_SERIAL_SIZE + 1];
@@ -109,9 +108,7 @@ static void on_established(qstp_server *srv, const qstp_tunnel_info *info, void 
         kv[6] = "serial"; kv[7] = ser;
         cli_log_json(st->who, "info", "tunnel_open", kv, 8, NULL);
     }
-    if (st->mode == MODE_FORWARD) {
-        cli_fwd_established(st->fwd, srv, info);
-    } else if (st->mode == MODE_STDIO) {
+    if (st->mode == MODE_STDIO) { /* --forward: the server's loop joins the backend itself */
         pthread_mutex_lock(&st->mtx);
         if (st->nopen < STDIO_MAX_TUNNELS)
             st->open[st->nopen++] = info->id;
@@ -139,8 +136,7 @@ static void on_data(qstp_server *srv, qstp_tunnel_id id, const uint8_t *data, si
     case MODE_ECHO:
         (void)qstp_server_send(srv, id, data, len);
         break;
-    case MODE_FORWARD:
-        cli_fwd_data(st->fwd, id, data, len);
+    case MODE_FORWARD: /* not called: the server writes to the backend itself */
         break;
     case MODE_STDIO:
         pthread_mutex_lock(&st->mtx);
@@ -162,9 +158,7 @@ static void on_closed(qstp_server *srv, qstp_tunnel_id id, qstp_errors reason, v
         kv[2] = "reason"; kv[3] = reason == qstp_error_none ? "normal" : cli_errstr(reason);
         cli_log_json(st->who, "info", "tunnel_close", kv, 4, NULL);
     }
-    if (st->mode == MODE_FORWARD) {
-        cli_fwd_closed(st->fwd, id);
-    } else if (st->mode == MODE_STDIO) {
+    if (st->mode == MODE_STDIO) {
         pthread_mutex_lock(&st->mtx);
         for (size_t i = 0; i < st->nopen; i++)
             if (st->open[i] == id) {
@@ -410,8 +404,11 @@ static int start_one(srv_state *st)
     rc = CLI_NET;
     pthread_mutex_init(&st->mtx, NULL);
     st->mtx_ready = 1;
-    if (st->mode == MODE_FORWARD && (st->fwd = cli_fwd_create(st->fhost, st->fport)) == NULL)
-        goto done;
+    if (st->mode == MODE_FORWARD) {
+        /* forwarding is part of the server's event loops (src/net/forward.c) */
+        st->opt.forward_host = st->fhost;
+        st->opt.forward_port = st->fport;
+    }
     r = qstp_server_start(&st->srv, &st->opt, keys, st->npairs, root);
     if (r != 0) {
         st->srv = NULL;
@@ -477,10 +474,6 @@ static void stop_one(srv_state *st)
                 stats.tunnels, (unsigned long long)stats.established);
         qstp_server_quit(st->srv);
         st->srv = NULL;
-    }
-    if (st->fwd != NULL) {
-        cli_fwd_destroy(st->fwd);
-        st->fwd = NULL;
     }
     if (st->mtx_ready) {
         pthread_mutex_destroy(&st->mtx);

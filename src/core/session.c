@@ -249,6 +249,13 @@ size_t qstp_session_rx_pending(const qstp_session *s)
     return (S->state == ST_ESTABLISHED && S->hdrlen == QSTP_PACKET_HEADER_SIZE) ? S->bodylen : 0;
 }
 
+int qstp_session_rx_partial(const qstp_session *s)
+{
+    const qstp_session_impl *S = qstp_cimpl(s);
+    /* hdrlen is 0 exactly at a record boundary (reset when a record completes) */
+    return S->state == ST_ESTABLISHED && S->hdrlen > 0;
+}
+
 int qstp_session_attach_rx_buffer(qstp_session *s, uint8_t *buf, size_t len)
 {
     qstp_session_impl *S = qstp_impl(s);

@@ -143,9 +143,14 @@ static int read_socket(qstp_client *c)
         qstp_event ev;
         const uint8_t *d;
         size_t dl;
+        /* EOF without a close record counts as a close, but not in the middle of a record:
+         * then data was cut short, and the caller must not take it for a clean end. */
+        const int partial = qstp_session_rx_partial(&c->s);
         qstp_session_peer_eof(&c->s, &ev);
+        if (partial)
+            mark_closed(c, qstp_error_receive_failure);
         (void)on_event(c, &ev, &d, &dl);
-        mark_closed(c, qstp_error_none); /* EOF without a close record counts as a close */
+        mark_closed(c, qstp_error_none);
     } else {
         mark_closed(c, qstp_error_receive_failure);
     }

@@ -142,6 +142,7 @@ void srv_loop_free(srv_loop *l)
 {
     if (l->srv == NULL)
         return;
+    srv_fwd_loop_free(l); /* before the epoll set goes */
     if (l->listenfd >= 0)
         close(l->listenfd);
     if (l->wakefd >= 0)
@@ -216,9 +217,18 @@ static int output_pending(const srv_tunnel *t)
 
 static void update_events(srv_tunnel *t)
 {
+    uint32_t in = EPOLLIN;
     if (t->state == T_AT_WORKER || t->state == T_DEAD)
         return;
-    set_events(t, EPOLLIN | (output_pending(t) ? EPOLLOUT : 0u));
+    if (t->loop->fwds != NULL) {
+        /* Forwarding back-pressure (forward.c): the socket is not read while the backend has
+         * not taken the last read's bytes, and the backend is not read while this tunnel's
+         * queue is long. */
+        if (t->state == T_ESTABLISHED && srv_fwd_input_blocked(t))
+            in = 0;
+        srv_fwd_output_changed(t);
+    }
+    set_events(t, in | (output_pending(t) ? EPOLLOUT : 0u));
 }
 
 static uint8_t *take_rx(srv_loop *l)
@@ -382,6 +392,8 @@ static void report_closed(srv_tunnel *t, qstp_errors reason)
     if (!t->reported)
         return;
     t->reported = 0;
+    if (t->loop->fwds != NULL)
+        srv_fwd_tunnel_gone(t);
     srv_log(srv, QSTP_LOG_INFO, "tunnel %s closed: %s", peer_of(t).s,
             reason == qstp_error_none ? "normal close" : qstp_error_to_string(reason));
     if (srv->opt.cb.on_closed != NULL)
@@ -424,6 +436,8 @@ static void destroy(srv_tunnel *t, qstp_errors reason)
 
 static void bury(void)
 {
+    if (tls_loop != NULL)
+        srv_fwd_bury(tls_loop);
     while (tls_graveyard != NULL) {
         srv_tunnel *t = tls_graveyard;
         tls_graveyard = t->next_job;
@@ -470,7 +484,7 @@ static int slot_alloc(srv_loop *l, uint32_t *slot)
         uint32_t cap = l->slot_cap ? l->slot_cap * 2u : 64u;
         srv_tunnel **s;
         uint32_t *f;
-        if (cap > 0xffffffu)
+        if (cap > 0xffffffu || srv_fwd_grow(l, cap) != 0)
             return -1;
         s = realloc(l->slots, cap * sizeof(*s));
         if (s == NULL)
@@ -638,7 +652,9 @@ static void process_records(srv_tunnel *t, const uint8_t *in, size_t n)
         off += used;
         switch (ev.type) {
         case QSTP_EVENT_DATA:
-            if (srv->opt.cb.on_data != NULL)
+            if (srv->fwd_on)
+                srv_fwd_data(t, ev.data, ev.len); /* straight to the backend (forward.c) */
+            else if (srv->opt.cb.on_data != NULL)
                 srv->opt.cb.on_data(srv, t->id, ev.data, ev.len, srv->opt.cb.ctx);
             break;
         case QSTP_EVENT_PEER_CLOSED:
@@ -750,6 +766,8 @@ static void established(srv_tunnel *t)
             info.suite != NULL ? info.suite->protocol_string : "?");
     if (srv->opt.cb.on_established != NULL)
         srv->opt.cb.on_established(srv, &info, srv->opt.cb.ctx);
+    if (srv->fwd_on && t->state == T_ESTABLISHED && !t->close_req)
+        srv_fwd_open(t);
     if (t->state == T_ESTABLISHED && left > 0)
         process_records(t, l->readbuf, left);
 }
@@ -814,12 +832,25 @@ static void on_readable(srv_tunnel *t)
         }
         return;
     case T_ESTABLISHED:
+        if (l->fwds != NULL && srv_fwd_input_blocked(t)) {
+            /* A hang-up is reported even without EPOLLIN: wait for the backend without it. */
+            set_events(t, output_pending(t) ? EPOLLOUT : 0u);
+            return;
+        }
         r = recv(t->fd, l->readbuf, SRV_READ_SIZE, 0);
         if (r > 0) {
             process_records(t, l->readbuf, (size_t)r);
         } else if (r == 0) {
             qstp_event ev;
+            const int partial = qstp_session_rx_partial(&t->s);
             qstp_session_peer_eof(&t->s, &ev); /* end of stream without a close record */
+            if (partial) {
+                /* Not a close: the peer (or something between) cut a record short. */
+                srv_log(l->srv, QSTP_LOG_WARN, "tunnel %s: connection ended inside a record",
+                        peer_of(t).s);
+                destroy(t, qstp_error_receive_failure);
+                return;
+            }
             destroy(t, qstp_error_none);
         } else if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) {
             destroy(t, qstp_error_receive_failure);
@@ -935,7 +966,8 @@ static void run_timers(srv_loop *l)
             continue;
         }
         if (t->state == T_ESTABLISHED && t->rxbuf != NULL && t->rx_since != 0 &&
-            mono - t->rx_since >= (uint64_t)l->srv->opt.record_timeout * 1000u) {
+            mono - t->rx_since >= (uint64_t)l->srv->opt.record_timeout * 1000u &&
+            !(l->fwds != NULL && srv_fwd_input_blocked(t))) { /* our own pause is no stall */
             /* A peer that stops in the middle of a record would pin 64 KiB for as long as the
              * idle timeout allows; cut it off sooner. */
             srv_log(l->srv, QSTP_LOG_WARN, "tunnel %s left a record unfinished for %u s", peer_of(t).s,
@@ -957,6 +989,13 @@ static void run_timers(srv_loop *l)
             destroy(t, qstp_error_transmit_failure);
         }
     }
+}
+
+/* Forwarded tunnels' backends (forward.c): connect timeouts, draining backends. */
+static void run_fwd_timers(srv_loop *l, uint64_t mono)
+{
+    if (l->fwds != NULL)
+        srv_fwd_timers(l, mono);
 }
 
 static void begin_quit(srv_loop *l)
@@ -996,6 +1035,9 @@ void *srv_loop_main(void *arg)
             } else if (evs[i].data.u64 == TAG_LISTEN) {
                 if (l->listenfd >= 0)
                     on_accept(l);
+            } else if (evs[i].data.u64 & SRV_FWD_TAG) {
+                srv_fwd_event(l, (struct srv_fwd *)(uintptr_t)(evs[i].data.u64 & ~(uint64_t)SRV_FWD_TAG),
+                              evs[i].events);
             } else {
                 srv_tunnel *t = evs[i].data.ptr;
                 if (t->state == T_DEAD)
@@ -1012,6 +1054,7 @@ void *srv_loop_main(void *arg)
             begin_quit(l);
         if (mono >= next_tick || l->quitting) {
             run_timers(l);
+            run_fwd_timers(l, mono);
             next_tick = mono + 1000u;
         }
         if (l->quitting) {
@@ -1023,10 +1066,27 @@ void *srv_loop_main(void *arg)
                 }
             }
             bury();
-            if (l->live == 0)
+            if (l->live == 0 && (l->fwd_draining == NULL || mono >= l->quit_deadline))
                 break;
         }
     }
     tls_loop = NULL;
     return NULL;
+}
+
+/* ---------------------------------------------------------------- for forward.c */
+
+int srv_tunnel_send(srv_tunnel *t, const uint8_t *data, size_t len)
+{
+    return send_app(t, data, len);
+}
+
+void srv_tunnel_close(srv_tunnel *t, qstp_errors code)
+{
+    close_tunnel(t, code);
+}
+
+void srv_tunnel_update(srv_tunnel *t)
+{
+    update_events(t);
 }

@@ -418,6 +418,11 @@ int qstp_server_start(qstp_server **out, const qstp_server_options *opt,
     pthread_mutex_init(&srv->job_mtx, NULL);
     pthread_cond_init(&srv->job_cv, NULL);
     pthread_mutex_init(&srv->ws_mtx, NULL);
+    ret = srv_fwd_resolve(srv);
+    if (ret != 0) {
+        server_free(srv);
+        return ret;
+    }
     ret = keyset_make(&ks, &srv->opt, keys, nkeys, revocation_root);
     if (ret != 0) {
         server_free(srv);
@@ -563,6 +568,7 @@ void qstp_server_get_stats(const qstp_server *srv, qstp_server_stats *st)
     st->handshake_failures = atomic_load(&s->n_hs_failed);
     st->tunnels = atomic_load(&s->tunnels);
     st->handshakes = atomic_load(&s->handshakes);
+    st->backends = atomic_load(&s->backends);
     {
         srv_keyset *ks = srv_keyset_get(s);
         if (ks != NULL && ks->pool != NULL) {

@@ -81,6 +81,7 @@ enum {
 };
 
 struct srv_loop;
+struct srv_fwd; /* forward.c: a tunnel's backend connection */
 
 typedef struct srv_tunnel {
     qstp_session s; /* first: 64-byte aligned */
@@ -139,6 +140,12 @@ typedef struct srv_loop {
     uint32_t gen;
     uint32_t live;
     srv_slab slab; /* tunnel memory */
+    /* Forwarding only (forward.c): the backend of the tunnel in each slot (the tunnel itself
+     * has no byte to spare, see the assertion above), backends still flushing after their
+     * tunnel ended, and backends to free after the current epoll batch. */
+    struct srv_fwd **fwds;
+    struct srv_fwd *fwd_draining;
+    struct srv_fwd *fwd_dead;
     uint8_t *readbuf;
     uint8_t *sendbuf;
     uint8_t *spare_rx[SRV_SPARE_RX_MAX];
@@ -164,6 +171,12 @@ struct qstp_server {
     atomic_int paused;
     atomic_int quit;
     atomic_ullong n_accepted, n_established, n_refused, n_hs_failed;
+    /* forwarding (forward.c): the backend, resolved once at start */
+    int fwd_on;
+    char fwd_host[256];
+    struct sockaddr_storage fwd_addr;
+    socklen_t fwd_addrlen;
+    atomic_uint backends;
     pthread_mutex_t rate_mtx;
     struct { uint64_t key; uint64_t last_ms; uint32_t tokens_milli; } rate[SRV_RATE_BUCKETS];
     /* worker pool */
@@ -200,7 +213,32 @@ srv_wsslot *srv_ws_get(struct qstp_server *srv, size_t wslen);
 void srv_ws_put(struct qstp_server *srv, srv_wsslot *w);
 void srv_ws_pool_free(struct qstp_server *srv);
 
+/* forward.c (all on the tunnel's loop thread) */
+int srv_fwd_resolve(struct qstp_server *srv);
+/* The tunnel is established: connect its backend (failure closes the tunnel). */
+void srv_fwd_open(srv_tunnel *t);
+/* Decrypted bytes from the client: to the backend now, or kept until it takes them. */
+void srv_fwd_data(srv_tunnel *t, const uint8_t *data, size_t len);
+/* 1 while the tunnel's socket must not be read (the backend has not taken earlier bytes). */
+int srv_fwd_input_blocked(const srv_tunnel *t);
+/* The tunnel's send queue changed: resume or stop reading the backend. */
+void srv_fwd_output_changed(srv_tunnel *t);
+/* The tunnel ended (once): pass the end on to the backend. */
+void srv_fwd_tunnel_gone(srv_tunnel *t);
+/* An epoll event on a backend socket (data.u64 had SRV_FWD_TAG set). */
+#define SRV_FWD_TAG 1u
+void srv_fwd_event(srv_loop *l, struct srv_fwd *f, uint32_t events);
+void srv_fwd_timers(srv_loop *l, uint64_t mono);
+void srv_fwd_bury(srv_loop *l);
+int srv_fwd_grow(srv_loop *l, uint32_t cap);
+void srv_fwd_loop_free(srv_loop *l);
+
 /* loop.c */
+/* For forward.c: seal and queue application data on an established tunnel; close it (from
+ * inside or outside its input processing); recompute its epoll interest. */
+int srv_tunnel_send(srv_tunnel *t, const uint8_t *data, size_t len);
+void srv_tunnel_close(srv_tunnel *t, qstp_errors code);
+void srv_tunnel_update(srv_tunnel *t);
 int srv_loop_init(struct qstp_server *srv, srv_loop *l, unsigned index);
 void *srv_loop_main(void *arg);
 void srv_loop_wake(srv_loop *l);
