@@ -3,19 +3,26 @@
 
 #include <string.h>
 
+#include "crypto/cpu.h"
 #include "crypto/ct.h"
 #include "crypto/mldsa/mldsa_pack.h"
 #include "crypto/sha3.h"
 #include "crypto/sha3x4.h"
 
 /* Five SHAKE128 blocks give 280 candidates; fewer than 256 accepted is rare (q/2^23 > 0.999),
- * then one more block at a time. 168 is a multiple of 3, so no candidate straddles blocks. */
+ * then one more block at a time. 168 is a multiple of 3, so no candidate straddles blocks.
+ * Sampling buffers carry REJ_PAD spare bytes: the AVX2 filter's loads read 8 bytes ahead. */
 #define SAMPLE_A_FIRST_BLOCKS 5
+#define REJ_PAD 8
 
 /* Alg. 14 CoeffFromThreeBytes over buf: 23-bit candidates, accepted if < q, into a from
  * coefficient n on; returns the new n. (A is public: the branch is fine.) */
 static unsigned rej_ntt(qstp_mldsa_poly *a, unsigned n, const uint8_t *buf, size_t len)
 {
+#if defined(QSTP_MLDSA_HAVE_REJ_AVX2)
+    if (qstp_cpu_has_avx2())
+        return qstp_mldsa_rej_ntt_avx2(a->c, n, buf, len);
+#endif
     for (size_t i = 0; i + 3 <= len && n < MLDSA_N; i += 3) {
         uint32_t t = (uint32_t)buf[i] | ((uint32_t)buf[i + 1] << 8) |
                      ((uint32_t)(buf[i + 2] & 0x7F) << 16);
@@ -29,7 +36,8 @@ void qstp_mldsa_sample_a(qstp_mldsa_poly *a, const uint8_t rho[MLDSA_SEED_BYTES]
                          unsigned col)
 {
     uint8_t seed[MLDSA_SEED_BYTES + 2];
-    uint8_t buf[SAMPLE_A_FIRST_BLOCKS * QSTP_KECCAK_RATE_128];
+    uint8_t buf[SAMPLE_A_FIRST_BLOCKS * QSTP_KECCAK_RATE_128 + REJ_PAD] = {0};
+    const size_t len = SAMPLE_A_FIRST_BLOCKS * QSTP_KECCAK_RATE_128;
     qstp_keccak_state st;
 
     memcpy(seed, rho, MLDSA_SEED_BYTES);
@@ -37,9 +45,9 @@ void qstp_mldsa_sample_a(qstp_mldsa_poly *a, const uint8_t rho[MLDSA_SEED_BYTES]
     seed[MLDSA_SEED_BYTES + 1] = (uint8_t)row;
     qstp_shake128_init(&st);
     qstp_shake_absorb(&st, seed, sizeof(seed));
-    qstp_shake_squeeze(&st, buf, sizeof(buf));
+    qstp_shake_squeeze(&st, buf, len);
 
-    unsigned n = rej_ntt(a, 0, buf, sizeof(buf));
+    unsigned n = rej_ntt(a, 0, buf, len);
     while (n < MLDSA_N) {
         qstp_shake_squeeze(&st, buf, QSTP_KECCAK_RATE_128);
         n = rej_ntt(a, n, buf, QSTP_KECCAK_RATE_128);
@@ -51,7 +59,7 @@ void qstp_mldsa_sample_a_x4(qstp_mldsa_poly *const a[4], const uint8_t rho[MLDSA
 {
     qstp_keccak_x4_state st;
     uint8_t seed[4][MLDSA_SEED_BYTES + 2];
-    uint8_t buf[4][QSTP_SHAKE128X4_BLOCK];
+    uint8_t buf[4][QSTP_SHAKE128X4_BLOCK + REJ_PAD] = {{0}};
     unsigned n[4] = {0, 0, 0, 0};
 
     for (unsigned i = 0; i < 4; i++) {
@@ -64,7 +72,7 @@ void qstp_mldsa_sample_a_x4(qstp_mldsa_poly *const a[4], const uint8_t rho[MLDSA
     while (n[0] < MLDSA_N || n[1] < MLDSA_N || n[2] < MLDSA_N || n[3] < MLDSA_N) {
         qstp_shake128x4_squeezeblocks(buf[0], buf[1], buf[2], buf[3], 1, &st);
         for (unsigned i = 0; i < 4; i++)
-            n[i] = rej_ntt(a[i], n[i], buf[i], sizeof(buf[i]));
+            n[i] = rej_ntt(a[i], n[i], buf[i], QSTP_SHAKE128X4_BLOCK);
     }
 }
 

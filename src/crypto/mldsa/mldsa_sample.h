@@ -36,6 +36,13 @@ void qstp_mldsa_sample_mask_bytes(uint8_t *out, const qstp_mldsa_params *p,
                                   const uint8_t rhopp[MLDSA_CRH_BYTES], uint16_t nonce);
 void qstp_mldsa_sample_mask_bytes_x4(uint8_t *const out[4], const qstp_mldsa_params *p,
                                      const uint8_t rhopp[MLDSA_CRH_BYTES], const uint16_t nonces[4]);
+/* The RejNTTPoly filter over len bytes (a multiple of 3) into a[n..256); returns the new n.
+ * AVX2 version (mldsa_sample_avx2.c): buf must be readable for len + 8 bytes. */
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#define QSTP_MLDSA_HAVE_REJ_AVX2 1
+unsigned qstp_mldsa_rej_ntt_avx2(int32_t *a, unsigned n, const uint8_t *buf, size_t len);
+#endif
+
 /* SampleInBall(c~) (Alg. 29): tau coefficients +-1, the rest 0. */
 void qstp_mldsa_sample_in_ball(qstp_mldsa_poly *c, const qstp_mldsa_params *p, const uint8_t *ctilde);
 

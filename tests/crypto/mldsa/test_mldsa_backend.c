@@ -4,7 +4,7 @@
  * (add, sub, reduce32, freeze, norm check), the one-reduction matrix product, the sparse c * s
  * product, the 20-bit BitUnpack, and Decompose / MakeHint (Decompose boundaries and the
  * wrap-around at q - 1 included), the 23-bit packed A^ (layout against a bit-by-bit reference,
- * round trip, AVX2 unpack and fused product-accumulate), the packed ExpandMask bytes against the
+ * round trip, AVX2 unpack and fused product-accumulate), the AVX2 RejNTTPoly filter, the packed ExpandMask bytes against the
  * polynomial sampler, and identical signatures from the
  * dispatching API with the backend switched by QSTP_NO_ASM. On a CPU without AVX2 only the
  * portable half runs and the test says so. No vector file. */
@@ -350,6 +350,43 @@ static void check_a23(void)
     CHECK_MSG(bad_acc == 0, "packed-A product-accumulate differs %u times", bad_acc);
 }
 
+#if defined(QSTP_MLDSA_HAVE_REJ_AVX2)
+/* The AVX2 RejNTTPoly filter against the rule written here (Alg. 14: 23 bits, < q kept), on
+ * random bytes with a tunable share of rejected candidates (top byte forced to 0x7F/0xFF), from
+ * several starting counts (the scalar tail near 256 included). */
+static void check_rej_avx2(void)
+{
+    static uint8_t buf[168 + 8];
+    uint64_t st = 5;
+    unsigned bad = 0, rejected = 0;
+    for (unsigned t = 0; t < 400; t++) {
+        static const unsigned starts[6] = {0, 1, 200, 247, 250, 255};
+        const unsigned n0 = starts[t % 6];
+        qstp_mldsa_poly got, want;
+        test_prng_bytes(&st, buf, sizeof buf);
+        for (unsigned i = 2; i < 168; i += 3)
+            if (test_prng_u64(&st) % 4 < t % 4) { /* 0 to 3 in 4 candidates pushed to >= q */
+                buf[i] |= 0x7F;
+                buf[i - 1] = 0xFF;
+            }
+        memset(&got, 0x55, sizeof got);
+        want = got;
+        unsigned nw = n0;
+        for (unsigned i = 0; i + 3 <= 168 && nw < MLDSA_N; i += 3) {
+            uint32_t v = buf[i] | (uint32_t)buf[i + 1] << 8 | (uint32_t)(buf[i + 2] & 0x7F) << 16;
+            if (v < (uint32_t)Q)
+                want.c[nw++] = (int32_t)v;
+            else
+                rejected++;
+        }
+        unsigned ng = qstp_mldsa_rej_ntt_avx2(got.c, n0, buf, 168);
+        bad += ng != nw || memcmp(got.c, want.c, sizeof(int32_t) * nw) != 0;
+    }
+    CHECK_MSG(bad == 0, "AVX2 RejNTTPoly filter differs %u times", bad);
+    CHECK(rejected > 1000);
+}
+#endif
+
 /* The packed ExpandMask bytes (one-way and four-way) unpack to the polynomial sampler's y, for
  * both gamma1 widths (ML-DSA-44: 18 bits, -87: 20 bits). */
 static void check_mask_bytes(void)
@@ -412,6 +449,9 @@ int main(void)
         compare_matrix();
         compare_sparse();
         compare_bitunpack20();
+#if defined(QSTP_MLDSA_HAVE_REJ_AVX2)
+        check_rej_avx2();
+#endif
     }
 #endif
     check_a23();
