@@ -140,7 +140,10 @@ int qstp_server_key_generate(qstp_server_key *key, const qstp_suite *suite, cons
 int qstp_server_certificate_extract(qstp_server_certificate *cert, const qstp_server_key *key);
 /* The root signs a server certificate in place (§8.6): clamps to to the root's to, sets
  * rootser = root serial, csig = Sign(root sigkey, ServerHash). The sets must match
- * (algorithm_mismatch). On failure cert is unchanged. */
+ * (algorithm_mismatch); a certificate whose from is after the root's to is refused
+ * (root_expired: clamped, it would end before it starts). On failure cert is unchanged.
+ * The key's own to is not touched (the reference keeps it unclamped); `qstp root sign` caps it
+ * to the certificate's. */
 int qstp_server_certificate_sign(qstp_server_certificate *cert, const qstp_root_key *root,
                                  qstp_rng_fn rng, void *rng_ctx);
 /* sch0 into key->schash (what the server computes at load time, §8.4). */

@@ -45,7 +45,7 @@ static const char ROOT_SIGN_HELP[] =
     "  --root DIR      the root directory from 'qstp root init' (or its " CLI_ROOT_KEY_FILE ")\n"
     "  --out DIR       directory to write (created with mode 0700 if missing)\n"
     "  --issuer NAME   issuer name, at most 31 bytes (default QSTP_<hostname>.qrc)\n"
-    "  --days N        validity in days, 1..730 (default 365; never past the root's expiry)\n"
+    "  --days N        validity in days, 1..730 (default 365); capped to the root's expiry\n"
     "  --pem           also write .pem twins\n"
     "  --force         overwrite existing files\n"
     "\n"
@@ -215,9 +215,13 @@ static int load_root(const char *root, qstp_root_key *key, qstp_root_certificate
     if (cli_exists(cpath)) {
         if ((r = cli_load_root_cert(cpath, cert)) != 0)
             return r;
+        /* The validity too: signing caps the server certificate to the KEY's expiry, clients
+         * check it against the CERTIFICATE's, so the two must be the same. */
         if (memcmp(cert->serial, key->serial, QSTP_SERIAL_SIZE) != 0 ||
             cert->algorithm != key->algorithm ||
-            memcmp(cert->verkey, key->verkey, sizeof(cert->verkey)) != 0) {
+            memcmp(cert->verkey, key->verkey, sizeof(cert->verkey)) != 0 ||
+            memcmp(cert->issuer, key->issuer, QSTP_ISSUER_SIZE) != 0 || cert->from != key->from ||
+            cert->to != key->to) {
             cli_err("root certificate %s does not belong to root key %s; put the matching "
                     "certificate next to the key or remove it", cpath, kpath);
             return CLI_FILE;
@@ -244,7 +248,7 @@ int cli_root_sign(const char *rootdir, const char *outdir, const char *issuer, u
     qstp_server_key *skey = calloc(1, sizeof(*skey));
     qstp_server_certificate *scert = calloc(1, sizeof(*scert));
     const qstp_suite *suite;
-    uint64_t now = cli_now();
+    uint64_t now = cli_now(), asked_to = 0;
     int rc = CLI_FILE, r;
     if (rkey == NULL || rcert == NULL || skey == NULL || scert == NULL) {
         cli_err("out of memory");
@@ -272,8 +276,15 @@ int cli_root_sign(const char *rootdir, const char *outdir, const char *issuer, u
         r = qstp_server_certificate_extract(scert, skey);
     if (r == 0)
         r = qstp_server_certificate_sign(scert, rkey, qstp_random_os, NULL);
-    if (r == 0)
+    if (r == 0) {
+        /* Signing capped the certificate to the root's expiry (§8.6). The reference leaves the
+         * key file with the asked-for expiry; ours gets the certificate's, so the server stops
+         * using the key when clients stop accepting its certificate. */
+        asked_to = skey->to;
+        if (skey->to > scert->to)
+            skey->to = scert->to;
         r = qstp_server_certificate_verify(scert, rcert, now);
+    }
     if (r != 0) {
         cli_err("cannot create the server certificate: %s", cli_errstr(qstp_error_of(r)));
         goto done;
@@ -297,8 +308,11 @@ int cli_root_sign(const char *rootdir, const char *outdir, const char *issuer, u
         printf("  %-12s %s\n", "serial", serial);
         printf("  %-12s %s (0x%02X)\n", "suite", suite->protocol_string, suite->id);
         print_validity("valid", scert->from, scert->to);
-        if (scert->to < now + (uint64_t)days * QSTP_SECONDS_PER_DAY)
-            printf("  note: shortened to the root certificate's expiry\n");
+        if (scert->to < asked_to)
+            printf("  note: --days %u would outlive the root certificate; the certificate and "
+                   "its key end with the root (%llu days)\n",
+                   (unsigned)days,
+                   (unsigned long long)((scert->to - scert->from) / QSTP_SECONDS_PER_DAY));
         printf("next: qstp server --dir %s --listen 0.0.0.0:%u --echo\n", outdir,
                QSTP_SERVER_DEFAULT_PORT);
     }

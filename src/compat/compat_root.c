@@ -93,6 +93,8 @@ bool qstp_root_sign_certificate(const char *fpath, const qstp_root_certificate *
         key->to = root->to;
         key->algorithm = root->algorithm;
         key->version = root->version;
+        /* The core caps the certificate's expiry to the root certificate's (key->to above) and
+         * refuses one that would start after it, as `qstp root sign` does. */
         ok = qstp_server_certificate_sign(cert, key, qstp_random_os, NULL) == 0 &&
              qstp_keyfile_save_server_certificate(fpath, cert, enc) == 0;
     }

@@ -151,6 +151,10 @@ int qstp_server_certificate_sign(qstp_server_certificate *cert, const qstp_root_
         return qstp_fail(qstp_error_unknown_configuration);
     if (cert->algorithm != root->algorithm)
         return qstp_fail(qstp_error_algorithm_mismatch);
+    /* A certificate whose validity would start after the root has expired would be clamped to
+     * end before it starts: refuse instead of signing a certificate that can never be valid. */
+    if (cert->from > root->to)
+        return qstp_fail(qstp_error_root_expired);
     memcpy(&tmp, cert, sizeof tmp);
     /* §8.6 step 1: a server certificate never outlives its root. */
     if (tmp.to > root->to)

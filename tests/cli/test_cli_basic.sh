@@ -26,6 +26,19 @@ check "server dir is self-contained" bash -c \
   "[ \$(stat -c %s '$T/srv/server_public_cert.qrc') = 7333 ] && [ \$(stat -c %s '$T/srv/server_secret_key.qsk') = 7586 ] && cmp -s '$T/srv/root_public_cert.qrr' '$T/root/root_public_cert.qrr'"
 check "server key is 0600" bash -c "[ \"\$(stat -c %a '$T/srv/server_secret_key.qsk')\" = 600 ]"
 check "root sign --root accepts the key file" "$QSTP" root sign --root "$T/root/root_secret_key.qsk" --out "$T/srv2" --issuer QSTP_srv2.qrc
+# a server certificate never outlives its root: --days past the root's expiry is capped, said so,
+# and the key file gets the same expiry (bytes 10..3 from the end are LE64 `to` in all three files)
+check "root init (5 days)" "$QSTP" root init --out "$T/root5" --issuer QSTP_short.qrr --days 5
+"$QSTP" root sign --root "$T/root5" --out "$T/srv5" --issuer QSTP_srv5.qrc --days 30 >"$T/sign5" 2>&1
+check "root sign --days 30 under a 5-day root says it was capped" \
+  grep -q "note: --days 30 would outlive the root certificate; the certificate and its key end with the root" "$T/sign5"
+check "capped certificate and key end with the root" bash -c \
+  "r=\$(tail -c 10 '$T/root5/root_public_cert.qrr' | head -c 8 | od -An -tx1); \
+   c=\$(tail -c 10 '$T/srv5/server_public_cert.qrc' | head -c 8 | od -An -tx1); \
+   k=\$(tail -c 10 '$T/srv5/server_secret_key.qsk' | head -c 8 | od -An -tx1); \
+   [ \"\$r\" = \"\$c\" ] && [ \"\$r\" = \"\$k\" ]"
+check "capped certificate verifies" "$QSTP" cert verify "$T/srv5/server_public_cert.qrc" --root "$T/root5/root_public_cert.qrr"
+check "root sign within the root's validity prints no cap note" bash -c "! grep -q 'note:' <('$QSTP' root sign --root '$T/root5' --out '$T/srv5b' --days 2)"
 check "root init --suite by full protocol string" "$QSTP" root init --out "$T/root44" --suite dilithium-s1_kyber-s1_rcs-256_sha3-256
 check "the suite is in the certificate" bash -c "'$QSTP' cert show --brief '$T/root44/root_public_cert.qrr' | grep -q 'dilithium-s1_kyber-s1_rcs-256_sha3-256 (0x01'"
 

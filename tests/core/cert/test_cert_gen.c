@@ -11,7 +11,7 @@
 static qstp_root_key rk, rk2;
 static qstp_root_certificate rc, rc2, rtmp;
 static qstp_server_key sk;
-static qstp_server_certificate sc, sc2, stmp;
+static qstp_server_certificate sc, sc2, stmp, stmp2;
 static uint8_t buf[65536];
 static test_drbg drbg;
 
@@ -41,6 +41,22 @@ static void run_suite(const qstp_suite *s)
     CHECK(memcmp(sc.rootser, rk.serial, 16) == 0);
     CHECK(qstp_server_certificate_verify(&sc, &rc, T0 + 11 * DAY) == 0);
     CHECK(qstp_server_key_matches_certificate(&sk, &sc) == 0);
+    /* a certificate that starts after the root's expiry cannot be clamped into a valid one:
+     * refused, and left unchanged (it used to be signed with to < from) */
+    memcpy(&sc2, &stmp, sizeof stmp);
+    sc2.from = rk.to + 1;
+    sc2.to = rk.to + 30 * DAY;
+    memcpy(&stmp2, &sc2, sizeof sc2);
+    CHECK(qstp_server_certificate_sign(&sc2, &rk, test_drbg_random, &drbg) == qstp_fail(qstp_error_root_expired));
+    CHECK(memcmp(&sc2, &stmp2, sizeof sc2) == 0);
+    /* starting exactly at the root's expiry is the last signable moment (valid for one second) */
+    sc2.from = rk.to;
+    CHECK(qstp_server_certificate_sign(&sc2, &rk, test_drbg_random, &drbg) == 0);
+    CHECK(sc2.to == rk.to && sc2.from == rk.to);
+    /* a certificate already ending before the root keeps its own expiry */
+    memcpy(&sc2, &stmp, sizeof stmp);
+    sc2.to = T0 + 100 * DAY;
+    CHECK(qstp_server_certificate_sign(&sc2, &rk, test_drbg_random, &drbg) == 0 && sc2.to == T0 + 100 * DAY);
 
     /* serialization round trips at the §1.3 sizes */
     CHECK(qstp_root_certificate_serialize(buf, sizeof buf, &n, &rc) == 0 && n == s->root_cert_size);
