@@ -50,6 +50,10 @@ void qstp_mldsa_poly_matrix_montgomery(qstp_mldsa_poly *c, const qstp_mldsa_poly
  * n nonzero positions of c, the nplus with +1 first (qstp_mldsa_poly_challenge_positions). Exact result, valid
  * when n * max|s_i| <= 127 (beta <= 127: ML-DSA-44 and -87, not -65). */
 void qstp_mldsa_poly_sparse_ext(int8_t ext[2 * MLDSA_N], const qstp_mldsa_poly *s);
+/* The same ext straight from an eta = 2 encoding (96 bytes of sk, s = 2 - 3-bit value): what
+ * the one-shot signer does for every s1/s2 polynomial it uses. Returns 1 if a value exceeds 4 (a
+ * malformed key, as qstp_mldsa_unpack_eta), constant time. */
+unsigned qstp_mldsa_sparse_ext_eta2(int8_t ext[2 * MLDSA_N], const uint8_t in[96]);
 unsigned qstp_mldsa_poly_challenge_positions(uint8_t pos[MLDSA_N], unsigned *nplus,
                                              const qstp_mldsa_poly *c);
 void qstp_mldsa_poly_sparse_mul_small(qstp_mldsa_poly *out, const int8_t ext[2 * MLDSA_N],

@@ -26,6 +26,7 @@ void qstp_mldsa_poly_pointwise_acc_montgomery_portable(qstp_mldsa_poly *c, const
 void qstp_mldsa_poly_matrix_montgomery_portable(qstp_mldsa_poly *c, const qstp_mldsa_poly *a,
                                                 const qstp_mldsa_poly *b, unsigned k, unsigned n);
 
+unsigned qstp_mldsa_sparse_ext_eta2_portable(int8_t ext[2 * MLDSA_N], const uint8_t in[96]);
 void qstp_mldsa_poly_sparse_mul_small_portable(qstp_mldsa_poly *out, const int8_t ext[2 * MLDSA_N],
                                                const uint8_t *pos, unsigned nplus, unsigned n);
 
@@ -51,6 +52,7 @@ void qstp_mldsa_poly_pointwise_acc_montgomery_avx2(qstp_mldsa_poly *c, const qst
                                                    const qstp_mldsa_poly *b);
 void qstp_mldsa_poly_matrix_montgomery_avx2(qstp_mldsa_poly *c, const qstp_mldsa_poly *a,
                                             const qstp_mldsa_poly *b, unsigned k, unsigned n);
+unsigned qstp_mldsa_sparse_ext_eta2_avx2(int8_t ext[2 * MLDSA_N], const uint8_t in[96]);
 void qstp_mldsa_poly_sparse_mul_small_avx2(qstp_mldsa_poly *out, const int8_t ext[2 * MLDSA_N],
                                            const uint8_t *pos, unsigned nplus, unsigned n);
 void qstp_mldsa_bitunpack20_avx2(qstp_mldsa_poly *a, const uint8_t in[640], int32_t b);

@@ -49,11 +49,12 @@ static void c_times_s(oneshot_work *s, qstp_mldsa_poly *t, const qstp_mldsa_para
     const size_t etab = qstp_mldsa_poly_eta_bytes(p);
     const uint8_t *src = index < p->l ? sk + MLDSA_SK_S1 + index * etab
                                       : sk + qstp_mldsa_sk_s2_off(p) + (index - p->l) * etab;
-    (void)qstp_mldsa_unpack_eta(t, src, p); /* range checked once per signature */
+    /* (Range checked once per signature: the verdicts are ignored here.) */
     if (sparse) {
-        qstp_mldsa_poly_sparse_ext(s->sext, t);
+        (void)qstp_mldsa_sparse_ext_eta2(s->sext, src);
         qstp_mldsa_poly_sparse_mul_small(t, s->sext, s->cpos, nplus, npos);
     } else {
+        (void)qstp_mldsa_unpack_eta(t, src, p);
         qstp_mldsa_poly_ntt(t);
         qstp_mldsa_poly_pointwise_montgomery(t, &s->tmp[2], t);
         qstp_mldsa_poly_invntt_tomont(t);
@@ -117,7 +118,7 @@ static int attempt(oneshot_work *s, const qstp_mldsa_params *p, const uint8_t *s
 
     /* c = SampleInBall(c~) (line 16); its positions for the sparse products, NTT(c) for the rest. */
     qstp_mldsa_sample_in_ball(ch, p, s->ctilde);
-    const int sparse = p->beta <= 127;
+    const int sparse = p->beta <= 127 && p->eta == 2; /* ML-DSA-44 and -87 */
     unsigned npos = 0, nplus = 0;
     if (sparse)
         npos = qstp_mldsa_poly_challenge_positions(s->cpos, &nplus, ch);
@@ -191,11 +192,16 @@ int qstp_mldsa_sign_mu(unsigned level, uint8_t *sig, const uint8_t mu[64], const
      * is revealed. */
     unsigned bad = 0;
     const size_t etab = qstp_mldsa_poly_eta_bytes(p);
-    for (unsigned j = 0; j < p->l + p->k; j++)
-        bad |= qstp_mldsa_unpack_eta(&s.tmp[0], sk + MLDSA_SK_S1 + j * etab, p);
+    for (unsigned j = 0; j < p->l + p->k; j++) {
+        if (p->eta == 2)
+            bad |= qstp_mldsa_sparse_ext_eta2(s.sext, sk + MLDSA_SK_S1 + j * etab);
+        else
+            bad |= qstp_mldsa_unpack_eta(&s.tmp[0], sk + MLDSA_SK_S1 + j * etab, p);
+    }
     QSTP_MLDSA_DECLASSIFY(&bad, sizeof(bad));
     if (bad != 0) {
         qstp_wipe(&s.tmp[0], sizeof(s.tmp[0]));
+        qstp_wipe(s.sext, sizeof(s.sext));
         return -1;
     }
 

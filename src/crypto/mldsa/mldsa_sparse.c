@@ -20,6 +20,30 @@ void qstp_mldsa_poly_sparse_ext(int8_t ext[2 * MLDSA_N], const qstp_mldsa_poly *
     }
 }
 
+unsigned qstp_mldsa_sparse_ext_eta2_portable(int8_t ext[2 * MLDSA_N], const uint8_t in[96])
+{
+    uint32_t bad = 0;
+    for (unsigned i = 0; i < MLDSA_N; i += 8, in += 3) {
+        const uint32_t v = (uint32_t)in[0] | ((uint32_t)in[1] << 8) | ((uint32_t)in[2] << 16);
+        for (unsigned m = 0; m < 8; m++) {
+            const uint32_t f = (v >> (3 * m)) & 7;
+            bad |= (4u - f) >> 31; /* f > 2 eta */
+            ext[i + m] = (int8_t)((int32_t)f - 2);
+            ext[MLDSA_N + i + m] = (int8_t)(2 - (int32_t)f);
+        }
+    }
+    return (unsigned)bad;
+}
+
+unsigned qstp_mldsa_sparse_ext_eta2(int8_t ext[2 * MLDSA_N], const uint8_t in[96])
+{
+#if defined(QSTP_MLDSA_HAVE_AVX2)
+    if (qstp_cpu_has_avx2())
+        return qstp_mldsa_sparse_ext_eta2_avx2(ext, in);
+#endif
+    return qstp_mldsa_sparse_ext_eta2_portable(ext, in);
+}
+
 unsigned qstp_mldsa_poly_challenge_positions(uint8_t pos[MLDSA_N], unsigned *nplus,
                                              const qstp_mldsa_poly *c)
 {

@@ -56,4 +56,26 @@ void qstp_mldsa_poly_sparse_mul_small_avx2(qstp_mldsa_poly *out, const int8_t ex
     store_widened(out->c + 224, a7);
 }
 
+/* eta = 2 encoding to ext: pdep spreads each 3-byte group's eight 3-bit values into the eight
+ * bytes of a 64-bit word; four words make 32 values, s = 2 - value and -s in int8 lanes. */
+unsigned qstp_mldsa_sparse_ext_eta2_avx2(int8_t ext[2 * MLDSA_N], const uint8_t in[96])
+{
+    const __m256i two = _mm256_set1_epi8(2), four = _mm256_set1_epi8(4);
+    __m256i bad = _mm256_setzero_si256();
+    for (unsigned k = 0; k < MLDSA_N / 32; k++, in += 12) {
+        uint64_t w[4];
+        for (unsigned g = 0; g < 4; g++) {
+            const uint32_t v = (uint32_t)in[3 * g] | ((uint32_t)in[3 * g + 1] << 8) |
+                               ((uint32_t)in[3 * g + 2] << 16);
+            w[g] = _pdep_u64(v, 0x0707070707070707ull);
+        }
+        const __m256i f = _mm256_setr_epi64x((long long)w[0], (long long)w[1], (long long)w[2],
+                                             (long long)w[3]);
+        bad = _mm256_or_si256(bad, _mm256_cmpgt_epi8(f, four));
+        _mm256_storeu_si256((__m256i *)(void *)(ext + 32 * k), _mm256_sub_epi8(f, two));
+        _mm256_storeu_si256((__m256i *)(void *)(ext + MLDSA_N + 32 * k), _mm256_sub_epi8(two, f));
+    }
+    return (unsigned)(_mm256_movemask_epi8(bad) != 0);
+}
+
 #endif

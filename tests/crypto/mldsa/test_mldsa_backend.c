@@ -4,7 +4,8 @@
  * (add, sub, reduce32, freeze, norm check), the one-reduction matrix product, the sparse c * s
  * product, the 20-bit BitUnpack, and Decompose / MakeHint (Decompose boundaries and the
  * wrap-around at q - 1 included), the 23-bit packed A^ (layout against a bit-by-bit reference,
- * round trip, AVX2 unpack and fused product-accumulate), the AVX2 RejNTTPoly filter, the packed ExpandMask bytes against the
+ * round trip, AVX2 unpack and fused product-accumulate), the AVX2 RejNTTPoly filter, s as bytes
+ * straight from its eta = 2 encoding, the packed ExpandMask bytes against the
  * polynomial sampler, and identical signatures from the
  * dispatching API with the backend switched by QSTP_NO_ASM. On a CPU without AVX2 only the
  * portable half runs and the test says so. No vector file. */
@@ -387,6 +388,45 @@ static void check_rej_avx2(void)
 }
 #endif
 
+/* ext straight from an eta = 2 encoding: portable and AVX2 against unpack_eta + sparse_ext, and
+ * the malformed-key verdict (a 3-bit value 5, 6 or 7 anywhere) against unpack_eta's. */
+static void check_eta2_ext(void)
+{
+    const qstp_mldsa_params *p = qstp_mldsa_params_get(87);
+    static uint8_t in[96];
+    static int8_t want[2 * MLDSA_N], got[2 * MLDSA_N];
+    uint64_t st = 77;
+    unsigned bad = 0, nbad = 0;
+    for (unsigned t = 0; t < 300; t++) {
+        qstp_mldsa_poly s;
+        /* Valid encodings (values 0..4) most of the time; every third one fully random. */
+        for (unsigned i = 0; i < 96; i += 3) {
+            uint32_t v = 0;
+            for (unsigned m = 0; m < 8; m++)
+                v |= (uint32_t)(t % 3 == 2 ? test_prng_u64(&st) % 8 : test_prng_u64(&st) % 5) << (3 * m);
+            in[i] = (uint8_t)v;
+            in[i + 1] = (uint8_t)(v >> 8);
+            in[i + 2] = (uint8_t)(v >> 16);
+        }
+        if (t == 0)
+            in[95] = 0xA0; /* last value 5: only the very last coefficient is out of range */
+        const unsigned vw = qstp_mldsa_unpack_eta(&s, in, p);
+        qstp_mldsa_poly_sparse_ext(want, &s);
+        nbad += vw;
+        unsigned vg = qstp_mldsa_sparse_ext_eta2_portable(got, in);
+        bad += vg != vw || memcmp(got, want, sizeof got) != 0;
+#if defined(QSTP_MLDSA_HAVE_AVX2)
+        if (qstp_cpu_has_avx2()) {
+            memset(got, 0, sizeof got);
+            vg = qstp_mldsa_sparse_ext_eta2_avx2(got, in);
+            bad += vg != vw || memcmp(got, want, sizeof got) != 0;
+        }
+#endif
+    }
+    CHECK_MSG(bad == 0, "eta-2 ext differs (or misjudges the key) %u times", bad);
+    CHECK(nbad > 90 && nbad < 120);
+}
+
 /* The packed ExpandMask bytes (one-way and four-way) unpack to the polynomial sampler's y, for
  * both gamma1 widths (ML-DSA-44: 18 bits, -87: 20 bits). */
 static void check_mask_bytes(void)
@@ -455,6 +495,7 @@ int main(void)
     }
 #endif
     check_a23();
+    check_eta2_ext();
     check_mask_bytes();
     compare_api();
     return test_report();
