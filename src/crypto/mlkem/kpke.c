@@ -59,8 +59,16 @@ void qstp_mlkem_kpke_keygen(const qstp_mlkem_params *p, uint8_t *ek, uint8_t *dk
 void qstp_mlkem_kpke_encrypt(const qstp_mlkem_params *p, uint8_t *c, const uint8_t *ek,
                              const uint8_t m[32], const uint8_t r[32])
 {
+    qstp_mlkem_poly at[KMAX * KMAX]; /* A-hat transposed (steps 3-8) */
+    qstp_mlkem_gen_matrix(at, ek + PB * p->k, p->k, 1);
+    qstp_mlkem_kpke_encrypt_at(p, c, ek, at, m, r);
+}
+
+void qstp_mlkem_kpke_encrypt_at(const qstp_mlkem_params *p, uint8_t *c, const uint8_t *ek,
+                                const qstp_mlkem_poly *at, const uint8_t m[32],
+                                const uint8_t r[32])
+{
     const unsigned k = p->k;
-    qstp_mlkem_poly at[KMAX * KMAX]; /* A-hat transposed */
     qstp_mlkem_poly th[KMAX];        /* t-hat */
     qstp_mlkem_poly noise[2 * KMAX + 1]; /* y = [0..k), e1 = [k..2k), e2 = [2k] */
     qstp_mlkem_mulcache yc[KMAX];
@@ -69,7 +77,6 @@ void qstp_mlkem_kpke_encrypt(const qstp_mlkem_params *p, uint8_t *c, const uint8
 
     for (unsigned i = 0; i < k; i++)
         qstp_mlkem_poly_frombytes(&th[i], ek + PB * i); /* step 2 */
-    qstp_mlkem_gen_matrix(at, ek + PB * k, k, 1);      /* steps 3-8, transposed for step 19 */
 
     /* y with eta1 (nonces 0..k-1), e1 with eta2 (k..2k-1), e2 with eta2 (2k): steps 9-17. */
     for (unsigned i = 0; i < 2 * k + 1; i++)

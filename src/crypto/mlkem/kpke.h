@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 #include "crypto/mlkem/params.h"
+#include "crypto/mlkem/poly.h"
 
 /* K-PKE.KeyGen(d) (Alg. 13), including (rho, sigma) = G(d || k). */
 void qstp_mlkem_kpke_keygen(const qstp_mlkem_params *p, uint8_t *ek, uint8_t *dk,
@@ -14,6 +15,11 @@ void qstp_mlkem_kpke_keygen(const qstp_mlkem_params *p, uint8_t *ek, uint8_t *dk
  * here; ML-KEM.Encaps checks it first). */
 void qstp_mlkem_kpke_encrypt(const qstp_mlkem_params *p, uint8_t *c, const uint8_t *ek,
                              const uint8_t m[32], const uint8_t r[32]);
+/* The same with A-hat^T already sampled by the caller (qstp_mlkem_gen_matrix of ek's rho,
+ * transposed), so the caller can hash in the spare Keccak lanes of that sampling. */
+void qstp_mlkem_kpke_encrypt_at(const qstp_mlkem_params *p, uint8_t *c, const uint8_t *ek,
+                                const qstp_mlkem_poly *at, const uint8_t m[32],
+                                const uint8_t r[32]);
 /* K-PKE.Decrypt(dk, c) (Alg. 15). */
 void qstp_mlkem_kpke_decrypt(const qstp_mlkem_params *p, uint8_t m[32], const uint8_t *dk,
                              const uint8_t *c);

@@ -4,11 +4,12 @@
 
 #include "crypto/ct.h"
 #include "crypto/endian.h"
-#include "crypto/mlkem/hash_pair.h"
+#include "crypto/keccak.h"
 #include "crypto/mlkem/kpke.h"
 #include "crypto/mlkem/mlkem.h"
 #include "crypto/mlkem/params.h"
 #include "crypto/mlkem/poly.h"
+#include "crypto/mlkem/sample.h"
 #include "crypto/sha3.h"
 
 #define PB QSTP_MLKEM_POLYBYTES
@@ -97,11 +98,14 @@ int qstp_mlkem_encaps_derand(unsigned k, uint8_t *ct, uint8_t ss[32], const uint
         return -1;
     }
     uint8_t in[64], kr[64];
-    /* (K, r) = G(m || H(ek)) (Alg. 17 step 1). */
+    qstp_mlkem_poly at[QSTP_MLKEM_K_MAX * QSTP_MLKEM_K_MAX];
+    /* H(ek) in a spare Keccak lane of the sampling of A-hat^T (which needs only rho), then
+     * (K, r) = G(m || H(ek)) (Alg. 17 step 1) and K-PKE.Encrypt with that matrix. */
+    const qstp_mlkem_lane_hash hek = {pk, p->pk_bytes, NULL, 0, QSTP_KECCAK_DOMAIN_SHA3, in + 32};
     memcpy(in, m, 32);
-    qstp_sha3_256(in + 32, pk, p->pk_bytes);
+    qstp_mlkem_gen_matrix_hashes(at, pk + PB * k, k, 1, &hek, 1);
     qstp_sha3_512(kr, in, sizeof(in));
-    qstp_mlkem_kpke_encrypt(p, ct, pk, m, kr + 32);
+    qstp_mlkem_kpke_encrypt_at(p, ct, pk, at, m, kr + 32);
     memcpy(ss, kr, 32);
     qstp_wipe(in, sizeof(in));
     qstp_wipe(kr, sizeof(kr));
@@ -154,10 +158,16 @@ int qstp_mlkem_decaps(unsigned k, uint8_t ss[32], const uint8_t *ct, const uint8
     const uint8_t *h = sk + sk_h_offset(p);
     const uint8_t *z = sk + sk_z_offset(p);
     uint8_t in[64], kr[64], kbar[32], hek[32], cmp[QSTP_MLKEM_CT_MAX];
+    qstp_mlkem_poly at[QSTP_MLKEM_K_MAX * QSTP_MLKEM_K_MAX];
 
-    /* §7.3 hash check H(ek) == h (as qstp_mlkem_check_sk) and K-bar = J(z || c) (step 9), the two
-     * long hashes, computed together (hash_pair.c). */
-    qstp_mlkem_hash_h_j(hek, kbar, ek, p->pk_bytes, z, ct, p->ct_bytes);
+    /* The §7.3 hash check H(ek) == h (as qstp_mlkem_check_sk) and K-bar = J(z || c) (step 9), the
+     * two long hashes, in spare Keccak lanes of the sampling of A-hat^T for the re-encryption
+     * (none of the three depends on the others). */
+    const qstp_mlkem_lane_hash hj[2] = {
+        {ek, p->pk_bytes, NULL, 0, QSTP_KECCAK_DOMAIN_SHA3, hek},
+        {z, 32, ct, p->ct_bytes, QSTP_KECCAK_DOMAIN_SHAKE, kbar},
+    };
+    qstp_mlkem_gen_matrix_hashes(at, ek + PB * k, k, 1, hj, 2);
     if (!qstp_ct_equal(hek, h, 32)) {
         qstp_wipe(kbar, sizeof(kbar));
         qstp_wipe(ss, 32);
@@ -171,7 +181,7 @@ int qstp_mlkem_decaps(unsigned k, uint8_t ss[32], const uint8_t *ct, const uint8
 
     /* c' = K-PKE.Encrypt(ek, m', r'); if c != c' then K' = K-bar (steps 10-12), without a branch:
      * which key is returned must not show in timing (the flag itself is reported, see mlkem.h). */
-    qstp_mlkem_kpke_encrypt(p, cmp, ek, in, kr + 32);
+    qstp_mlkem_kpke_encrypt_at(p, cmp, ek, at, in, kr + 32);
     const int eq = ct_equal_words(ct, cmp, p->ct_bytes);
     qstp_ct_cmov(kr, kbar, 32, (unsigned)(1 ^ eq));
     memcpy(ss, kr, 32);

@@ -3,7 +3,9 @@
  * XOF instances can share one call of qstp_keccak_f1600_x4. */
 #include <string.h>
 
+#include "crypto/cpu.h"
 #include "crypto/ct.h"
+#include "crypto/endian.h"
 #include "crypto/keccak.h"
 #include "crypto/mlkem/sample.h"
 
@@ -37,40 +39,165 @@ static void permute_lanes(uint64_t s[4][25], const int need[4])
             qstp_keccak_f1600(s[l]);
 }
 
-void qstp_mlkem_gen_matrix(qstp_mlkem_poly *a, const uint8_t rho[32], unsigned k, int transposed)
-{
-    uint64_t s[4][25];
-    uint8_t buf[SHAKE128_RATE]; /* 168 = 56 * 3: blocks hold whole 3-byte groups */
-    const unsigned total = k * k;
+/* ---- the matrix, with up to QSTP_MLKEM_LANE_HASH_MAX fixed-input hashes in spare lanes ----
+ *
+ * A lane scheduler over one interleaved 4-way state (lane i of instance l at s[i][l], the layout
+ * of qstp_keccak_f1600_x4_lanes, so no transposition): every permutation advances the four jobs
+ * in the lanes, and a lane whose job ends takes the next job at once. Jobs are the k^2 SampleNTT
+ * XOFs (about 3 blocks each, sometimes 4) and the caller's hashes (12 blocks each for
+ * ML-KEM-1024), which start first because they are the longest. Keeping all four lanes busy this
+ * way replaces the single permutations that a fixed grouping needs for the hashes and for the
+ * polynomials that want a 4th block. With the 4-way permutation vectorised (AVX2) one call costs
+ * about what one single permutation does; without it, the active lanes are permuted one by one,
+ * so idle lanes cost nothing. */
 
-    for (unsigned base = 0; base < total; base += 4) {
-        unsigned ctr[4] = {0, 0, 0, 0};
-        int need[4] = {0, 0, 0, 0};
-        for (unsigned l = 0; l < 4 && base + l < total; l++) {
-            const unsigned i = (base + l) / k, j = (base + l) % k;
-            uint8_t seed[34];
-            memcpy(seed, rho, 32);
-            /* A-hat[i][j] = SampleNTT(rho || j || i) (Alg. 13 steps 3-7); the transpose swaps. */
-            seed[32] = (uint8_t)(transposed ? i : j);
-            seed[33] = (uint8_t)(transposed ? j : i);
-            shake_absorb_once(s[l], SHAKE128_RATE, seed, sizeof(seed));
-            need[l] = 1;
-        }
-        for (;;) {
-            permute_lanes(s, need);
-            int more = 0;
-            for (unsigned l = 0; l < 4; l++) {
-                if (!need[l])
-                    continue;
-                qstp_keccak_extract_bytes(s[l], buf, SHAKE128_RATE);
-                ctr[l] = qstp_mlkem_rej_uniform(a[base + l].c, ctr[l], buf, SHAKE128_RATE);
-                need[l] = ctr[l] < QSTP_MLKEM_N;
-                more |= need[l];
+enum { LANE_IDLE, LANE_XOF, LANE_HASH };
+
+typedef struct {
+    int kind;
+    unsigned job;   /* matrix entry or hash index */
+    size_t block;   /* LANE_HASH: block absorbed last */
+    int last;       /* LANE_HASH: that block was the padded last one */
+    unsigned ctr;   /* LANE_XOF: coefficients accepted */
+} lane_state;
+
+static void lane_clear(uint64_t s[25][4], unsigned l)
+{
+    for (unsigned i = 0; i < 25; i++)
+        s[i][l] = 0;
+}
+
+static void lane_xor(uint64_t s[25][4], unsigned l, const uint8_t *blk, unsigned rate)
+{
+    for (unsigned i = 0; i < rate / 8; i++)
+        s[i][l] ^= qstp_load64_le(blk + 8 * i);
+}
+
+static void lane_extract(uint8_t *out, uint64_t s[25][4], unsigned l, size_t len)
+{
+    for (unsigned i = 0; i < len / 8; i++)
+        qstp_store64_le(out + 8 * i, s[i][l]);
+}
+
+/* Block b of the padded message m0 || m1 at rate HASH_RATE (message bytes, then the domain suffix
+ * and pad10*1, FIPS 202 §5.1 / B.2). Returns 1 if it is the last block: a message of n bytes has
+ * n / rate + 1 blocks (the padding starts a new block when n is a multiple of the rate). */
+#define HASH_RATE QSTP_KECCAK_RATE_256
+static int hash_block(uint8_t blk[HASH_RATE], size_t b, const qstp_mlkem_lane_hash *h)
+{
+    const size_t start = b * HASH_RATE, total = h->n0 + h->n1;
+    size_t len = total > start ? total - start : 0;
+    if (len > HASH_RATE)
+        len = HASH_RATE;
+    size_t from0 = 0;
+    if (start < h->n0) {
+        from0 = h->n0 - start < len ? h->n0 - start : len;
+        memcpy(blk, h->m0 + start, from0);
+    }
+    if (len > from0)
+        memcpy(blk + from0, h->m1 + (start + from0 - h->n0), len - from0);
+    if (len == HASH_RATE)
+        return 0;
+    memset(blk + len, 0, HASH_RATE - len);
+    blk[len] ^= h->domain;
+    blk[HASH_RATE - 1] ^= 0x80;
+    return 1;
+}
+
+/* Permute the lanes in use: the 4-way call when it is vectorised or all four are busy, else the
+ * busy lanes one at a time. */
+static void permute_busy(uint64_t s[25][4], const lane_state lane[4], uint64_t t[25])
+{
+    const int all = lane[0].kind != LANE_IDLE && lane[1].kind != LANE_IDLE &&
+                    lane[2].kind != LANE_IDLE && lane[3].kind != LANE_IDLE;
+    if (all || qstp_cpu_has_avx2()) {
+        qstp_keccak_f1600_x4_lanes(s);
+        return;
+    }
+    for (unsigned l = 0; l < 4; l++) {
+        if (lane[l].kind == LANE_IDLE)
+            continue;
+        for (unsigned i = 0; i < 25; i++)
+            t[i] = s[i][l];
+        qstp_keccak_f1600(t);
+        for (unsigned i = 0; i < 25; i++)
+            s[i][l] = t[i];
+    }
+}
+
+void qstp_mlkem_gen_matrix_hashes(qstp_mlkem_poly *a, const uint8_t rho[32], unsigned k,
+                                  int transposed, const qstp_mlkem_lane_hash *hashes,
+                                  unsigned nhash)
+{
+    _Alignas(32) uint64_t s[25][4];
+    uint64_t t[25]; /* one lane, for single permutations */
+    uint8_t buf[SHAKE128_RATE]; /* 168 = 56 * 3: blocks hold whole 3-byte groups */
+    lane_state lane[4];
+    const unsigned total = k * k;
+    unsigned next_hash = 0, next_xof = 0;
+
+    memset(lane, 0, sizeof lane);
+    for (;;) {
+        /* Give idle lanes the next job: hashes first (the longest), then matrix entries. */
+        int busy = 0;
+        for (unsigned l = 0; l < 4; l++) {
+            if (lane[l].kind == LANE_IDLE && next_hash < nhash) {
+                lane[l].kind = LANE_HASH;
+                lane[l].job = next_hash++;
+                lane[l].block = 0;
+                lane_clear(s, l);
+                lane[l].last = hash_block(buf, 0, &hashes[lane[l].job]);
+                lane_xor(s, l, buf, HASH_RATE);
+            } else if (lane[l].kind == LANE_IDLE && next_xof < total) {
+                const unsigned i = next_xof / k, j = next_xof % k;
+                lane[l].kind = LANE_XOF;
+                lane[l].job = next_xof++;
+                lane[l].ctr = 0;
+                /* A-hat[i][j] = SampleNTT(rho || j || i) (Alg. 13 steps 3-7); the transpose swaps.
+                 * One padded SHAKE128 block (FIPS 202 §6.2). */
+                memset(buf, 0, sizeof buf);
+                memcpy(buf, rho, 32);
+                buf[32] = (uint8_t)(transposed ? i : j);
+                buf[33] = (uint8_t)(transposed ? j : i);
+                buf[34] = QSTP_KECCAK_DOMAIN_SHAKE;
+                buf[SHAKE128_RATE - 1] ^= 0x80;
+                lane_clear(s, l);
+                lane_xor(s, l, buf, SHAKE128_RATE);
             }
-            if (!more)
-                break;
+            busy |= lane[l].kind != LANE_IDLE;
+        }
+        if (!busy)
+            break;
+        permute_busy(s, lane, t);
+        for (unsigned l = 0; l < 4; l++) {
+            if (lane[l].kind == LANE_XOF) {
+                lane_extract(buf, s, l, SHAKE128_RATE);
+                lane[l].ctr = qstp_mlkem_rej_uniform(a[lane[l].job].c, lane[l].ctr, buf,
+                                                     SHAKE128_RATE);
+                if (lane[l].ctr >= QSTP_MLKEM_N)
+                    lane[l].kind = LANE_IDLE;
+            } else if (lane[l].kind == LANE_HASH) {
+                const qstp_mlkem_lane_hash *h = &hashes[lane[l].job];
+                if (lane[l].last) {
+                    lane_extract(h->out, s, l, 32);
+                    lane[l].kind = LANE_IDLE;
+                } else {
+                    lane[l].last = hash_block(buf, ++lane[l].block, h);
+                    lane_xor(s, l, buf, HASH_RATE);
+                }
+            }
         }
     }
+    if (nhash > 0) { /* a hash input may be secret (z in J(z || c)) */
+        qstp_wipe(s, sizeof s);
+        qstp_wipe(t, sizeof t);
+        qstp_wipe(buf, sizeof buf);
+    }
+}
+
+void qstp_mlkem_gen_matrix(qstp_mlkem_poly *a, const uint8_t rho[32], unsigned k, int transposed)
+{
+    qstp_mlkem_gen_matrix_hashes(a, rho, k, transposed, NULL, 0);
 }
 
 void qstp_mlkem_sample_noise(qstp_mlkem_poly *out, unsigned count, const uint8_t seed[32],

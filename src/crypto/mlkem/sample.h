@@ -4,6 +4,7 @@
 #ifndef QSTP_CRYPTO_MLKEM_SAMPLE_H
 #define QSTP_CRYPTO_MLKEM_SAMPLE_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "crypto/mlkem/poly.h"
@@ -11,6 +12,25 @@
 /* a[i k + j] = SampleNTT(rho || j || i), or SampleNTT(rho || i || j) if transposed (Alg. 13 step
  * 6 and Alg. 14 step 6 use A-hat and its transpose). Public data: variable time is allowed. */
 void qstp_mlkem_gen_matrix(qstp_mlkem_poly *a, const uint8_t rho[32], unsigned k, int transposed);
+
+/* A hash with a fixed input computed in a spare Keccak lane during gen_matrix: rate 136 (SHA3-256
+ * with domain QSTP_KECCAK_DOMAIN_SHA3, or SHAKE256 with QSTP_KECCAK_DOMAIN_SHAKE), 32-byte output
+ * `out`, message m0 || m1 (m1 may be NULL when n1 = 0). Encaps hashes H(ek) this way, Decaps
+ * H(ek) and J(z || c): the Keccak work the matrix does not depend on. */
+typedef struct {
+    const uint8_t *m0;
+    size_t n0;
+    const uint8_t *m1;
+    size_t n1;
+    uint8_t domain;
+    uint8_t *out;
+} qstp_mlkem_lane_hash;
+
+/* gen_matrix plus hashes[0..nhash) (outputs written as each finishes; same results as the
+ * one-at-a-time SHA3-256 / SHAKE256). Wipes its state when nhash > 0. */
+void qstp_mlkem_gen_matrix_hashes(qstp_mlkem_poly *a, const uint8_t rho[32], unsigned k,
+                                  int transposed, const qstp_mlkem_lane_hash *hashes,
+                                  unsigned nhash);
 
 /* out[i] = SamplePolyCBD_{eta[i]}(PRF_{eta[i]}(seed, nonce0 + i)) for i < count. Constant time;
  * wipes its temporaries. */
