@@ -14,6 +14,7 @@
 #include "crypto/ct.h"
 
 #include <immintrin.h>
+#include <string.h>
 
 static inline __m256i load(const int32_t *p)
 {
@@ -162,6 +163,30 @@ void qstp_mldsa_bitunpack20_avx2(qstp_mldsa_poly *a, const uint8_t in[640], int3
         store(a->c + 8 * g, _mm256_sub_epi32(base, _mm256_and_si256(x, mask)));
     }
     qstp_wipe(last, sizeof last); /* it held mask bytes (secret) or signature bytes */
+}
+
+/* BitPack(a, gamma1 - 1, gamma1) for 20-bit coefficients (z; the inverse of the unpack above),
+ * as qstp_mldsa_bitpack in mldsa_pack.c: v = (b - a) mod 2^20; each 64-bit lane joins its two
+ * coefficients into 40 bits (v_even | v_odd << 20), a byte shuffle packs each 128-bit half's two
+ * 5-byte results together, and 10 bytes per half are stored (never past the 640 bytes). */
+void qstp_mldsa_bitpack20_avx2(uint8_t out[640], const qstp_mldsa_poly *a, int32_t b)
+{
+    const __m256i mask = _mm256_set1_epi64x(0xFFFFF), base = _mm256_set1_epi32(b);
+    const __m256i shuf = _mm256_setr_epi8(0, 1, 2, 3, 4, 8, 9, 10, 11, 12, -1, -1, -1, -1, -1, -1,
+                                          0, 1, 2, 3, 4, 8, 9, 10, 11, 12, -1, -1, -1, -1, -1, -1);
+    uint8_t tmp[32];
+    for (unsigned g = 0; g < MLDSA_N / 8; g++, out += 20) {
+        const __m256i v = _mm256_sub_epi32(base, _mm256_loadu_si256((const __m256i *)(const void *)(a->c + 8 * g)));
+        const __m256i pair = _mm256_or_si256(_mm256_and_si256(v, mask),
+                                             _mm256_slli_epi64(_mm256_and_si256(_mm256_srli_epi64(v, 32), mask), 20));
+        const __m256i x = _mm256_shuffle_epi8(pair, shuf);
+        const __m128i lo = _mm256_castsi256_si128(x), hi = _mm256_extracti128_si256(x, 1);
+        _mm_storeu_si128((__m128i *)(void *)tmp, lo);
+        _mm_storeu_si128((__m128i *)(void *)(tmp + 16), hi);
+        memcpy(out, tmp, 10);
+        memcpy(out + 10, tmp + 16, 10);
+    }
+    qstp_wipe(tmp, sizeof tmp); /* z of a candidate that may still be rejected */
 }
 
 #endif

@@ -74,6 +74,12 @@ void qstp_mldsa_bitpack(uint8_t *out, const qstp_mldsa_poly *a, unsigned bits, i
 {
     /* z of every signature: the two gamma1 widths in whole-byte groups (same bytes as
      * pack_core: v = b - a, little-endian bit order). */
+#if defined(QSTP_MLDSA_HAVE_AVX2)
+    if (bits == 20 && qstp_cpu_has_avx2()) {
+        qstp_mldsa_bitpack20_avx2(out, a, b);
+        return;
+    }
+#endif
     if (bits == 20) {
         for (unsigned i = 0; i < MLDSA_N; i += 2, out += 5) {
             const uint64_t v = ((uint64_t)((uint32_t)b - (uint32_t)a->c[i]) & 0xFFFFF) |

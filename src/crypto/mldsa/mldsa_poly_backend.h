@@ -56,6 +56,7 @@ unsigned qstp_mldsa_sparse_ext_eta2_avx2(int8_t ext[2 * MLDSA_N], const uint8_t 
 void qstp_mldsa_poly_sparse_mul_small_avx2(qstp_mldsa_poly *out, const int8_t ext[2 * MLDSA_N],
                                            const uint8_t *pos, unsigned nplus, unsigned n);
 void qstp_mldsa_bitunpack20_avx2(qstp_mldsa_poly *a, const uint8_t in[640], int32_t b);
+void qstp_mldsa_bitpack20_avx2(uint8_t out[640], const qstp_mldsa_poly *a, int32_t b);
 void qstp_mldsa_poly_add_avx2(qstp_mldsa_poly *c, const qstp_mldsa_poly *a, const qstp_mldsa_poly *b);
 void qstp_mldsa_poly_sub_avx2(qstp_mldsa_poly *c, const qstp_mldsa_poly *a, const qstp_mldsa_poly *b);
 void qstp_mldsa_poly_reduce_avx2(qstp_mldsa_poly *a);

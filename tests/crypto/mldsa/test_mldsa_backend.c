@@ -2,7 +2,7 @@
  * identical outputs of NTT, inverse NTT and the pointwise products on random inputs over the
  * whole documented input ranges (and their extremes), the same for the coefficient-wise helpers
  * (add, sub, reduce32, freeze, norm check), the one-reduction matrix product, the sparse c * s
- * product, the 20-bit BitUnpack, and Decompose / MakeHint (Decompose boundaries and the
+ * product, the 20-bit BitUnpack and BitPack, and Decompose / MakeHint (Decompose boundaries and the
  * wrap-around at q - 1 included), the 23-bit packed A^ (layout against a bit-by-bit reference,
  * round trip, AVX2 unpack and fused product-accumulate), the AVX2 RejNTTPoly filter, s as bytes
  * straight from its eta = 2 encoding, the packed ExpandMask bytes against the
@@ -185,6 +185,36 @@ static void compare_bitunpack20(void)
         }
     }
     CHECK_MSG(bad == 0, "20-bit BitUnpack differs in %u coefficients", bad);
+}
+
+/* 20-bit BitPack (z): the AVX2 version against a bit-by-bit reference written here, on z over
+ * the whole range (-gamma1, gamma1] and its ends, and the round trip through the AVX2 unpack. */
+static void compare_bitpack20(void)
+{
+    static uint8_t got[640 + 16], want[640];
+    uint64_t st = 12;
+    unsigned bad = 0;
+    for (unsigned t = 0; t < 200; t++) {
+        qstp_mldsa_poly z, back;
+        for (unsigned i = 0; i < MLDSA_N; i++) {
+            const int32_t r = (int32_t)(test_prng_u64(&st) % (1u << 20)) - (1 << 19) + 1;
+            z.c[i] = t == 0 ? (1 << 19) : t == 1 ? -(1 << 19) + 1 : r;
+        }
+        memset(want, 0, sizeof want);
+        for (unsigned i = 0; i < MLDSA_N; i++) {
+            const uint32_t v = (uint32_t)((1 << 19) - z.c[i]) & 0xFFFFF;
+            for (unsigned k = 0; k < 20; k++)
+                want[(20 * i + k) / 8] |= (uint8_t)(((v >> k) & 1) << ((20 * i + k) % 8));
+        }
+        memset(got, 0xEE, sizeof got);
+        qstp_mldsa_bitpack20_avx2(got, &z, 1 << 19);
+        bad += memcmp(got, want, 640) != 0;
+        for (unsigned i = 640; i < sizeof got; i++)
+            bad += got[i] != 0xEE; /* nothing written past the 640 bytes */
+        qstp_mldsa_bitunpack20_avx2(&back, got, 1 << 19);
+        bad += memcmp(&back, &z, sizeof z) != 0;
+    }
+    CHECK_MSG(bad == 0, "20-bit BitPack differs %u times", bad);
 }
 
 /* Uniform in [lo, hi]. */
@@ -489,6 +519,7 @@ int main(void)
         compare_matrix();
         compare_sparse();
         compare_bitunpack20();
+        compare_bitpack20();
 #if defined(QSTP_MLDSA_HAVE_REJ_AVX2)
         check_rej_avx2();
 #endif
