@@ -1,8 +1,15 @@
 /* Symmetric ratchet (QSTP-WIRE §3.7; our rules in docs/PROTOCOL.md §2).
  * Wire format and derivation are the reference's; the key halves are fixed by role (server tx=A
  * rx=B, client tx=B rx=A: the only layout a reference client interoperates with), so either side
- * may start it. The sender re-keys its transmit state at once and keeps the new receive key
- * pending until a record authenticates under it (PROTOCOL.md §2.4). */
+ * may start it. The sender re-keys its transmit state at once and keeps what it needs for the new
+ * receive key pending until a record authenticates under it (PROTOCOL.md §2.4). When both sides
+ * start one at once, the server's wins (PROTOCOL.md §2.5).
+ *
+ * While a ratchet of ours is pending, S->ratchet_seed holds the chain value it started from and
+ * our token (rtcs0 || token, 64 bytes) rather than the new receive key: the new receive key is
+ * recomputed from them when needed (once per ratchet), and rtcs0 is what a simultaneous ratchet
+ * from the peer must be applied to. Keeping both in the 64 bytes the session already had keeps
+ * the session within its size budget. */
 #include <string.h>
 
 #include "core/session_internal.h"
@@ -19,22 +26,27 @@ static const uint8_t *rx_half(const qstp_session_impl *S, const uint8_t prnd[QST
     return S->role == QSTP_ROLE_SERVER ? prnd + 64 : prnd;
 }
 
-static void derive(qstp_session_impl *S, const uint8_t token[QSTP_RATCHET_TOKEN_SIZE],
-                   uint8_t prnd[QSTP_KDF_PRND_SIZE])
+/* The §3.7 stream of token over chain value rtcs: prnd (A | B) and the next chain value. */
+static void derive(const qstp_session_impl *S, const uint8_t token[QSTP_RATCHET_TOKEN_SIZE],
+                   const uint8_t rtcs[32], uint8_t prnd[QSTP_KDF_PRND_SIZE], uint8_t next[32])
 {
     uint8_t field[QSTP_PROTOCOL_SET_SIZE];
-    uint8_t next[32];
     /* N is the full 42-byte protocol field of the set in use (§3.7). */
     qstp_suite_protocol_field(S->suite, field);
-    qstp_kdf_ratchet(token, field, S->rtcs, prnd, next);
-    memcpy(S->rtcs, next, sizeof(next));
-    qstp_wipe(next, sizeof(next));
+    qstp_kdf_ratchet(token, field, rtcs, prnd, next);
+}
+
+static void drop_pending(qstp_session_impl *S)
+{
+    qstp_wipe(S->ratchet_seed, sizeof(S->ratchet_seed));
+    S->ratchet_pending = 0;
 }
 
 int qstp_ratchet_send(qstp_session_impl *S)
 {
     uint8_t token[QSTP_RATCHET_TOKEN_SIZE];
     uint8_t prnd[QSTP_KDF_PRND_SIZE];
+    uint8_t next[32];
     uint8_t *out;
     int ret;
 
@@ -57,30 +69,62 @@ int qstp_ratchet_send(qstp_session_impl *S)
     ret = qstp_record_seal(S, qstp_flag_symmetric_ratchet_request, 0, token, sizeof(token), out);
     if (ret != 0)
         goto out;
-    derive(S, token, prnd);
+    derive(S, token, S->rtcs, prnd, next);
+    memcpy(S->ratchet_seed, S->rtcs, 32);
+    memcpy(S->ratchet_seed + 32, token, 32);
+    memcpy(S->rtcs, next, sizeof(next));
     qstp_rcs256_wipe(&S->tx);
     qstp_rcs256_init(&S->tx, tx_half(S, prnd), tx_half(S, prnd) + 32, NULL, 0, 1);
-    memcpy(S->ratchet_rx_pending, rx_half(S, prnd), 64);
     S->ratchet_pending = 1;
 out:
     qstp_wipe(token, sizeof(token));
     qstp_wipe(prnd, sizeof(prnd));
+    qstp_wipe(next, sizeof(next));
     return ret;
+}
+
+void qstp_ratchet_pending_rx(const qstp_session_impl *S, qstp_rcs256_state *st)
+{
+    uint8_t prnd[QSTP_KDF_PRND_SIZE];
+    uint8_t next[32];
+    derive(S, S->ratchet_seed + 32, S->ratchet_seed, prnd, next);
+    qstp_rcs256_init(st, rx_half(S, prnd), rx_half(S, prnd) + 32, NULL, 0, 0);
+    qstp_wipe(prnd, sizeof(prnd));
+    qstp_wipe(next, sizeof(next));
 }
 
 int qstp_ratchet_receive(qstp_session_impl *S, const uint8_t token[QSTP_RATCHET_TOKEN_SIZE])
 {
     uint8_t prnd[QSTP_KDF_PRND_SIZE];
-    /* Both sides started a ratchet at once: the chains cannot both apply (PROTOCOL.md §2.5). */
+    uint8_t next[32];
+
+    if (S->ratchet_pending && S->role == QSTP_ROLE_SERVER) {
+        /* Both sides started a ratchet at once (the request opened under the OLD receive key,
+         * so the client sent it before it saw ours): the server's wins (PROTOCOL.md §2.5). The
+         * client re-keyed its transmit side with its own token right after sending it, and
+         * keeps sending under that key until it processes our request; receive under it now,
+         * and keep our pending key for what it sends after. Our transmit key and rtcs stay. */
+        derive(S, token, S->ratchet_seed, prnd, next);
+        qstp_rcs256_wipe(&S->rx);
+        qstp_rcs256_init(&S->rx, rx_half(S, prnd), rx_half(S, prnd) + 32, NULL, 0, 0);
+        qstp_wipe(prnd, sizeof(prnd));
+        qstp_wipe(next, sizeof(next));
+        return 0;
+    }
+    /* A client whose own ratchet is pending drops it and applies the server's to the chain
+     * value both started from (rtcs0): then both sides hold exactly what a lone server ratchet
+     * would have given. Otherwise the chain value is the current one. */
+    derive(S, token, S->ratchet_pending ? S->ratchet_seed : S->rtcs, prnd, next);
+    memcpy(S->rtcs, next, sizeof(next));
     if (S->ratchet_pending)
-        return qstp_fail(qstp_error_invalid_request);
-    derive(S, token, prnd);
+        drop_pending(S);
     /* Both states fully re-initialized: new round keys, nonce, counter 1, fresh MAC (§3.7). */
     qstp_rcs256_wipe(&S->tx);
     qstp_rcs256_wipe(&S->rx);
     qstp_rcs256_init(&S->tx, tx_half(S, prnd), tx_half(S, prnd) + 32, NULL, 0, 1);
     qstp_rcs256_init(&S->rx, rx_half(S, prnd), rx_half(S, prnd) + 32, NULL, 0, 0);
     qstp_wipe(prnd, sizeof(prnd));
+    qstp_wipe(next, sizeof(next));
     return 0;
 }
 
@@ -88,6 +132,5 @@ void qstp_ratchet_confirm(qstp_session_impl *S, const qstp_rcs256_state *newrx)
 {
     qstp_rcs256_wipe(&S->rx);
     S->rx = *newrx;
-    qstp_wipe(S->ratchet_rx_pending, sizeof(S->ratchet_rx_pending));
-    S->ratchet_pending = 0;
+    drop_pending(S);
 }

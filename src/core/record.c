@@ -56,7 +56,7 @@ int qstp_record_open(qstp_session_impl *S, const uint8_t *body, uint8_t *pt)
         return 0;
     }
     qstp_rcs256_wipe(&trial);
-    qstp_rcs256_init(&trial, S->ratchet_rx_pending, S->ratchet_rx_pending + 32, NULL, 0, 0);
+    qstp_ratchet_pending_rx(S, &trial);
     ok = open_with(&trial, S->hdr, body, pt, n) == 0;
     if (ok)
         qstp_ratchet_confirm(S, &trial);

@@ -103,7 +103,7 @@ static void wipe_secrets(qstp_session_impl *S)
     qstp_rcs256_wipe(&S->tx);
     qstp_rcs256_wipe(&S->rx);
     qstp_wipe(S->rtcs, sizeof(S->rtcs));
-    qstp_wipe(S->ratchet_rx_pending, sizeof(S->ratchet_rx_pending));
+    qstp_wipe(S->ratchet_seed, sizeof(S->ratchet_seed));
     S->ratchet_pending = 0;
     qstp_wipe(S->sch, sizeof(S->sch));
     /* Server: the ephemeral KEM secret key may still sit in the workspace. */

@@ -45,8 +45,8 @@ typedef struct qstp_session_impl {
      * that, so the two share storage (both are wiped by wipe_secrets). */
     union {
         uint8_t sch[32];                  /* handshake transcript: sch0, then sch1, then sch2 (§4) */
-        uint8_t ratchet_rx_pending[64];   /* established: new rx key || nonce while our ratchet
-                                             is unconfirmed */
+        uint8_t ratchet_seed[64];         /* established: rtcs0 || our token while our ratchet
+                                             is unconfirmed (ratchet.c) */
     };
     uint8_t ratchet_pending;
     uint8_t role;
@@ -84,7 +84,7 @@ typedef struct qstp_session_impl {
     size_t rxcap;
     size_t rxdirty;                   /* bytes of rxbuf written since attach: wiped at detach */
 
-    /* ---- handshake (sch shares storage with ratchet_rx_pending, above) ---- */
+    /* ---- handshake (sch shares storage with ratchet_seed, above) ---- */
     uint8_t wire_code;                /* code for the §3.3 error packet when a handshake fails */
     uint8_t revocation;               /* server: the first packet is a revocation notice */
     uint8_t revoked_serial[16];       /* QSTP_EVENT_REVOKED data */
@@ -178,6 +178,8 @@ int qstp_record_open(qstp_session_impl *S, const uint8_t *body, uint8_t *pt);
 int qstp_ratchet_send(qstp_session_impl *S);
 /* token: the decrypted 32 bytes of a received ratchet request. */
 int qstp_ratchet_receive(qstp_session_impl *S, const uint8_t token[QSTP_RATCHET_TOKEN_SIZE]);
+/* While our ratchet is pending: the receive state it will switch to (for record.c's trial). */
+void qstp_ratchet_pending_rx(const qstp_session_impl *S, qstp_rcs256_state *st);
 /* Called by record.c when the pending receive key authenticated a record. */
 void qstp_ratchet_confirm(qstp_session_impl *S, const qstp_rcs256_state *newrx);
 

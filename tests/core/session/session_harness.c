@@ -201,6 +201,6 @@ int h_secrets_wiped(const qstp_session *s)
     const qstp_session_impl *S = qstp_cimpl(s);
     return qstp_ct_is_zero(&S->tx, sizeof(S->tx)) && qstp_ct_is_zero(&S->rx, sizeof(S->rx)) &&
            qstp_ct_is_zero(S->rtcs, sizeof(S->rtcs)) &&
-           qstp_ct_is_zero(S->ratchet_rx_pending, sizeof(S->ratchet_rx_pending)) &&
+           qstp_ct_is_zero(S->ratchet_seed, sizeof(S->ratchet_seed)) &&
            qstp_ct_is_zero(S->sch, sizeof(S->sch));
 }
