@@ -138,6 +138,28 @@ unsigned qstp_mldsa_poly_make_hint_avx2(int32_t gamma2, qstp_mldsa_poly *h, cons
     return (unsigned)_mm_cvtsi128_si32(s);
 }
 
+/* UseHint (Alg. 40) per coefficient, as use_hint_m in mldsa_rounding.c: r1 + 1 (wrapping m to
+ * 0) if r0 > 0, else r1 - 1 (wrapping -1 to m - 1), where the hint is 1; r1 where it is 0. */
+void qstp_mldsa_poly_use_hint_avx2(int32_t gamma2, qstp_mldsa_poly *w1, const qstp_mldsa_poly *w,
+                                   const qstp_mldsa_poly *h)
+{
+    const __m256i magic = _mm256_set1_epi64x((long long)decompose_magic(gamma2));
+    const __m256i g2m1 = _mm256_set1_epi32(gamma2 - 1), twog2 = _mm256_set1_epi32(2 * gamma2);
+    const __m256i m = _mm256_set1_epi32((MLDSA_Q - 1) / (2 * gamma2));
+    const __m256i one = _mm256_set1_epi32(1), zero = _mm256_setzero_si256();
+    for (unsigned i = 0; i < MLDSA_N; i += 8) {
+        __m256i r1, r0;
+        decompose8(load(w->c + i), magic, g2m1, twog2, m, &r1, &r0);
+        __m256i up = _mm256_add_epi32(r1, one);
+        up = _mm256_andnot_si256(_mm256_cmpeq_epi32(up, m), up);
+        __m256i down = _mm256_sub_epi32(r1, one);
+        down = _mm256_add_epi32(down, _mm256_and_si256(_mm256_srai_epi32(down, 31), m));
+        const __m256i adj = _mm256_blendv_epi8(down, up, _mm256_cmpgt_epi32(r0, zero));
+        const __m256i hmask = _mm256_cmpgt_epi32(load(h->c + i), zero);
+        store(w1->c + i, _mm256_blendv_epi8(r1, adj, hmask));
+    }
+}
+
 /* BitUnpack(in, gamma1 - 1, gamma1) for 20-bit coefficients (gamma1 = 2^19; ExpandMask and z),
  * as unpack_gamma1 in mldsa_pack.c. Eight coefficients (20 bytes) per step: the low 128-bit half
  * holds bytes 0..15, the high half bytes 10..25, so coefficient m of each half starts at byte

@@ -39,6 +39,8 @@ void qstp_mldsa_poly_freeze_portable(qstp_mldsa_poly *a);
 unsigned qstp_mldsa_poly_chknorm_portable(const qstp_mldsa_poly *a, int32_t bound);
 void qstp_mldsa_poly_decompose_portable(int32_t gamma2, qstp_mldsa_poly *w1, qstp_mldsa_poly *w0,
                                         const qstp_mldsa_poly *w);
+void qstp_mldsa_poly_use_hint_portable(int32_t gamma2, qstp_mldsa_poly *w1, const qstp_mldsa_poly *w,
+                                       const qstp_mldsa_poly *h);
 unsigned qstp_mldsa_poly_make_hint_portable(int32_t gamma2, qstp_mldsa_poly *h,
                                             const qstp_mldsa_poly *a, const qstp_mldsa_poly *b);
 
@@ -64,6 +66,8 @@ void qstp_mldsa_poly_freeze_avx2(qstp_mldsa_poly *a);
 unsigned qstp_mldsa_poly_chknorm_avx2(const qstp_mldsa_poly *a, int32_t bound);
 void qstp_mldsa_poly_decompose_avx2(int32_t gamma2, qstp_mldsa_poly *w1, qstp_mldsa_poly *w0,
                                     const qstp_mldsa_poly *w);
+void qstp_mldsa_poly_use_hint_avx2(int32_t gamma2, qstp_mldsa_poly *w1, const qstp_mldsa_poly *w,
+                                   const qstp_mldsa_poly *h);
 unsigned qstp_mldsa_poly_make_hint_avx2(int32_t gamma2, qstp_mldsa_poly *h, const qstp_mldsa_poly *a,
                                         const qstp_mldsa_poly *b);
 #endif

@@ -93,8 +93,8 @@ unsigned qstp_mldsa_poly_make_hint_portable(int32_t gamma2, qstp_mldsa_poly *h, 
     return count;
 }
 
-void qstp_mldsa_poly_use_hint(int32_t gamma2, qstp_mldsa_poly *w1, const qstp_mldsa_poly *w,
-                              const qstp_mldsa_poly *h)
+void qstp_mldsa_poly_use_hint_portable(int32_t gamma2, qstp_mldsa_poly *w1, const qstp_mldsa_poly *w,
+                                       const qstp_mldsa_poly *h)
 {
     uint64_t magic = decompose_magic(gamma2);
     for (unsigned i = 0; i < MLDSA_N; i++)
@@ -123,4 +123,16 @@ unsigned qstp_mldsa_poly_make_hint(int32_t gamma2, qstp_mldsa_poly *h, const qst
         return qstp_mldsa_poly_make_hint_avx2(gamma2, h, a, b);
 #endif
     return qstp_mldsa_poly_make_hint_portable(gamma2, h, a, b);
+}
+
+void qstp_mldsa_poly_use_hint(int32_t gamma2, qstp_mldsa_poly *w1, const qstp_mldsa_poly *w,
+                              const qstp_mldsa_poly *h)
+{
+#if defined(QSTP_MLDSA_HAVE_AVX2)
+    if (qstp_cpu_has_avx2()) {
+        qstp_mldsa_poly_use_hint_avx2(gamma2, w1, w, h);
+        return;
+    }
+#endif
+    qstp_mldsa_poly_use_hint_portable(gamma2, w1, w, h);
 }

@@ -2,13 +2,13 @@
  * identical outputs of NTT, inverse NTT and the pointwise products on random inputs over the
  * whole documented input ranges (and their extremes), the same for the coefficient-wise helpers
  * (add, sub, reduce32, freeze, norm check), the one-reduction matrix product, the sparse c * s
- * product, the 20-bit BitUnpack and BitPack, and Decompose / MakeHint (Decompose boundaries and the
- * wrap-around at q - 1 included), the 23-bit packed A^ (layout against a bit-by-bit reference,
- * round trip, AVX2 unpack and fused product-accumulate), the AVX2 RejNTTPoly filter, s as bytes
- * straight from its eta = 2 encoding, the packed ExpandMask bytes against the
- * polynomial sampler, and identical signatures from the
- * dispatching API with the backend switched by QSTP_NO_ASM. On a CPU without AVX2 only the
- * portable half runs and the test says so. No vector file. */
+ * product, the 20-bit BitUnpack and BitPack, and Decompose / MakeHint / UseHint (Decompose
+ * boundaries and the wrap-around at q - 1 included), the 23-bit packed A^ (layout against a
+ * bit-by-bit reference, round trip, AVX2 unpack and fused product-accumulate), the AVX2
+ * RejNTTPoly filter, s as bytes straight from its eta = 2 encoding, the packed ExpandMask bytes
+ * against the polynomial sampler, and identical signatures from the dispatching API with the
+ * backend switched by QSTP_NO_ASM. On a CPU without AVX2 only the portable half runs and the
+ * test says so. No vector file. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -232,6 +232,30 @@ static int32_t edge_value(uint64_t *s, int32_t gamma2)
     if (test_prng_u64(s) % 8 == 0)
         v = Q - 1 - rand_range(s, 0, 3);
     return v < 0 ? 0 : (v >= Q ? Q - 1 : v);
+}
+
+/* UseHint: AVX2 against portable, both gamma2, w in [0, q) near the Decompose boundaries and
+ * uniform, hints 0/1. */
+static void compare_use_hint(void)
+{
+    static const int32_t gamma2s[2] = {(Q - 1) / 88, (Q - 1) / 32};
+    uint64_t st = 4040;
+    unsigned bad = 0, changed = 0;
+    for (unsigned t = 0; t < 400; t++) {
+        const int32_t g2 = gamma2s[t % 2];
+        qstp_mldsa_poly w, h, x, y;
+        for (unsigned i = 0; i < MLDSA_N; i++) {
+            w.c[i] = t % 4 < 2 ? edge_value(&st, g2) : rand_range(&st, 0, Q - 1);
+            h.c[i] = (int32_t)(test_prng_u64(&st) & 1);
+        }
+        qstp_mldsa_poly_use_hint_portable(g2, &x, &w, &h);
+        qstp_mldsa_poly_use_hint_avx2(g2, &y, &w, &h);
+        bad += memcmp(&x, &y, sizeof x) != 0;
+        qstp_mldsa_poly_decompose_portable(g2, &y, NULL, &w);
+        changed += memcmp(&x, &y, sizeof x) != 0;
+    }
+    CHECK_MSG(bad == 0, "use_hint differs in %u of 400", bad);
+    CHECK(changed == 400); /* the hints did change high bits */
 }
 
 /* The coefficient-wise helpers and the rounding functions (mldsa_coeff_avx2.c). */
@@ -520,6 +544,7 @@ int main(void)
         compare_sparse();
         compare_bitunpack20();
         compare_bitpack20();
+        compare_use_hint();
 #if defined(QSTP_MLDSA_HAVE_REJ_AVX2)
         check_rej_avx2();
 #endif
