@@ -9,30 +9,6 @@
 #include "crypto/ct.h"
 #include "crypto/sha3.h"
 
-size_t qstp_root_certificate_size(uint8_t algorithm)
-{
-    const qstp_suite *s = qstp_suite_by_id(algorithm);
-    return s ? s->root_cert_size : 0;
-}
-
-size_t qstp_server_certificate_size(uint8_t algorithm)
-{
-    const qstp_suite *s = qstp_suite_by_id(algorithm);
-    return s ? s->server_cert_size : 0;
-}
-
-size_t qstp_root_key_size(uint8_t algorithm)
-{
-    const qstp_suite *s = qstp_suite_by_id(algorithm);
-    return s ? s->root_key_size : 0;
-}
-
-size_t qstp_server_key_size(uint8_t algorithm)
-{
-    const qstp_suite *s = qstp_suite_by_id(algorithm);
-    return s ? s->server_key_size : 0;
-}
-
 size_t qstp_cert_kind_size(const qstp_suite *s, qstp_cert_kind kind)
 {
     switch (kind) {
@@ -45,6 +21,33 @@ size_t qstp_cert_kind_size(const qstp_suite *s, qstp_cert_kind kind)
     default:
         return s->server_key_size;
     }
+}
+
+/* Serialized size of `kind` for a set id; 0 for an unknown id. */
+static size_t size_by_id(uint8_t algorithm, qstp_cert_kind kind)
+{
+    const qstp_suite *s = qstp_suite_by_id(algorithm);
+    return s ? qstp_cert_kind_size(s, kind) : 0;
+}
+
+size_t qstp_root_certificate_size(uint8_t algorithm)
+{
+    return size_by_id(algorithm, QSTP_KIND_ROOT_CERT);
+}
+
+size_t qstp_server_certificate_size(uint8_t algorithm)
+{
+    return size_by_id(algorithm, QSTP_KIND_SERVER_CERT);
+}
+
+size_t qstp_root_key_size(uint8_t algorithm)
+{
+    return size_by_id(algorithm, QSTP_KIND_ROOT_KEY);
+}
+
+size_t qstp_server_key_size(uint8_t algorithm)
+{
+    return size_by_id(algorithm, QSTP_KIND_SERVER_KEY);
 }
 
 static void add(qstp_cert_layout *L, uint8_t *p, size_t n)
@@ -293,55 +296,44 @@ void qstp_server_key_clear(qstp_server_key *key)
 }
 
 /* ---------------- hashes (§8.5) ----------------
- * The hashed fields are the serialized fields after csig, so the hash input is built with the
- * same LE64 encoding as the files. csig is never hashed. */
+ * The hashed fields are exactly the serialized fields after csig (§8.1, §8.2 vs §8.5), so both
+ * hashes walk the same layout the serializer writes, from its second field on, with the same
+ * LE64 encoding as the files. csig is never hashed. */
 
-static void absorb_le64(qstp_keccak_state *st, uint64_t v)
+static int cert_hash(uint8_t out[QSTP_HASH_SIZE], qstp_cert_kind kind, const void *cert,
+                     uint8_t algorithm)
 {
+    const qstp_suite *s = qstp_suite_by_id(algorithm);
+    qstp_keccak_state st;
+    qstp_cert_layout L;
     uint8_t b[8];
-    qstp_store_le64(b, v);
-    qstp_sha3_update(st, b, sizeof b);
+    if (s == NULL) {
+        memset(out, 0, QSTP_HASH_SIZE);
+        return qstp_fail(qstp_error_unknown_configuration);
+    }
+    /* The layout only reads through its pointers here. */
+    qstp_cert_layout_get(&L, kind, (void *)(uintptr_t)cert, s);
+    qstp_sha3_256_init(&st);
+    for (size_t i = 1; i < L.count; i++) {
+        if (L.f[i].u64 != NULL) {
+            qstp_store_le64(b, *L.f[i].u64);
+            qstp_sha3_update(&st, b, sizeof b);
+        } else {
+            qstp_sha3_update(&st, L.f[i].p, L.f[i].n);
+        }
+    }
+    qstp_sha3_256_final(&st, out);
+    return 0;
 }
 
 int qstp_root_certificate_hash(uint8_t out[QSTP_HASH_SIZE], const qstp_root_certificate *c)
 {
-    qstp_keccak_state st;
-    const qstp_suite *s = qstp_suite_by_id(c->algorithm);
-    if (s == NULL) {
-        memset(out, 0, QSTP_HASH_SIZE);
-        return qstp_fail(qstp_error_unknown_configuration);
-    }
-    qstp_sha3_256_init(&st);
-    qstp_sha3_update(&st, c->verkey, s->sig_vk_size);
-    qstp_sha3_update(&st, c->issuer, QSTP_ISSUER_SIZE);
-    qstp_sha3_update(&st, c->serial, QSTP_SERIAL_SIZE);
-    absorb_le64(&st, c->from);
-    absorb_le64(&st, c->to);
-    qstp_sha3_update(&st, &c->algorithm, 1);
-    qstp_sha3_update(&st, &c->version, 1);
-    qstp_sha3_256_final(&st, out);
-    return 0;
+    return cert_hash(out, QSTP_KIND_ROOT_CERT, c, c->algorithm);
 }
 
 int qstp_server_certificate_hash(uint8_t out[QSTP_HASH_SIZE], const qstp_server_certificate *c)
 {
-    qstp_keccak_state st;
-    const qstp_suite *s = qstp_suite_by_id(c->algorithm);
-    if (s == NULL) {
-        memset(out, 0, QSTP_HASH_SIZE);
-        return qstp_fail(qstp_error_unknown_configuration);
-    }
-    qstp_sha3_256_init(&st);
-    qstp_sha3_update(&st, c->verkey, s->sig_vk_size);
-    qstp_sha3_update(&st, c->issuer, QSTP_ISSUER_SIZE);
-    qstp_sha3_update(&st, c->serial, QSTP_SERIAL_SIZE);
-    qstp_sha3_update(&st, c->rootser, QSTP_SERIAL_SIZE);
-    absorb_le64(&st, c->from);
-    absorb_le64(&st, c->to);
-    qstp_sha3_update(&st, &c->algorithm, 1);
-    qstp_sha3_update(&st, &c->version, 1);
-    qstp_sha3_256_final(&st, out);
-    return 0;
+    return cert_hash(out, QSTP_KIND_SERVER_CERT, c, c->algorithm);
 }
 
 int qstp_certificate_chain_hash(uint8_t sch0[QSTP_HASH_SIZE], const qstp_root_certificate *root,

@@ -27,17 +27,23 @@ static int expiry(uint64_t *to, uint64_t now, uint32_t days)
     return 0;
 }
 
-/* The fields a root key and a server key share, filled the same way for both (§8.3, §8.4). */
+/* The fields every key and certificate has (§8.1-§8.4), as pointers into one object, so that
+ * generation and extraction are written once for root and server objects. sigkey is NULL for a
+ * certificate. */
 typedef struct {
     uint8_t *issuer, *serial, *sigkey, *verkey;
     uint64_t *from, *to;
     uint8_t *algorithm, *version;
 } key_fields;
 
+#define FIELDS_OF(o, sk)                                                                           \
+    {(o)->issuer, (o)->serial, (sk), (o)->verkey, &(o)->from, &(o)->to, &(o)->algorithm,          \
+     &(o)->version}
+
 /* Fill a key whose struct the caller has wiped; on failure the caller wipes it again. */
-static int key_generate(const key_fields *k, const qstp_suite *suite, const char *issuer,
-                        uint64_t now, uint32_t days, uint32_t max_days, qstp_rng_fn rng,
-                        void *rng_ctx)
+static int key_fill(const key_fields *k, const qstp_suite *suite, const char *issuer,
+                    uint64_t now, uint32_t days, uint32_t max_days, qstp_rng_fn rng,
+                    void *rng_ctx)
 {
     int r;
     if (suite == NULL || rng == NULL)
@@ -60,30 +66,45 @@ static int key_generate(const key_fields *k, const qstp_suite *suite, const char
     return 0;
 }
 
+/* The key struct (obj, size bytes) is wiped first and again on failure: never half-written. */
+static int key_generate(void *obj, size_t size, const key_fields *k, const qstp_suite *suite,
+                        const char *issuer, uint64_t now, uint32_t days, uint32_t max_days,
+                        qstp_rng_fn rng, void *rng_ctx)
+{
+    int r;
+    qstp_wipe(obj, size);
+    r = key_fill(k, suite, issuer, now, days, max_days, rng, rng_ctx);
+    if (r != 0)
+        qstp_wipe(obj, size);
+    return r;
+}
+
 int qstp_root_key_generate(qstp_root_key *key, const qstp_suite *suite, const char *issuer,
                            uint64_t now, uint32_t days, qstp_rng_fn rng, void *rng_ctx)
 {
-    const key_fields k = {key->issuer, key->serial, key->sigkey, key->verkey,
-                          &key->from,  &key->to,    &key->algorithm, &key->version};
-    int r;
-    qstp_wipe(key, sizeof *key);
-    r = key_generate(&k, suite, issuer, now, days, QSTP_ROOT_MAX_DAYS, rng, rng_ctx);
-    if (r != 0)
-        qstp_wipe(key, sizeof *key);
-    return r;
+    const key_fields k = FIELDS_OF(key, key->sigkey);
+    return key_generate(key, sizeof *key, &k, suite, issuer, now, days, QSTP_ROOT_MAX_DAYS, rng,
+                        rng_ctx);
 }
 
 int qstp_server_key_generate(qstp_server_key *key, const qstp_suite *suite, const char *issuer,
                              uint64_t now, uint32_t days, qstp_rng_fn rng, void *rng_ctx)
 {
-    const key_fields k = {key->issuer, key->serial, key->sigkey, key->verkey,
-                          &key->from,  &key->to,    &key->algorithm, &key->version};
-    int r;
-    qstp_wipe(key, sizeof *key);
-    r = key_generate(&k, suite, issuer, now, days, QSTP_CERT_MAX_DAYS, rng, rng_ctx);
-    if (r != 0)
-        qstp_wipe(key, sizeof *key);
-    return r;
+    const key_fields k = FIELDS_OF(key, key->sigkey);
+    return key_generate(key, sizeof *key, &k, suite, issuer, now, days, QSTP_CERT_MAX_DAYS, rng,
+                        rng_ctx);
+}
+
+/* §8.6: a certificate starts as the public fields of its key (the caller zeroed it). */
+static void copy_public(const key_fields *cert, const key_fields *key, const qstp_suite *s)
+{
+    memcpy(cert->verkey, key->verkey, s->sig_vk_size);
+    memcpy(cert->issuer, key->issuer, QSTP_ISSUER_SIZE);
+    memcpy(cert->serial, key->serial, QSTP_SERIAL_SIZE);
+    *cert->from = *key->from;
+    *cert->to = *key->to;
+    *cert->algorithm = *key->algorithm;
+    *cert->version = *key->version;
 }
 
 /* Sign a 32-byte certificate hash into csig (SIG || hash, §1.5 attached form). */
@@ -103,18 +124,14 @@ int qstp_root_certificate_extract(qstp_root_certificate *cert, const qstp_root_k
 {
     uint8_t hash[QSTP_HASH_SIZE];
     const qstp_suite *s = qstp_suite_by_id(key->algorithm);
+    const key_fields c = FIELDS_OF(cert, NULL);
+    const key_fields k = FIELDS_OF((qstp_root_key *)(uintptr_t)key, NULL); /* read only */
     int r;
     memset(cert, 0, sizeof *cert);
     if (s == NULL)
         return qstp_fail(qstp_error_unknown_configuration);
     /* §8.6: copy the public fields from the key, then self-sign RootHash. */
-    memcpy(cert->verkey, key->verkey, s->sig_vk_size);
-    memcpy(cert->issuer, key->issuer, QSTP_ISSUER_SIZE);
-    memcpy(cert->serial, key->serial, QSTP_SERIAL_SIZE);
-    cert->from = key->from;
-    cert->to = key->to;
-    cert->algorithm = key->algorithm;
-    cert->version = key->version;
+    copy_public(&c, &k, s);
     r = qstp_root_certificate_hash(hash, cert);
     if (r == 0)
         r = sign_hash(cert->csig, s, hash, key->sigkey, rng, rng_ctx);
@@ -126,16 +143,12 @@ int qstp_root_certificate_extract(qstp_root_certificate *cert, const qstp_root_k
 int qstp_server_certificate_extract(qstp_server_certificate *cert, const qstp_server_key *key)
 {
     const qstp_suite *s = qstp_suite_by_id(key->algorithm);
+    const key_fields c = FIELDS_OF(cert, NULL);
+    const key_fields k = FIELDS_OF((qstp_server_key *)(uintptr_t)key, NULL); /* read only */
     memset(cert, 0, sizeof *cert);
     if (s == NULL)
         return qstp_fail(qstp_error_unknown_configuration);
-    memcpy(cert->verkey, key->verkey, s->sig_vk_size);
-    memcpy(cert->issuer, key->issuer, QSTP_ISSUER_SIZE);
-    memcpy(cert->serial, key->serial, QSTP_SERIAL_SIZE);
-    cert->from = key->from;
-    cert->to = key->to;
-    cert->algorithm = key->algorithm;
-    cert->version = key->version;
+    copy_public(&c, &k, s); /* csig and rootser stay zero until the root signs */
     return 0;
 }
 
