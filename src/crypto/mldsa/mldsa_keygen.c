@@ -20,7 +20,8 @@ int qstp_mldsa_keypair_seed(unsigned level, uint8_t *pk, uint8_t *sk, const uint
     qstp_mldsa_poly s1hat[MLDSA_L_MAX];
     qstp_mldsa_poly t[MLDSA_K_MAX];
     qstp_mldsa_poly scratch[4];
-    qstp_mldsa_poly s2, t1, t0;
+    qstp_mldsa_poly s2[MLDSA_K_MAX];
+    qstp_mldsa_poly t1, t0;
     const size_t etab = qstp_mldsa_poly_eta_bytes(p);
     const size_t s2_off = qstp_mldsa_sk_s2_off(p);
     const size_t t0_off = qstp_mldsa_sk_t0_off(p);
@@ -39,9 +40,19 @@ int qstp_mldsa_keypair_seed(unsigned level, uint8_t *pk, uint8_t *sk, const uint
     memcpy(sk + MLDSA_SK_KEY, key, MLDSA_SEED_BYTES);
     memcpy(pk, rho, MLDSA_SEED_BYTES);
 
-    /* ExpandS (Alg. 33): s1 with nonces 0..l-1, s2 with nonces l..l+k-1. */
+    /* ExpandS (Alg. 33): s1 with nonces 0..l-1, s2 with nonces l..l+k-1, four polynomials per
+     * four-way SHAKE256 batch (spare lanes of the last batch write into the scratch). */
+    for (unsigned e = 0; e < p->l + p->k; e += 4) {
+        qstp_mldsa_poly *out[4];
+        uint16_t nonces[4];
+        for (unsigned t4 = 0; t4 < 4; t4++) {
+            const unsigned r = e + t4;
+            nonces[t4] = (uint16_t)r;
+            out[t4] = r < p->l ? &s1hat[r] : r < p->l + p->k ? &s2[r - p->l] : &scratch[t4];
+        }
+        qstp_mldsa_sample_eta_x4(out, p->eta, rhoprime, nonces);
+    }
     for (unsigned j = 0; j < p->l; j++) {
-        qstp_mldsa_sample_eta(&s1hat[j], p->eta, rhoprime, (uint16_t)j);
         qstp_mldsa_pack_eta(sk + MLDSA_SK_S1 + j * etab, &s1hat[j], p);
         qstp_mldsa_poly_ntt(&s1hat[j]);
     }
@@ -52,9 +63,8 @@ int qstp_mldsa_keypair_seed(unsigned level, uint8_t *pk, uint8_t *sk, const uint
         qstp_mldsa_poly_reduce(&t[i]);
         qstp_mldsa_poly_invntt_tomont(&t[i]);
 
-        qstp_mldsa_sample_eta(&s2, p->eta, rhoprime, (uint16_t)(p->l + i));
-        qstp_mldsa_pack_eta(sk + s2_off + i * etab, &s2, p);
-        qstp_mldsa_poly_add(&t[i], &t[i], &s2);
+        qstp_mldsa_pack_eta(sk + s2_off + i * etab, &s2[i], p);
+        qstp_mldsa_poly_add(&t[i], &t[i], &s2[i]);
         qstp_mldsa_poly_freeze(&t[i]);
 
         /* Alg. 6 line 6: (t1, t0) = Power2Round(t). */
@@ -71,7 +81,7 @@ int qstp_mldsa_keypair_seed(unsigned level, uint8_t *pk, uint8_t *sk, const uint
     qstp_wipe(s1hat, sizeof(s1hat));
     qstp_wipe(t, sizeof(t));
     qstp_wipe(scratch, sizeof(scratch));
-    qstp_wipe(&s2, sizeof(s2));
+    qstp_wipe(s2, sizeof(s2));
     qstp_wipe(&t0, sizeof(t0));
     qstp_wipe(&t1, sizeof(t1));
     return 0;

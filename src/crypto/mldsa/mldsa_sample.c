@@ -103,6 +103,33 @@ void qstp_mldsa_sample_mask_x4(qstp_mldsa_poly *const a[4], const qstp_mldsa_par
     qstp_wipe(buf, sizeof(buf));
 }
 
+/* Alg. 31's filter over len bytes (two half-byte candidates each, low first, Alg. 15) into a
+ * from coefficient n on; returns the new n. Which candidates are accepted is independent of the
+ * accepted values, so branching on acceptance (only) leaks nothing useful; the value itself is
+ * computed without a branch. */
+static unsigned rej_eta(qstp_mldsa_poly *a, unsigned n, const uint8_t *buf, size_t len, unsigned eta)
+{
+    for (size_t i = 0; i < len && n < MLDSA_N; i++) {
+        const uint32_t z[2] = {buf[i] & 0x0Fu, (uint32_t)buf[i] >> 4};
+        for (unsigned h = 0; h < 2 && n < MLDSA_N; h++) {
+            uint32_t accept, value;
+            if (eta == 2) {
+                /* z mod 5 by multiply-shift: (z * 205) >> 10 = floor(z / 5) for z < 16. */
+                const uint32_t q5 = (z[h] * 205u) >> 10;
+                accept = (z[h] - 15u) >> 31;
+                value = 2u - (z[h] - 5u * q5);
+            } else {
+                accept = (z[h] - 9u) >> 31;
+                value = 4u - z[h];
+            }
+            QSTP_MLDSA_DECLASSIFY(&accept, sizeof(accept));
+            a->c[n] = (int32_t)value; /* overwritten by the next accepted one if rejected */
+            n += accept;
+        }
+    }
+    return n;
+}
+
 void qstp_mldsa_sample_eta(qstp_mldsa_poly *a, unsigned eta,
                            const uint8_t rhoprime[MLDSA_CRH_BYTES], uint16_t nonce)
 {
@@ -119,29 +146,35 @@ void qstp_mldsa_sample_eta(qstp_mldsa_poly *a, unsigned eta,
     unsigned n = 0;
     while (n < MLDSA_N) {
         qstp_shake_squeeze(&st, buf, sizeof(buf));
-        for (size_t i = 0; i < sizeof(buf) && n < MLDSA_N; i++) {
-            uint32_t z[2] = {buf[i] & 0x0Fu, (uint32_t)buf[i] >> 4};
-            for (unsigned h = 0; h < 2 && n < MLDSA_N; h++) {
-                /* Alg. 15 CoeffFromHalfByte. Which candidates are accepted is independent of the
-                 * accepted values, so branching on acceptance (only) leaks nothing useful; the
-                 * value itself is computed without a branch. */
-                uint32_t accept, value;
-                if (eta == 2) {
-                    /* z mod 5 by multiply-shift: (z * 205) >> 10 = floor(z / 5) for z < 16. */
-                    uint32_t q5 = (z[h] * 205u) >> 10;
-                    accept = (z[h] - 15u) >> 31;
-                    value = 2u - (z[h] - 5u * q5);
-                } else {
-                    accept = (z[h] - 9u) >> 31;
-                    value = 4u - z[h];
-                }
-                QSTP_MLDSA_DECLASSIFY(&accept, sizeof(accept));
-                if (accept)
-                    a->c[n++] = (int32_t)value;
-            }
-        }
+        n = rej_eta(a, n, buf, sizeof(buf), eta);
     }
     qstp_keccak_wipe(&st);
+    qstp_wipe(buf, sizeof(buf));
+    qstp_wipe(seed, sizeof(seed));
+}
+
+void qstp_mldsa_sample_eta_x4(qstp_mldsa_poly *const a[4], unsigned eta,
+                              const uint8_t rhoprime[MLDSA_CRH_BYTES], const uint16_t nonces[4])
+{
+    qstp_keccak_x4_state st;
+    uint8_t seed[4][MLDSA_CRH_BYTES + 2];
+    uint8_t buf[4][QSTP_SHAKE256X4_BLOCK];
+    unsigned n[4] = {0, 0, 0, 0};
+
+    for (unsigned i = 0; i < 4; i++) {
+        memcpy(seed[i], rhoprime, MLDSA_CRH_BYTES);
+        seed[i][MLDSA_CRH_BYTES] = (uint8_t)nonces[i];
+        seed[i][MLDSA_CRH_BYTES + 1] = (uint8_t)(nonces[i] >> 8);
+    }
+    qstp_shake256x4_absorb_once(&st, seed[0], seed[1], seed[2], seed[3], sizeof(seed[0]));
+    /* Lockstep blocks; a lane already full ignores its block. How many blocks a lane needs
+     * depends only on which candidates were rejected (see rej_eta). */
+    while (n[0] < MLDSA_N || n[1] < MLDSA_N || n[2] < MLDSA_N || n[3] < MLDSA_N) {
+        qstp_shake256x4_squeezeblocks(buf[0], buf[1], buf[2], buf[3], 1, &st);
+        for (unsigned i = 0; i < 4; i++)
+            n[i] = rej_eta(a[i], n[i], buf[i], sizeof(buf[i]), eta);
+    }
+    qstp_keccak_x4_wipe(&st);
     qstp_wipe(buf, sizeof(buf));
     qstp_wipe(seed, sizeof(seed));
 }

@@ -20,6 +20,10 @@ void qstp_mldsa_sample_a_x4(qstp_mldsa_poly *const a[4], const uint8_t rho[MLDSA
  * generation only: which bytes are rejected is independent of the accepted values. */
 void qstp_mldsa_sample_eta(qstp_mldsa_poly *a, unsigned eta,
                            const uint8_t rhoprime[MLDSA_CRH_BYTES], uint16_t nonce);
+/* Four RejBoundedPoly polynomials at once (nonces[i]) with the four-way SHAKE256; same output as
+ * four qstp_mldsa_sample_eta calls. */
+void qstp_mldsa_sample_eta_x4(qstp_mldsa_poly *const a[4], unsigned eta,
+                              const uint8_t rhoprime[MLDSA_CRH_BYTES], const uint16_t nonces[4]);
 /* Polynomial r of ExpandMask (Alg. 34): BitUnpack(H(rho'' || (kappa + r), 32 c), gamma1 - 1, gamma1),
  * nonce = kappa + r. Coefficients in (-gamma1, gamma1]. No rejection: constant time. */
 void qstp_mldsa_sample_mask(qstp_mldsa_poly *a, const qstp_mldsa_params *p,

@@ -6,9 +6,9 @@
  * boundaries and the wrap-around at q - 1 included), the 23-bit packed A^ (layout against a
  * bit-by-bit reference, round trip, AVX2 unpack and fused product-accumulate), the AVX2
  * RejNTTPoly filter, s as bytes straight from its eta = 2 encoding, the packed ExpandMask bytes
- * against the polynomial sampler, and identical signatures from the dispatching API with the
- * backend switched by QSTP_NO_ASM. On a CPU without AVX2 only the portable half runs and the
- * test says so. No vector file. */
+ * against the polynomial sampler, the four-way RejBoundedPoly against the one-way one, and
+ * identical signatures from the dispatching API with the backend switched by QSTP_NO_ASM. On a
+ * CPU without AVX2 only the portable half runs and the test says so. No vector file. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -507,6 +507,22 @@ static void check_mask_bytes(void)
             bad += memcmp(&y, &z, sizeof(y)) != 0;
         }
         CHECK_MSG(bad == 0, "ML-DSA-%u: packed ExpandMask differs from the sampler %u times", levels[li], bad);
+    }
+    /* Four-way RejBoundedPoly (key generation) against the one-way one, eta 2 and 4. */
+    for (unsigned eta = 2; eta <= 4; eta += 2) {
+        static qstp_mldsa_poly four[4];
+        qstp_mldsa_poly *const out[4] = {&four[0], &four[1], &four[2], &four[3]};
+        const uint16_t nonces[4] = {0, 3, 14, 0x0102};
+        unsigned bad = 0;
+        qstp_mldsa_sample_eta_x4(out, eta, rhopp, nonces);
+        for (unsigned i = 0; i < 4; i++) {
+            qstp_mldsa_poly one;
+            qstp_mldsa_sample_eta(&one, eta, rhopp, nonces[i]);
+            bad += memcmp(&one, &four[i], sizeof(one)) != 0;
+            for (unsigned c = 0; c < MLDSA_N; c++)
+                bad += four[i].c[c] < -(int32_t)eta || four[i].c[c] > (int32_t)eta;
+        }
+        CHECK_MSG(bad == 0, "eta %u: four-way RejBoundedPoly differs %u times", eta, bad);
     }
 }
 
