@@ -11,6 +11,8 @@
  *    byte shuffle from a 256-entry table (no PEXT: it is microcoded and slow on AMD Zen 1/2),
  *    then lets the portable code finish the buffer.
  * Only called after qstp_cpu_has_avx2() (see poly.c). No branch or index depends on data. */
+#include <string.h>
+
 #include "crypto/mlkem/poly_backend.h"
 
 #if defined(QSTP_MLKEM_HAVE_AVX2)
@@ -28,6 +30,18 @@ static inline __m256i fqmul_v(__m256i a, __m256i b)
     __m256i t = _mm256_mullo_epi16(lo, qinv);
     return _mm256_sub_epi16(hi, _mm256_mulhi_epi16(t, q));
 }
+
+/* fqmul_v(a, z) with zq = z q^-1 mod 2^16 precomputed: a zq mod 2^16 is the same t as
+ * (a z mod 2^16) q^-1, so the result is identical with one multiplication fewer. */
+static inline __m256i fqmul_pre(__m256i a, __m256i z, __m256i zq)
+{
+    const __m256i t = _mm256_mullo_epi16(a, zq);
+    return _mm256_sub_epi16(_mm256_mulhi_epi16(a, z), _mm256_mulhi_epi16(t, _mm256_set1_epi16(Q)));
+}
+
+/* z q^-1 mod 2^16 of a constant or a vector of zetas. */
+static inline int16_t zq_of(int16_t z) { return (int16_t)(uint16_t)((uint32_t)(uint16_t)z * 62209u); }
+static inline __m256i zq_v(__m256i z) { return _mm256_mullo_epi16(z, _mm256_set1_epi16((int16_t)-3327)); }
 
 static inline __m256i barrett_v(__m256i a)
 {
@@ -62,19 +76,34 @@ static inline __m256i blend_hi(__m256i x, __m256i y, unsigned len)
 }
 
 /* The zeta of each lane for an in-vector layer: block b (16 lanes) holds 16 / (2 len) groups whose
- * zetas are zetas[first + dir * (groups_per_block * b + g)]. */
+ * zetas are zetas[first + dir * (groups_per_block * b + g)], consecutive in the table. They are
+ * loaded together (4 or 2 of them) and spread with one byte shuffle: each 128-bit half reads its
+ * groups' entries from the broadcast load (the order reversed when dir = -1). */
 static inline __m256i lane_zetas(unsigned len, unsigned first, int dir, unsigned b)
 {
     const int16_t *z = qstp_mlkem_zetas;
     if (len == 8)
         return _mm256_set1_epi16(z[first + dir * (int)b]);
     if (len == 4) {
-        const int16_t z0 = z[first + dir * (int)(2 * b)], z1 = z[first + dir * (int)(2 * b + 1)];
-        return _mm256_setr_epi16(z0, z0, z0, z0, z0, z0, z0, z0, z1, z1, z1, z1, z1, z1, z1, z1);
+        /* entries e0 = z[lo], e1 = z[lo + 1]; dir +1: groups (e0, e1), dir -1: (e1, e0) */
+        const unsigned lo = dir > 0 ? first + 2 * b : first - 2 * b - 1;
+        int32_t w;
+        memcpy(&w, z + lo, sizeof w);
+        const __m256i v = _mm256_set1_epi32(w);
+        const __m256i fwd = _mm256_setr_epi8(0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, /**/
+                                             2, 3, 2, 3, 2, 3, 2, 3, 2, 3, 2, 3, 2, 3, 2, 3);
+        const __m256i rev = _mm256_setr_epi8(2, 3, 2, 3, 2, 3, 2, 3, 2, 3, 2, 3, 2, 3, 2, 3, /**/
+                                             0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1);
+        return _mm256_shuffle_epi8(v, dir > 0 ? fwd : rev);
     }
-    const int16_t z0 = z[first + dir * (int)(4 * b)], z1 = z[first + dir * (int)(4 * b + 1)],
-                  z2 = z[first + dir * (int)(4 * b + 2)], z3 = z[first + dir * (int)(4 * b + 3)];
-    return _mm256_setr_epi16(z0, z0, z0, z0, z1, z1, z1, z1, z2, z2, z2, z2, z3, z3, z3, z3);
+    /* len 2: entries e0..e3 = z[lo..lo+3]; dir +1: groups (e0, e1, e2, e3), dir -1: (e3 .. e0) */
+    const unsigned lo = dir > 0 ? first + 4 * b : first - 4 * b - 3;
+    const __m256i v = _mm256_broadcastsi128_si256(_mm_loadl_epi64((const __m128i *)(z + lo)));
+    const __m256i fwd = _mm256_setr_epi8(0, 1, 0, 1, 0, 1, 0, 1, 2, 3, 2, 3, 2, 3, 2, 3, /**/
+                                         4, 5, 4, 5, 4, 5, 4, 5, 6, 7, 6, 7, 6, 7, 6, 7);
+    const __m256i rev = _mm256_setr_epi8(6, 7, 6, 7, 6, 7, 6, 7, 4, 5, 4, 5, 4, 5, 4, 5, /**/
+                                         2, 3, 2, 3, 2, 3, 2, 3, 0, 1, 0, 1, 0, 1, 0, 1);
+    return _mm256_shuffle_epi8(v, dir > 0 ? fwd : rev);
 }
 
 #define INLINE static inline __attribute__((always_inline))
@@ -82,10 +111,11 @@ static inline __m256i lane_zetas(unsigned len, unsigned first, int dir, unsigned
 INLINE void ntt_layer_wide(int16_t *r, unsigned len, unsigned k)
 {
     for (unsigned start = 0; start < QSTP_MLKEM_N; start += 2 * len) {
-        const __m256i zeta = _mm256_set1_epi16(qstp_mlkem_zetas[k++]);
+        const int16_t z = qstp_mlkem_zetas[k++];
+        const __m256i zeta = _mm256_set1_epi16(z), zetaq = _mm256_set1_epi16(zq_of(z));
         for (unsigned j = start; j < start + len; j += 16) {
             __m256i a = load(r + j), b = load(r + j + len);
-            __m256i t = fqmul_v(zeta, b);
+            __m256i t = fqmul_pre(b, zeta, zetaq);
             store(r + j + len, _mm256_sub_epi16(a, t));
             store(r + j, _mm256_add_epi16(a, t));
         }
@@ -98,7 +128,8 @@ INLINE void ntt_layer_narrow(int16_t *r, unsigned len, unsigned first)
         __m256i v = load(r + 16 * b), p = swap_len(v, len);
         __m256i lo = blend_hi(v, p, len); /* r[j] in every lane */
         __m256i hi = blend_hi(p, v, len); /* r[j + len] in every lane */
-        __m256i t = fqmul_v(lane_zetas(len, first, 1, b), hi);
+        const __m256i z = lane_zetas(len, first, 1, b);
+        __m256i t = fqmul_pre(hi, z, zq_v(z));
         store(r + 16 * b, blend_hi(_mm256_add_epi16(lo, t), _mm256_sub_epi16(lo, t), len));
     }
 }
@@ -124,7 +155,8 @@ INLINE void invntt_layer_narrow(int16_t *r, unsigned len, unsigned first)
         __m256i lo = blend_hi(v, p, len);
         __m256i hi = blend_hi(p, v, len);
         __m256i s = barrett_v(_mm256_add_epi16(lo, hi));
-        __m256i d = fqmul_v(lane_zetas(len, first, -1, b), _mm256_sub_epi16(hi, lo));
+        const __m256i z = lane_zetas(len, first, -1, b);
+        __m256i d = fqmul_pre(_mm256_sub_epi16(hi, lo), z, zq_v(z));
         store(r + 16 * b, blend_hi(s, d, len));
     }
 }
@@ -132,11 +164,12 @@ INLINE void invntt_layer_narrow(int16_t *r, unsigned len, unsigned first)
 INLINE void invntt_layer_wide(int16_t *r, unsigned len, unsigned k)
 {
     for (unsigned start = 0; start < QSTP_MLKEM_N; start += 2 * len) {
-        const __m256i zeta = _mm256_set1_epi16(qstp_mlkem_zetas[k--]);
+        const int16_t z = qstp_mlkem_zetas[k--];
+        const __m256i zeta = _mm256_set1_epi16(z), zetaq = _mm256_set1_epi16(zq_of(z));
         for (unsigned j = start; j < start + len; j += 16) {
             __m256i a = load(r + j), b = load(r + j + len);
             store(r + j, barrett_v(_mm256_add_epi16(a, b)));
-            store(r + j + len, fqmul_v(zeta, _mm256_sub_epi16(b, a)));
+            store(r + j + len, fqmul_pre(_mm256_sub_epi16(b, a), zeta, zetaq));
         }
     }
 }
@@ -145,6 +178,7 @@ void qstp_mlkem_poly_invntt_tomont_avx2(qstp_mlkem_poly *p)
 {
     int16_t *r = p->c;
     const __m256i f = _mm256_set1_epi16(1441); /* R^2 / 128 mod q, as poly.c */
+    const __m256i fq = _mm256_set1_epi16(zq_of(1441));
     invntt_layer_narrow(r, 2, 127);
     invntt_layer_narrow(r, 4, 63);
     invntt_layer_narrow(r, 8, 31);
@@ -153,7 +187,7 @@ void qstp_mlkem_poly_invntt_tomont_avx2(qstp_mlkem_poly *p)
     invntt_layer_wide(r, 64, 3);
     invntt_layer_wide(r, 128, 1);
     for (unsigned j = 0; j < QSTP_MLKEM_N; j += 16)
-        store(r + j, fqmul_v(load(r + j), f));
+        store(r + j, fqmul_pre(load(r + j), f, fq));
 }
 
 /* Montgomery reduction of eight int32 lanes (same as poly.c montgomery_reduce); the result is
@@ -215,8 +249,9 @@ void qstp_mlkem_poly_reduce_avx2(qstp_mlkem_poly *p)
 void qstp_mlkem_poly_tomont_avx2(qstp_mlkem_poly *p)
 {
     const __m256i r2 = _mm256_set1_epi16(1353); /* 2^32 mod q, as poly.c */
+    const __m256i r2q = _mm256_set1_epi16(zq_of(1353));
     for (unsigned j = 0; j < QSTP_MLKEM_N; j += 16)
-        store(p->c + j, fqmul_v(load(p->c + j), r2));
+        store(p->c + j, fqmul_pre(load(p->c + j), r2, r2q));
 }
 
 void qstp_mlkem_poly_mulcache_compute_avx2(qstp_mlkem_mulcache *mc, const qstp_mlkem_poly *b)
