@@ -108,68 +108,83 @@ static inline __m256i lane_zetas(unsigned len, unsigned first, int dir, unsigned
 
 #define INLINE static inline __attribute__((always_inline))
 
-INLINE void ntt_layer_wide(int16_t *r, unsigned len, unsigned k)
+/* Register-resident layers. After the first forward layer (len 128) the two halves of the
+ * polynomial (8 vectors each) are independent down to the last layer, so each half is loaded
+ * once, goes through layers 64 .. 2 and the final reduction in registers, and is stored once;
+ * the inverse mirrors this (layers 2 .. 64 per half, then layer 128 fused with the final scaling).
+ * Same butterflies, zetas and reductions in the same order as poly.c, so the same values. */
+
+/* Cooley-Tukey butterfly on whole vectors: (a, b) = (a + z b, a - z b). */
+INLINE void ct_bfly(__m256i *a, __m256i *b, int16_t z)
 {
-    for (unsigned start = 0; start < QSTP_MLKEM_N; start += 2 * len) {
-        const int16_t z = qstp_mlkem_zetas[k++];
-        const __m256i zeta = _mm256_set1_epi16(z), zetaq = _mm256_set1_epi16(zq_of(z));
-        for (unsigned j = start; j < start + len; j += 16) {
-            __m256i a = load(r + j), b = load(r + j + len);
-            __m256i t = fqmul_pre(b, zeta, zetaq);
-            store(r + j + len, _mm256_sub_epi16(a, t));
-            store(r + j, _mm256_add_epi16(a, t));
-        }
-    }
+    const __m256i t = fqmul_pre(*b, _mm256_set1_epi16(z), _mm256_set1_epi16(zq_of(z)));
+    *b = _mm256_sub_epi16(*a, t);
+    *a = _mm256_add_epi16(*a, t);
 }
 
-INLINE void ntt_layer_narrow(int16_t *r, unsigned len, unsigned first)
+/* Gentleman-Sande butterfly: (a, b) = (Barrett(a + b), z (b - a)). */
+INLINE void gs_bfly(__m256i *a, __m256i *b, int16_t z)
 {
-    for (unsigned b = 0; b < QSTP_MLKEM_N / 16; b++) {
-        __m256i v = load(r + 16 * b), p = swap_len(v, len);
-        __m256i lo = blend_hi(v, p, len); /* r[j] in every lane */
-        __m256i hi = blend_hi(p, v, len); /* r[j + len] in every lane */
-        const __m256i z = lane_zetas(len, first, 1, b);
-        __m256i t = fqmul_pre(hi, z, zq_v(z));
-        store(r + 16 * b, blend_hi(_mm256_add_epi16(lo, t), _mm256_sub_epi16(lo, t), len));
-    }
+    const __m256i t = *a;
+    *a = barrett_v(_mm256_add_epi16(t, *b));
+    *b = fqmul_pre(_mm256_sub_epi16(*b, t), _mm256_set1_epi16(z), _mm256_set1_epi16(zq_of(z)));
+}
+
+/* One in-vector layer (len 8, 4 or 2) on vector b of the polynomial. */
+INLINE __m256i ntt_narrow_v(__m256i v, unsigned len, unsigned first, unsigned b)
+{
+    const __m256i p = swap_len(v, len);
+    const __m256i lo = blend_hi(v, p, len); /* r[j] in every lane */
+    const __m256i hi = blend_hi(p, v, len); /* r[j + len] in every lane */
+    const __m256i z = lane_zetas(len, first, 1, b);
+    const __m256i t = fqmul_pre(hi, z, zq_v(z));
+    return blend_hi(_mm256_add_epi16(lo, t), _mm256_sub_epi16(lo, t), len);
+}
+
+INLINE __m256i invntt_narrow_v(__m256i v, unsigned len, unsigned first, unsigned b)
+{
+    const __m256i p = swap_len(v, len);
+    const __m256i lo = blend_hi(v, p, len);
+    const __m256i hi = blend_hi(p, v, len);
+    const __m256i sum = barrett_v(_mm256_add_epi16(lo, hi));
+    const __m256i z = lane_zetas(len, first, -1, b);
+    const __m256i d = fqmul_pre(_mm256_sub_epi16(hi, lo), z, zq_v(z));
+    return blend_hi(sum, d, len);
 }
 
 void qstp_mlkem_poly_ntt_avx2(qstp_mlkem_poly *p)
 {
     int16_t *r = p->c;
-    ntt_layer_wide(r, 128, 1);
-    ntt_layer_wide(r, 64, 2);
-    ntt_layer_wide(r, 32, 4);
-    ntt_layer_wide(r, 16, 8);
-    ntt_layer_narrow(r, 8, 16);
-    ntt_layer_narrow(r, 4, 32);
-    ntt_layer_narrow(r, 2, 64);
-    for (unsigned j = 0; j < QSTP_MLKEM_N; j += 16)
-        store(r + j, barrett_v(load(r + j)));
-}
-
-INLINE void invntt_layer_narrow(int16_t *r, unsigned len, unsigned first)
-{
-    for (unsigned b = 0; b < QSTP_MLKEM_N / 16; b++) {
-        __m256i v = load(r + 16 * b), p = swap_len(v, len);
-        __m256i lo = blend_hi(v, p, len);
-        __m256i hi = blend_hi(p, v, len);
-        __m256i s = barrett_v(_mm256_add_epi16(lo, hi));
-        const __m256i z = lane_zetas(len, first, -1, b);
-        __m256i d = fqmul_pre(_mm256_sub_epi16(hi, lo), z, zq_v(z));
-        store(r + 16 * b, blend_hi(s, d, len));
+    const int16_t *zt = qstp_mlkem_zetas;
+    /* layer len 128 (zetas[1]) across the halves */
+    for (unsigned j = 0; j < 128; j += 16) {
+        __m256i a = load(r + j), b = load(r + j + 128);
+        ct_bfly(&a, &b, zt[1]);
+        store(r + j, a);
+        store(r + j + 128, b);
     }
-}
-
-INLINE void invntt_layer_wide(int16_t *r, unsigned len, unsigned k)
-{
-    for (unsigned start = 0; start < QSTP_MLKEM_N; start += 2 * len) {
-        const int16_t z = qstp_mlkem_zetas[k--];
-        const __m256i zeta = _mm256_set1_epi16(z), zetaq = _mm256_set1_epi16(zq_of(z));
-        for (unsigned j = start; j < start + len; j += 16) {
-            __m256i a = load(r + j), b = load(r + j + len);
-            store(r + j, barrett_v(_mm256_add_epi16(a, b)));
-            store(r + j + len, fqmul_pre(_mm256_sub_epi16(b, a), zeta, zetaq));
+    for (unsigned h = 0; h < 2; h++) {
+        __m256i v[8];
+#pragma GCC unroll 8
+        for (unsigned i = 0; i < 8; i++)
+            v[i] = load(r + 128 * h + 16 * i);
+        /* len 64: zetas[2 + h]; len 32: zetas[4 + 2h + g]; len 16: zetas[8 + 4h + g] */
+#pragma GCC unroll 4
+        for (unsigned i = 0; i < 4; i++)
+            ct_bfly(&v[i], &v[i + 4], zt[2 + h]);
+#pragma GCC unroll 4
+        for (unsigned i = 0; i < 4; i++)
+            ct_bfly(&v[(i & 2) * 2 + (i & 1)], &v[(i & 2) * 2 + (i & 1) + 2], zt[4 + 2 * h + i / 2]);
+#pragma GCC unroll 4
+        for (unsigned g = 0; g < 4; g++)
+            ct_bfly(&v[2 * g], &v[2 * g + 1], zt[8 + 4 * h + g]);
+#pragma GCC unroll 8
+        for (unsigned i = 0; i < 8; i++) {
+            const unsigned b = 8 * h + i;
+            __m256i x = ntt_narrow_v(v[i], 8, 16, b);
+            x = ntt_narrow_v(x, 4, 32, b);
+            x = ntt_narrow_v(x, 2, 64, b);
+            store(r + 16 * b, barrett_v(x));
         }
     }
 }
@@ -177,17 +192,39 @@ INLINE void invntt_layer_wide(int16_t *r, unsigned len, unsigned k)
 void qstp_mlkem_poly_invntt_tomont_avx2(qstp_mlkem_poly *p)
 {
     int16_t *r = p->c;
-    const __m256i f = _mm256_set1_epi16(1441); /* R^2 / 128 mod q, as poly.c */
+    const int16_t *zt = qstp_mlkem_zetas;
+    for (unsigned h = 0; h < 2; h++) {
+        __m256i v[8];
+#pragma GCC unroll 8
+        for (unsigned i = 0; i < 8; i++) {
+            const unsigned b = 8 * h + i;
+            __m256i x = invntt_narrow_v(load(r + 16 * b), 2, 127, b);
+            x = invntt_narrow_v(x, 4, 63, b);
+            v[i] = invntt_narrow_v(x, 8, 31, b);
+        }
+        /* len 16: zetas[15 - (4h + g)]; len 32: zetas[7 - (2h + g)]; len 64: zetas[3 - h] */
+#pragma GCC unroll 4
+        for (unsigned g = 0; g < 4; g++)
+            gs_bfly(&v[2 * g], &v[2 * g + 1], zt[15 - (4 * h + g)]);
+#pragma GCC unroll 4
+        for (unsigned i = 0; i < 4; i++)
+            gs_bfly(&v[(i & 2) * 2 + (i & 1)], &v[(i & 2) * 2 + (i & 1) + 2], zt[7 - (2 * h + i / 2)]);
+#pragma GCC unroll 4
+        for (unsigned i = 0; i < 4; i++)
+            gs_bfly(&v[i], &v[i + 4], zt[3 - h]);
+#pragma GCC unroll 8
+        for (unsigned i = 0; i < 8; i++)
+            store(r + 128 * h + 16 * i, v[i]);
+    }
+    /* layer len 128 (zetas[1]), then times R^2 / 128 (1441, as poly.c) */
+    const __m256i f = _mm256_set1_epi16(1441);
     const __m256i fq = _mm256_set1_epi16(zq_of(1441));
-    invntt_layer_narrow(r, 2, 127);
-    invntt_layer_narrow(r, 4, 63);
-    invntt_layer_narrow(r, 8, 31);
-    invntt_layer_wide(r, 16, 15);
-    invntt_layer_wide(r, 32, 7);
-    invntt_layer_wide(r, 64, 3);
-    invntt_layer_wide(r, 128, 1);
-    for (unsigned j = 0; j < QSTP_MLKEM_N; j += 16)
-        store(r + j, fqmul_pre(load(r + j), f, fq));
+    for (unsigned j = 0; j < 128; j += 16) {
+        __m256i a = load(r + j), b = load(r + j + 128);
+        gs_bfly(&a, &b, zt[1]);
+        store(r + j, fqmul_pre(a, f, fq));
+        store(r + j + 128, fqmul_pre(b, f, fq));
+    }
 }
 
 /* Montgomery reduction of eight int32 lanes (same as poly.c montgomery_reduce); the result is
