@@ -41,8 +41,8 @@ static void permute_lanes(uint64_t s[4][25], const int need[4])
 
 /* ---- the matrix, with up to QSTP_MLKEM_LANE_HASH_MAX fixed-input hashes in spare lanes ----
  *
- * A lane scheduler over one interleaved 4-way state (lane i of instance l at s[i][l], the layout
- * of qstp_keccak_f1600_x4_lanes, so no transposition): every permutation advances the four jobs
+ * A lane scheduler over four Keccak states permuted together (qstp_keccak_f1600_x4; the states
+ * stay contiguous, so a block is read out with one copy): every permutation advances the four jobs
  * in the lanes, and a lane whose job ends takes the next job at once. Jobs are the k^2 SampleNTT
  * XOFs (about 3 blocks each, sometimes 4) and the caller's hashes (12 blocks each for
  * ML-KEM-1024), which start first because they are the longest. Keeping all four lanes busy this
@@ -61,22 +61,23 @@ typedef struct {
     unsigned ctr;   /* LANE_XOF: coefficients accepted */
 } lane_state;
 
-static void lane_clear(uint64_t s[25][4], unsigned l)
-{
-    for (unsigned i = 0; i < 25; i++)
-        s[i][l] = 0;
-}
+static void lane_clear(uint64_t s[4][25], unsigned l) { memset(s[l], 0, sizeof s[l]); }
 
-static void lane_xor(uint64_t s[25][4], unsigned l, const uint8_t *blk, unsigned rate)
+static void lane_xor(uint64_t s[4][25], unsigned l, const uint8_t *blk, unsigned rate)
 {
     for (unsigned i = 0; i < rate / 8; i++)
-        s[i][l] ^= qstp_load64_le(blk + 8 * i);
+        s[l][i] ^= qstp_load64_le(blk + 8 * i);
 }
 
-static void lane_extract(uint8_t *out, uint64_t s[25][4], unsigned l, size_t len)
+/* len bytes (a multiple of 8) of lane l's state: one copy on a little-endian machine. */
+static void lane_extract(uint8_t *out, const uint64_t *lane, size_t len)
 {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    memcpy(out, lane, len);
+#else
     for (unsigned i = 0; i < len / 8; i++)
-        qstp_store64_le(out + 8 * i, s[i][l]);
+        qstp_store64_le(out + 8 * i, lane[i]);
+#endif
 }
 
 /* Block b of the padded message m0 || m1 at rate HASH_RATE (message bytes, then the domain suffix
@@ -106,31 +107,24 @@ static int hash_block(uint8_t blk[HASH_RATE], size_t b, const qstp_mlkem_lane_ha
 
 /* Permute the lanes in use: the 4-way call when it is vectorised or all four are busy, else the
  * busy lanes one at a time. */
-static void permute_busy(uint64_t s[25][4], const lane_state lane[4], uint64_t t[25])
+static void permute_busy(uint64_t s[4][25], const lane_state lane[4])
 {
     const int all = lane[0].kind != LANE_IDLE && lane[1].kind != LANE_IDLE &&
                     lane[2].kind != LANE_IDLE && lane[3].kind != LANE_IDLE;
     if (all || qstp_cpu_has_avx2()) {
-        qstp_keccak_f1600_x4_lanes(s);
+        qstp_keccak_f1600_x4(s);
         return;
     }
-    for (unsigned l = 0; l < 4; l++) {
-        if (lane[l].kind == LANE_IDLE)
-            continue;
-        for (unsigned i = 0; i < 25; i++)
-            t[i] = s[i][l];
-        qstp_keccak_f1600(t);
-        for (unsigned i = 0; i < 25; i++)
-            s[i][l] = t[i];
-    }
+    for (unsigned l = 0; l < 4; l++)
+        if (lane[l].kind != LANE_IDLE)
+            qstp_keccak_f1600(s[l]);
 }
 
 void qstp_mlkem_gen_matrix_hashes(qstp_mlkem_poly *a, const uint8_t rho[32], unsigned k,
                                   int transposed, const qstp_mlkem_lane_hash *hashes,
                                   unsigned nhash)
 {
-    _Alignas(32) uint64_t s[25][4];
-    uint64_t t[25]; /* one lane, for single permutations */
+    _Alignas(32) uint64_t s[4][25];
     uint8_t buf[SHAKE128_RATE]; /* 168 = 56 * 3: blocks hold whole 3-byte groups */
     lane_state lane[4];
     const unsigned total = k * k;
@@ -168,10 +162,10 @@ void qstp_mlkem_gen_matrix_hashes(qstp_mlkem_poly *a, const uint8_t rho[32], uns
         }
         if (!busy)
             break;
-        permute_busy(s, lane, t);
+        permute_busy(s, lane);
         for (unsigned l = 0; l < 4; l++) {
             if (lane[l].kind == LANE_XOF) {
-                lane_extract(buf, s, l, SHAKE128_RATE);
+                lane_extract(buf, s[l], SHAKE128_RATE);
                 lane[l].ctr = qstp_mlkem_rej_uniform(a[lane[l].job].c, lane[l].ctr, buf,
                                                      SHAKE128_RATE);
                 if (lane[l].ctr >= QSTP_MLKEM_N)
@@ -179,7 +173,7 @@ void qstp_mlkem_gen_matrix_hashes(qstp_mlkem_poly *a, const uint8_t rho[32], uns
             } else if (lane[l].kind == LANE_HASH) {
                 const qstp_mlkem_lane_hash *h = &hashes[lane[l].job];
                 if (lane[l].last) {
-                    lane_extract(h->out, s, l, 32);
+                    lane_extract(h->out, s[l], 32);
                     lane[l].kind = LANE_IDLE;
                 } else {
                     lane[l].last = hash_block(buf, ++lane[l].block, h);
@@ -190,7 +184,6 @@ void qstp_mlkem_gen_matrix_hashes(qstp_mlkem_poly *a, const uint8_t rho[32], uns
     }
     if (nhash > 0) { /* a hash input may be secret (z in J(z || c)) */
         qstp_wipe(s, sizeof s);
-        qstp_wipe(t, sizeof t);
         qstp_wipe(buf, sizeof buf);
     }
 }
