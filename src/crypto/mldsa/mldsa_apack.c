@@ -11,7 +11,7 @@
  * Packing builds the group's 184 bits in three 64-bit words (ExpandA runs once per signature, so
  * this is on the one-shot signer's path: a bit-at-a-time loop cost more than the sampling). */
 
-void qstp_mldsa_pack_a23(uint8_t out[MLDSA_A23_BYTES], const qstp_mldsa_poly *a)
+void qstp_mldsa_pack_a23_portable(uint8_t out[MLDSA_A23_BYTES], const qstp_mldsa_poly *a)
 {
     for (unsigned g = 0; g < MLDSA_N / 8; g++, out += 23) {
         uint64_t c[8];
@@ -56,6 +56,17 @@ void qstp_mldsa_poly_acc_a23_montgomery_portable(qstp_mldsa_poly *c, const uint8
     qstp_mldsa_unpack_a23_portable(&t, a);
     for (unsigned i = 0; i < MLDSA_N; i++)
         c->c[i] += qstp_mldsa_montgomery_reduce((int64_t)t.c[i] * b->c[i]);
+}
+
+void qstp_mldsa_pack_a23(uint8_t out[MLDSA_A23_BYTES], const qstp_mldsa_poly *a)
+{
+#if defined(QSTP_MLDSA_HAVE_A23_AVX2)
+    if (qstp_cpu_has_avx2()) {
+        qstp_mldsa_pack_a23_avx2(out, a);
+        return;
+    }
+#endif
+    qstp_mldsa_pack_a23_portable(out, a);
 }
 
 void qstp_mldsa_unpack_a23(qstp_mldsa_poly *a, const uint8_t in[MLDSA_A23_BYTES])

@@ -29,12 +29,14 @@ void qstp_mldsa_expand_a23(uint8_t *apack, const qstp_mldsa_params *p,
                            const uint8_t rho[MLDSA_SEED_BYTES], qstp_mldsa_poly scratch[4]);
 
 /* Backends (AVX2 in mldsa_apack_avx2.c; same outputs). */
+void qstp_mldsa_pack_a23_portable(uint8_t out[MLDSA_A23_BYTES], const qstp_mldsa_poly *a);
 void qstp_mldsa_unpack_a23_portable(qstp_mldsa_poly *a, const uint8_t in[MLDSA_A23_BYTES]);
 void qstp_mldsa_poly_acc_a23_montgomery_portable(qstp_mldsa_poly *c, const uint8_t a[MLDSA_A23_BYTES],
                                                  const qstp_mldsa_poly *b);
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
 #define QSTP_MLDSA_HAVE_A23_AVX2 1
 void qstp_mldsa_unpack_a23_avx2(qstp_mldsa_poly *a, const uint8_t in[MLDSA_A23_BYTES]);
+void qstp_mldsa_pack_a23_avx2(uint8_t out[MLDSA_A23_BYTES], const qstp_mldsa_poly *a);
 void qstp_mldsa_poly_acc_a23_montgomery_avx2(qstp_mldsa_poly *c, const uint8_t a[MLDSA_A23_BYTES],
                                              const qstp_mldsa_poly *b);
 #endif

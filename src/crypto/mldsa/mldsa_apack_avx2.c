@@ -14,6 +14,7 @@
 #if defined(QSTP_MLDSA_HAVE_A23_AVX2)
 
 #include <immintrin.h>
+#include <string.h>
 
 static inline __m256i unpack8(const uint8_t *g)
 {
@@ -60,6 +61,27 @@ void qstp_mldsa_poly_acc_a23_montgomery_avx2(qstp_mldsa_poly *c, const uint8_t a
         __m256i *const cp = (__m256i *)(void *)(c->c + 8 * g);
         const __m256i bv = _mm256_loadu_si256((const __m256i *)(const void *)(b->c + 8 * g));
         _mm256_storeu_si256(cp, _mm256_add_epi32(_mm256_loadu_si256(cp), mont_mul(unpack8(a + 23 * g), bv)));
+    }
+}
+
+/* Packing (once per signature, 56 entries for ML-DSA-87): the pairs c_2j | c_2j+1 << 23 (46 bits)
+ * are formed in the 64-bit lanes, then joined into the group's three words as the portable code
+ * does (bits 46, 92, 138 are not byte aligned, so that step stays scalar). */
+void qstp_mldsa_pack_a23_avx2(uint8_t out[MLDSA_A23_BYTES], const qstp_mldsa_poly *a)
+{
+    const __m256i lo = _mm256_set1_epi64x(0x7FFFFF);
+    for (unsigned g = 0; g < MLDSA_N / 8; g++, out += 23) {
+        const __m256i v = _mm256_loadu_si256((const __m256i *)(const void *)(a->c + 8 * g));
+        const __m256i pair = _mm256_or_si256(_mm256_and_si256(v, lo),
+                                             _mm256_slli_epi64(_mm256_and_si256(_mm256_srli_epi64(v, 32), lo), 23));
+        uint64_t p[4];
+        _mm256_storeu_si256((__m256i *)(void *)p, pair);
+        const uint64_t w0 = p[0] | p[1] << 46, w1 = p[1] >> 18 | p[2] << 28, w2 = p[2] >> 36 | p[3] << 10;
+        uint8_t last[8];
+        memcpy(out, &w0, 8); /* x86: little-endian */
+        memcpy(out + 8, &w1, 8);
+        memcpy(last, &w2, 8);
+        memcpy(out + 16, last, 7);
     }
 }
 

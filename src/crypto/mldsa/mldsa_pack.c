@@ -192,7 +192,27 @@ void qstp_mldsa_pack_t0(uint8_t *out, const qstp_mldsa_poly *a)
 
 void qstp_mldsa_unpack_t0(qstp_mldsa_poly *a, const uint8_t *in)
 {
-    unpack_core(a, in, MLDSA_D, 1 << (MLDSA_D - 1), -1);
+    /* Eight 13-bit values per 13 bytes, read as a 64-bit and a 40-bit word (the one-shot signer
+     * unpacks t0 in its attempts); same values as unpack_core: a_i = 2^12 - v_i. */
+    const int32_t base = 1 << (MLDSA_D - 1);
+    for (unsigned i = 0; i < MLDSA_N; i += 8, in += 13) {
+        uint64_t lo = 0, hi = 0;
+        for (unsigned b = 0; b < 8; b++)
+            lo |= (uint64_t)in[b] << (8 * b);
+        for (unsigned b = 0; b < 5; b++)
+            hi |= (uint64_t)in[8 + b] << (8 * b);
+        uint32_t v[8];
+        v[0] = (uint32_t)lo;
+        v[1] = (uint32_t)(lo >> 13);
+        v[2] = (uint32_t)(lo >> 26);
+        v[3] = (uint32_t)(lo >> 39);
+        v[4] = (uint32_t)((lo >> 52) | (hi << 12));
+        v[5] = (uint32_t)(hi >> 1);
+        v[6] = (uint32_t)(hi >> 14);
+        v[7] = (uint32_t)(hi >> 27);
+        for (unsigned m = 0; m < 8; m++)
+            a->c[i + m] = base - (int32_t)(v[m] & 0x1FFF);
+    }
 }
 
 void qstp_mldsa_pack_hint(uint8_t *out, const qstp_mldsa_poly *h, const qstp_mldsa_params *p)

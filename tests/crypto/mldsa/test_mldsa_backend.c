@@ -352,7 +352,7 @@ static void run_api(uint8_t *pk, uint8_t *sig, unsigned level, const uint8_t xi[
 }
 
 /* 23-bit packed A^ (mldsa_apack.h): the packed bits against a bit-by-bit reference, the round
- * trip, and (with AVX2) the AVX2 unpack and fused acc against the portable ones, on random
+ * trip, and (with AVX2) the AVX2 pack, unpack and fused acc against the portable ones, on random
  * values in [0, 2^23) and the extremes 0, q - 1 and 2^23 - 1. */
 static void check_a23(void)
 {
@@ -365,7 +365,17 @@ static void check_a23(void)
             const uint32_t r = (uint32_t)test_prng_u64(&st);
             a.c[i] = t == 0 ? 0 : t == 1 ? 0x7FFFFF : t == 2 ? Q - 1 : (int32_t)(r & 0x7FFFFF);
         }
-        qstp_mldsa_pack_a23(packed, &a);
+        qstp_mldsa_pack_a23_portable(packed, &a);
+#if defined(QSTP_MLDSA_HAVE_A23_AVX2)
+        if (qstp_cpu_has_avx2()) {
+            static uint8_t packed2[MLDSA_A23_BYTES + 8];
+            memset(packed2, 0xEE, sizeof packed2);
+            qstp_mldsa_pack_a23_avx2(packed2, &a);
+            bad_avx += memcmp(packed2, packed, MLDSA_A23_BYTES) != 0;
+            for (unsigned i = MLDSA_A23_BYTES; i < sizeof packed2; i++)
+                bad_avx += packed2[i] != 0xEE; /* nothing written past the entry */
+        }
+#endif
         for (unsigned i = 0; i < MLDSA_N; i++) {
             uint32_t v = 0;
             for (unsigned k = 0; k < 23; k++)
@@ -401,7 +411,7 @@ static void check_a23(void)
     }
     CHECK_MSG(bad_bits == 0, "23-bit packing layout wrong in %u coefficients", bad_bits);
     CHECK_MSG(bad_rt == 0, "23-bit pack/unpack round trip failed %u times", bad_rt);
-    CHECK_MSG(bad_avx == 0, "23-bit AVX2 unpack differs %u times", bad_avx);
+    CHECK_MSG(bad_avx == 0, "23-bit AVX2 pack or unpack differs %u times", bad_avx);
     CHECK_MSG(bad_acc == 0, "packed-A product-accumulate differs %u times", bad_acc);
 }
 
@@ -479,6 +489,30 @@ static void check_eta2_ext(void)
     }
     CHECK_MSG(bad == 0, "eta-2 ext differs (or misjudges the key) %u times", bad);
     CHECK(nbad > 90 && nbad < 120);
+}
+
+/* t0 encoding: the whole-word unpack against a bit-by-bit reading of pack_t0's output (13-bit
+ * 2^12 - t0), over (-2^12, 2^12] and its ends. */
+static void check_t0(void)
+{
+    static uint8_t enc[MLDSA_POLYT0_BYTES];
+    uint64_t st = 13;
+    unsigned bad = 0;
+    for (unsigned t = 0; t < 200; t++) {
+        qstp_mldsa_poly a, b;
+        for (unsigned i = 0; i < MLDSA_N; i++)
+            a.c[i] = t == 0 ? 4096 : t == 1 ? -4095 : (int32_t)(test_prng_u64(&st) % 8192) - 4095;
+        qstp_mldsa_pack_t0(enc, &a);
+        for (unsigned i = 0; i < MLDSA_N; i++) {
+            uint32_t v = 0;
+            for (unsigned k = 0; k < 13; k++)
+                v |= (uint32_t)((enc[(13 * i + k) / 8] >> ((13 * i + k) % 8)) & 1) << k;
+            bad += (int32_t)v != 4096 - a.c[i];
+        }
+        qstp_mldsa_unpack_t0(&b, enc);
+        bad += memcmp(&a, &b, sizeof a) != 0;
+    }
+    CHECK_MSG(bad == 0, "t0 encoding round trip failed %u times", bad);
 }
 
 /* The packed ExpandMask bytes (one-way and four-way) unpack to the polynomial sampler's y, for
@@ -568,6 +602,7 @@ int main(void)
 #endif
     check_a23();
     check_eta2_ext();
+    check_t0();
     check_mask_bytes();
     compare_api();
     return test_report();
