@@ -1,6 +1,7 @@
 /* AVX2 versions of the ML-KEM NTT, inverse NTT and base multiplication (FIPS 203 Alg. 9-12), the
  * element-wise add/sub/reduce/tomont, the mulcache, CBD_2 and the rejection step, standard
- * coefficient order (the encodings are in poly_codec_avx2.c). Bit-for-bit the same results as the portable code in poly.c:
+ * coefficient order (the encodings are in poly_codec_avx2.c). Bit-for-bit the same results as
+ * the portable code in poly.c:
  *  - fqmul is the same high-half difference (mullo/mulhi pairs);
  *  - Barrett: floor((floor(a v / 2^16) + 2^9) / 2^10) == floor((a v + 2^25) / 2^26) exactly,
  *    so mulhi, add 512, shift 10 gives the portable rounding;
