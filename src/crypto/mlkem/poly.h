@@ -5,7 +5,8 @@
  * header. poly.c holds the portable implementation and the dispatch: every function here except
  * the CBD with eta = 3 runs from poly_avx2.c / poly_codec_avx2.c when qstp_cpu_has_avx2()
  * (crypto/cpu.h; QSTP_NO_ASM=1 forces portable). More backends plug in the same way
- * (poly_backend.h); no other file of the module changes. The AVX2 code keeps the standard coefficient order and returns exactly
+ * (poly_backend.h); no other file of the module changes. The AVX2 code keeps the standard
+ * coefficient order and returns exactly
  * the portable values; a future backend may keep its own order inside the NTT domain as long as
  * ntt, invntt, mulcache and basemul agree with each other and the byte functions see the
  * standard order (the tests then compare values mod q).

@@ -42,8 +42,14 @@ static inline __m256i fqmul_pre(__m256i a, __m256i z, __m256i zq)
 }
 
 /* z q^-1 mod 2^16 of a constant or a vector of zetas. */
-static inline int16_t zq_of(int16_t z) { return (int16_t)(uint16_t)((uint32_t)(uint16_t)z * 62209u); }
-static inline __m256i zq_v(__m256i z) { return _mm256_mullo_epi16(z, _mm256_set1_epi16((int16_t)-3327)); }
+static inline int16_t zq_of(int16_t z)
+{
+    return (int16_t)(uint16_t)((uint32_t)(uint16_t)z * 62209u);
+}
+static inline __m256i zq_v(__m256i z)
+{
+    return _mm256_mullo_epi16(z, _mm256_set1_epi16((int16_t)-3327)); /* -3327 = 62209 - 2^16 */
+}
 
 static inline __m256i barrett_v(__m256i a)
 {
@@ -175,8 +181,10 @@ void qstp_mlkem_poly_ntt_avx2(qstp_mlkem_poly *p)
         for (unsigned i = 0; i < 4; i++)
             ct_bfly(&v[i], &v[i + 4], zt[2 + h]);
 #pragma GCC unroll 4
-        for (unsigned i = 0; i < 4; i++)
-            ct_bfly(&v[(i & 2) * 2 + (i & 1)], &v[(i & 2) * 2 + (i & 1) + 2], zt[4 + 2 * h + i / 2]);
+        for (unsigned i = 0; i < 4; i++) { /* pairs (0,2) (1,3) (4,6) (5,7) */
+            const unsigned x = (i & 2) * 2 + (i & 1);
+            ct_bfly(&v[x], &v[x + 2], zt[4 + 2 * h + i / 2]);
+        }
 #pragma GCC unroll 4
         for (unsigned g = 0; g < 4; g++)
             ct_bfly(&v[2 * g], &v[2 * g + 1], zt[8 + 4 * h + g]);
@@ -209,8 +217,10 @@ void qstp_mlkem_poly_invntt_tomont_avx2(qstp_mlkem_poly *p)
         for (unsigned g = 0; g < 4; g++)
             gs_bfly(&v[2 * g], &v[2 * g + 1], zt[15 - (4 * h + g)]);
 #pragma GCC unroll 4
-        for (unsigned i = 0; i < 4; i++)
-            gs_bfly(&v[(i & 2) * 2 + (i & 1)], &v[(i & 2) * 2 + (i & 1) + 2], zt[7 - (2 * h + i / 2)]);
+        for (unsigned i = 0; i < 4; i++) {
+            const unsigned x = (i & 2) * 2 + (i & 1);
+            gs_bfly(&v[x], &v[x + 2], zt[7 - (2 * h + i / 2)]);
+        }
 #pragma GCC unroll 4
         for (unsigned i = 0; i < 4; i++)
             gs_bfly(&v[i], &v[i + 4], zt[3 - h]);

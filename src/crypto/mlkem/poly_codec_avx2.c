@@ -191,9 +191,10 @@ int qstp_mlkem_poly_bytes_reduced_avx2(const uint8_t in[QSTP_MLKEM_POLYBYTES])
         bad = _mm256_or_si256(bad, _mm256_cmpgt_epi16(unpack16(in + 24 * i, 12), qm1));
     memset(tail, 0, sizeof tail);
     memcpy(tail, in + 24 * DIRECT_BLOCKS, 48);
-    for (; i < 16; i++)
-        bad = _mm256_or_si256(bad,
-                              _mm256_cmpgt_epi16(unpack16(tail + 24 * (i - DIRECT_BLOCKS), 12), qm1));
+    for (; i < 16; i++) {
+        const __m256i v = unpack16(tail + 24 * (i - DIRECT_BLOCKS), 12);
+        bad = _mm256_or_si256(bad, _mm256_cmpgt_epi16(v, qm1));
+    }
     return _mm256_testz_si256(bad, bad);
 }
 
