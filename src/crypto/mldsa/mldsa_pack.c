@@ -60,6 +60,14 @@ void qstp_mldsa_simple_pack(uint8_t *out, const qstp_mldsa_poly *a, unsigned bit
             out[1] = (uint8_t)(v >> 8);
             out[2] = (uint8_t)(v >> 16);
         }
+    } else if (bits == 10) { /* t1 in key generation: four per five bytes */
+        for (unsigned i = 0; i < MLDSA_N; i += 4, out += 5) {
+            const uint64_t v = ((uint64_t)a->c[i] & 0x3FF) | (((uint64_t)a->c[i + 1] & 0x3FF) << 10) |
+                               (((uint64_t)a->c[i + 2] & 0x3FF) << 20) |
+                               (((uint64_t)a->c[i + 3] & 0x3FF) << 30);
+            for (unsigned b = 0; b < 5; b++)
+                out[b] = (uint8_t)(v >> (8 * b));
+        }
     } else {
         pack_core(out, a, bits, 0, 1);
     }
@@ -182,12 +190,37 @@ unsigned qstp_mldsa_unpack_eta(qstp_mldsa_poly *a, const uint8_t *in, const qstp
 
 void qstp_mldsa_pack_eta(uint8_t *out, const qstp_mldsa_poly *a, const qstp_mldsa_params *p)
 {
+    /* Key generation: eta = 2 as eight 3-bit values per three bytes (same bytes as pack_core). */
+    if (p->eta_bits == 3) {
+        for (unsigned i = 0; i < MLDSA_N; i += 8, out += 3) {
+            uint32_t v = 0;
+            for (unsigned m = 0; m < 8; m++)
+                v |= ((uint32_t)(2 - a->c[i + m]) & 7) << (3 * m);
+            out[0] = (uint8_t)v;
+            out[1] = (uint8_t)(v >> 8);
+            out[2] = (uint8_t)(v >> 16);
+        }
+        return;
+    }
     pack_core(out, a, p->eta_bits, (int32_t)p->eta, -1);
 }
 
 void qstp_mldsa_pack_t0(uint8_t *out, const qstp_mldsa_poly *a)
 {
-    pack_core(out, a, MLDSA_D, 1 << (MLDSA_D - 1), -1);
+    /* Eight 13-bit values per 13 bytes in a 64-bit and a 40-bit word (the inverse of
+     * qstp_mldsa_unpack_t0; same bytes as pack_core). */
+    const uint32_t base = 1u << (MLDSA_D - 1);
+    for (unsigned i = 0; i < MLDSA_N; i += 8, out += 13) {
+        uint64_t v[8];
+        for (unsigned m = 0; m < 8; m++)
+            v[m] = (uint64_t)((base - (uint32_t)a->c[i + m]) & 0x1FFF);
+        const uint64_t lo = v[0] | v[1] << 13 | v[2] << 26 | v[3] << 39 | v[4] << 52;
+        const uint64_t hi = v[4] >> 12 | v[5] << 1 | v[6] << 14 | v[7] << 27;
+        for (unsigned b = 0; b < 8; b++)
+            out[b] = (uint8_t)(lo >> (8 * b));
+        for (unsigned b = 0; b < 5; b++)
+            out[8 + b] = (uint8_t)(hi >> (8 * b));
+    }
 }
 
 void qstp_mldsa_unpack_t0(qstp_mldsa_poly *a, const uint8_t *in)
