@@ -109,7 +109,12 @@ void qstp_mldsa_sample_mask_x4(qstp_mldsa_poly *const a[4], const qstp_mldsa_par
  * computed without a branch. */
 static unsigned rej_eta(qstp_mldsa_poly *a, unsigned n, const uint8_t *buf, size_t len, unsigned eta)
 {
-    for (size_t i = 0; i < len && n < MLDSA_N; i++) {
+    size_t i = 0;
+#if defined(QSTP_MLDSA_HAVE_REJ_AVX2)
+    if (qstp_cpu_has_avx2())
+        n = qstp_mldsa_rej_eta_avx2(a->c, n, buf, len, eta, &i); /* the rest below */
+#endif
+    for (; i < len && n < MLDSA_N; i++) {
         const uint32_t z[2] = {buf[i] & 0x0Fu, (uint32_t)buf[i] >> 4};
         for (unsigned h = 0; h < 2 && n < MLDSA_N; h++) {
             uint32_t accept, value;

@@ -45,6 +45,9 @@ void qstp_mldsa_sample_mask_bytes_x4(uint8_t *const out[4], const qstp_mldsa_par
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
 #define QSTP_MLDSA_HAVE_REJ_AVX2 1
 unsigned qstp_mldsa_rej_ntt_avx2(int32_t *a, unsigned n, const uint8_t *buf, size_t len);
+/* RejBoundedPoly's filter while eight more outputs fit; *used = bytes consumed (a multiple of 4). */
+unsigned qstp_mldsa_rej_eta_avx2(int32_t *a, unsigned n, const uint8_t *buf, size_t len,
+                                 unsigned eta, size_t *used);
 #endif
 
 /* SampleInBall(c~) (Alg. 29): tau coefficients +-1, the rest 0. */

@@ -6,7 +6,7 @@
  * boundaries and the wrap-around at q - 1 included), the 23-bit packed A^ (layout against a
  * bit-by-bit reference, round trip, AVX2 unpack and fused product-accumulate), the AVX2
  * RejNTTPoly filter, s as bytes straight from its eta = 2 encoding, the packed ExpandMask bytes
- * against the polynomial sampler, the four-way RejBoundedPoly against the one-way one, and
+ * against the polynomial sampler, the AVX2 and four-way RejBoundedPoly, and
  * identical signatures from the dispatching API with the backend switched by QSTP_NO_ASM. On a
  * CPU without AVX2 only the portable half runs and the test says so. No vector file. */
 #include <stdlib.h>
@@ -450,6 +450,41 @@ static void check_rej_avx2(void)
     CHECK_MSG(bad == 0, "AVX2 RejNTTPoly filter differs %u times", bad);
     CHECK(rejected > 1000);
 }
+
+/* The AVX2 RejBoundedPoly filter (it stops while eight outputs fit and reports the bytes it
+ * used) against Alg. 31/15 written here, eta 2 and 4, several starting counts. */
+static void check_rej_eta_avx2(void)
+{
+    static uint8_t buf[136];
+    uint64_t st = 6;
+    unsigned bad = 0;
+    for (unsigned t = 0; t < 400; t++) {
+        static const unsigned starts[5] = {0, 3, 120, 240, 249};
+        const unsigned eta = t % 2 ? 4 : 2, n0 = starts[t % 5];
+        qstp_mldsa_poly got, want;
+        test_prng_bytes(&st, buf, sizeof buf);
+        memset(&got, 0x55, sizeof got);
+        want = got;
+        size_t used = 0;
+        const unsigned ng = qstp_mldsa_rej_eta_avx2(got.c, n0, buf, sizeof buf, eta, &used);
+        /* Reference over the bytes the AVX2 loop consumed. */
+        unsigned nw = n0;
+        for (size_t i = 0; i < used; i++) {
+            for (unsigned h = 0; h < 2; h++) {
+                const int32_t z = (buf[i] >> (4 * h)) & 15;
+                if (eta == 2 && z < 15)
+                    want.c[nw++] = 2 - z % 5;
+                else if (eta == 4 && z < 9)
+                    want.c[nw++] = 4 - z;
+            }
+        }
+        bad += used % 4 != 0 || ng != nw || nw > MLDSA_N ||
+               memcmp(got.c, want.c, sizeof(int32_t) * nw) != 0;
+        /* It went as far as it may: the buffer is used up or fewer than 8 outputs would fit. */
+        bad += !(used == sizeof buf || ng + 8 > MLDSA_N);
+    }
+    CHECK_MSG(bad == 0, "AVX2 RejBoundedPoly filter differs %u times", bad);
+}
 #endif
 
 /* ext straight from an eta = 2 encoding: portable and AVX2 against unpack_eta + sparse_ext, and
@@ -597,6 +632,7 @@ int main(void)
         compare_use_hint();
 #if defined(QSTP_MLDSA_HAVE_REJ_AVX2)
         check_rej_avx2();
+        check_rej_eta_avx2();
 #endif
     }
 #endif
