@@ -82,7 +82,7 @@ int qstp_mldsa_mu_pure(unsigned level, uint8_t mu[64], const uint8_t *pk, const 
 
 /* Precomputed signer: a secret key expanded once (s1, s2, t0 in the NTT domain, s1 and s2 also
  * as bytes, and the whole matrix A^, about 87 KiB, in memory the caller owns: static, heap or a
- * worker's arena), so that each signature skips skDecode and ExpandA: about 1.8x as fast as the
+ * worker's arena), so that each signature skips skDecode and ExpandA: about 1.7x as fast as the
  * one-shot functions (ML-DSA-87), with about 35 KiB of stack. Signing does not modify the
  * signer, so one signer may serve several threads. Same outputs as the one-shot functions. The
  * fields are private to the implementation; wipe the signer with qstp_mldsa_signer_wipe when
