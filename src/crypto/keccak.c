@@ -77,6 +77,66 @@ void qstp_keccak_f1600_x4_lanes(uint64_t s[25][4])
     qstp_wipe(t, sizeof(t));
 }
 
+void qstp_keccak_f1600_x4_lanes_public(uint64_t s[25][4])
+{
+#if defined(__x86_64__)
+    if (qstp_cpu_has_avx512()) {
+        qstp_keccak_f1600_x4_lanes_public_avx512(s);
+        return;
+    }
+    if (qstp_cpu_has_avx2()) {
+        qstp_keccak_f1600_x4_lanes_public_avx2(s);
+        return;
+    }
+#endif
+    qstp_keccak_f1600_x4_lanes(s); /* the portable path copies anyway; its wipe is cheap there */
+}
+
+int qstp_keccak_x8_native(void)
+{
+#if defined(__x86_64__)
+    return qstp_cpu_has_avx512();
+#else
+    return 0;
+#endif
+}
+
+/* Eight states as two interleaved halves (states 0-3 and 4-7) through the 4-way dispatcher. */
+static void keccak_x8_as_two_x4(uint64_t s[25][8], void (*x4)(uint64_t t[25][4]))
+{
+    uint64_t h[25][4];
+    for (int half = 0; half < 2; half++) {
+        for (int i = 0; i < 25; i++)
+            memcpy(h[i], &s[i][4 * half], sizeof h[i]);
+        x4(h);
+        for (int i = 0; i < 25; i++)
+            memcpy(&s[i][4 * half], h[i], sizeof h[i]);
+    }
+    qstp_wipe(h, sizeof(h));
+}
+
+void qstp_keccak_f1600_x8_lanes(uint64_t s[25][8])
+{
+#if defined(__x86_64__)
+    if (qstp_cpu_has_avx512()) {
+        qstp_keccak_f1600_x8_lanes_avx512(s);
+        return;
+    }
+#endif
+    keccak_x8_as_two_x4(s, qstp_keccak_f1600_x4_lanes);
+}
+
+void qstp_keccak_f1600_x8_lanes_public(uint64_t s[25][8])
+{
+#if defined(__x86_64__)
+    if (qstp_cpu_has_avx512()) {
+        qstp_keccak_f1600_x8_lanes_public_avx512(s);
+        return;
+    }
+#endif
+    keccak_x8_as_two_x4(s, qstp_keccak_f1600_x4_lanes_public);
+}
+
 void qstp_keccak_xor_bytes(uint64_t s[25], const uint8_t *in, size_t len)
 {
     size_t i = 0;

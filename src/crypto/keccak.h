@@ -2,7 +2,7 @@
  *
  * The permutation is the seam for faster backends: qstp_keccak_f1600 (one lane set) and
  * qstp_keccak_f1600_x4 (four independent states, for the parallel uses in ML-KEM/ML-DSA/SLH-DSA)
- * dispatch at run time. The sponge keeps a byte buffer for the partial block because the QSC KMAC
+ * and qstp_keccak_f1600_x8_lanes (eight, AVX-512) dispatch at run time. The sponge keeps a byte buffer for the partial block because the QSC KMAC
  * finalize quirk (§7.7) needs the raw buffered bytes. */
 #ifndef QSTP_CRYPTO_KECCAK_H
 #define QSTP_CRYPTO_KECCAK_H
@@ -35,6 +35,19 @@ void qstp_keccak_f1600_x4(uint64_t s[4][25]);
 /* Four independent states stored interleaved, s[lane][state] (lane i of state j at s[i][j]): the
  * layout of the vector backends, so no transposition is needed (sha3x4.h keeps its state so). */
 void qstp_keccak_f1600_x4_lanes(uint64_t s[25][4]);
+/* As qstp_keccak_f1600_x4_lanes for PUBLIC states only (e.g. ML-KEM/ML-DSA matrix expansion
+ * from the public seed rho): skips the scrub of the backend's register spills and the wipe of its
+ * local copy. Same result; never use it on a state that absorbed a secret. */
+void qstp_keccak_f1600_x4_lanes_public(uint64_t s[25][4]);
+/* Eight independent states stored interleaved, s[lane][state] (lane i of state j at s[i][j]):
+ * AVX-512F on 512-bit registers when present, else two 4-way calls (sha3x8.h keeps its state so).
+ * Same result as eight calls of qstp_keccak_f1600. */
+void qstp_keccak_f1600_x8_lanes(uint64_t s[25][8]);
+/* The 8-way form of qstp_keccak_f1600_x4_lanes_public (public states only). */
+void qstp_keccak_f1600_x8_lanes_public(uint64_t s[25][8]);
+/* Whether qstp_keccak_f1600_x8_lanes runs eight states in one pass (AVX-512) rather than as two
+ * 4-way calls: callers that would fill eight lanes with padding use four when this is 0. */
+int qstp_keccak_x8_native(void);
 /* The portable permutation, always available (tests compare the fast backends with it). */
 void qstp_keccak_f1600_portable(uint64_t s[25]);
 /* Four portable permutations in turn (the reference for the x4 backends). */
@@ -49,6 +62,10 @@ void qstp_keccak_f1600_x4_avx2(uint64_t s[4][25]);
 void qstp_keccak_f1600_x4_lanes_avx2(uint64_t s[25][4]);
 void qstp_keccak_f1600_x4_avx512(uint64_t s[4][25]);
 void qstp_keccak_f1600_x4_lanes_avx512(uint64_t s[25][4]);
+void qstp_keccak_f1600_x4_lanes_public_avx2(uint64_t s[25][4]);
+void qstp_keccak_f1600_x4_lanes_public_avx512(uint64_t s[25][4]);
+void qstp_keccak_f1600_x8_lanes_avx512(uint64_t s[25][8]);
+void qstp_keccak_f1600_x8_lanes_public_avx512(uint64_t s[25][8]);
 #endif
 
 void qstp_keccak_init(qstp_keccak_state *st, unsigned rate);

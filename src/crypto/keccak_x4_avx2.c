@@ -28,6 +28,7 @@
 
 void qstp_keccak_f1600_x4_avx2(uint64_t s[4][25]);
 void qstp_keccak_f1600_x4_lanes_avx2(uint64_t s[25][4]);
+void qstp_keccak_f1600_x4_lanes_public_avx2(uint64_t s[25][4]);
 
 void qstp_keccak_f1600_x4_avx2(uint64_t s[4][25])
 {
@@ -37,4 +38,9 @@ void qstp_keccak_f1600_x4_avx2(uint64_t s[4][25])
 void qstp_keccak_f1600_x4_lanes_avx2(uint64_t s[25][4])
 {
     kx4_permute_lanes(s);
+}
+
+void qstp_keccak_f1600_x4_lanes_public_avx2(uint64_t s[25][4])
+{
+    kx4_permute_lanes_public(s);
 }

@@ -18,6 +18,7 @@
 
 void qstp_keccak_f1600_x4_avx512(uint64_t s[4][25]);
 void qstp_keccak_f1600_x4_lanes_avx512(uint64_t s[25][4]);
+void qstp_keccak_f1600_x4_lanes_public_avx512(uint64_t s[25][4]);
 
 void qstp_keccak_f1600_x4_avx512(uint64_t s[4][25])
 {
@@ -27,4 +28,9 @@ void qstp_keccak_f1600_x4_avx512(uint64_t s[4][25])
 void qstp_keccak_f1600_x4_lanes_avx512(uint64_t s[25][4])
 {
     kx4_permute_lanes(s);
+}
+
+void qstp_keccak_f1600_x4_lanes_public_avx512(uint64_t s[25][4])
+{
+    kx4_permute_lanes_public(s);
 }

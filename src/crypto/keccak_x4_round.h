@@ -181,4 +181,16 @@ static inline void kx4_permute_lanes(uint64_t s[25][4])
     __asm__ __volatile__("" : : "r"(v) : "memory");
 }
 
+/* As kx4_permute_lanes for public states only (matrix expansion from a public seed): no scrub
+ * of the spill area and no wipe of the local copy. */
+static inline void kx4_permute_lanes_public(uint64_t s[25][4])
+{
+    __m256i v[25];
+    for (int i = 0; i < 25; i++)
+        v[i] = _mm256_loadu_si256((const __m256i *)(const void *)s[i]);
+    kx4_permute(v);
+    for (int i = 0; i < 25; i++)
+        _mm256_storeu_si256((__m256i *)(void *)s[i], v[i]);
+}
+
 #endif
