@@ -3,7 +3,8 @@
  * the ratio ours/OpenSSL (higher is better for us). Target: SHAKE256 >= 1.0x OpenSSL on 1 MiB.
  *
  * Second table: Keccak-f[1600] permutations per second per backend (single portable, single BMI,
- * 4-way AVX2 and AVX-512VL, per state), and the 4-way SHAKE API against four single SHAKEs on the
+ * 4-way AVX2 and AVX-512VL, 8-way AVX-512 on zmm registers, the no-scrub "public" entries; per
+ * state), and the 4-way SHAKE API against four single SHAKEs on the
  * shapes ML-KEM/ML-DSA use (sha3x4.h). Backends the CPU lacks print "-".
  * Usage: bench_keccak [perm]   -- "perm": only the permutation and x4 tables. */
 #include <openssl/evp.h>
@@ -105,12 +106,20 @@ static void p_dispatch(void *a) { (void)a; qstp_keccak_f1600(perm_state[0]); }
 static void p_x4_portable(void *a) { (void)a; qstp_keccak_f1600_x4_portable(perm_state); }
 static void p_x4_dispatch(void *a) { (void)a; qstp_keccak_f1600_x4(perm_state); }
 static void p_x4_lanes(void *a) { (void)a; qstp_keccak_f1600_x4_lanes(perm_lanes); }
+static void p_x4_lanes_pub(void *a) { (void)a; qstp_keccak_f1600_x4_lanes_public(perm_lanes); }
+static uint64_t perm_lanes8[25][8];
+static void p_x8_lanes(void *a) { (void)a; qstp_keccak_f1600_x8_lanes(perm_lanes8); }
+static void p_x8_lanes_pub(void *a) { (void)a; qstp_keccak_f1600_x8_lanes_public(perm_lanes8); }
 #if defined(__x86_64__)
 static void p_bmi(void *a) { (void)a; qstp_keccak_f1600_bmi(perm_state[0]); }
 static void p_x4_avx2(void *a) { (void)a; qstp_keccak_f1600_x4_avx2(perm_state); }
 static void p_x4_lanes_avx2(void *a) { (void)a; qstp_keccak_f1600_x4_lanes_avx2(perm_lanes); }
 static void p_x4_avx512(void *a) { (void)a; qstp_keccak_f1600_x4_avx512(perm_state); }
 static void p_x4_lanes_avx512(void *a) { (void)a; qstp_keccak_f1600_x4_lanes_avx512(perm_lanes); }
+static void p_x4_lanes_pub_avx2(void *a) { (void)a; qstp_keccak_f1600_x4_lanes_public_avx2(perm_lanes); }
+static void p_x4_lanes_pub_avx512(void *a) { (void)a; qstp_keccak_f1600_x4_lanes_public_avx512(perm_lanes); }
+static void p_x8_avx512(void *a) { (void)a; qstp_keccak_f1600_x8_lanes_avx512(perm_lanes8); }
+static void p_x8_pub_avx512(void *a) { (void)a; qstp_keccak_f1600_x8_lanes_public_avx512(perm_lanes8); }
 #endif
 
 /* SHAKE shapes: matrix entry (SHAKE128, 34 B in, 3 blocks out = 504 B), noise (SHAKE256, 33 B in,
@@ -188,9 +197,16 @@ static void perm_table(void)
         {"x4 AVX2, interleaved", p_x4_lanes_avx2, 4, qstp_cpu_has_avx2()},
         {"x4 AVX-512VL, 4 states", p_x4_avx512, 4, qstp_cpu_has_avx512()},
         {"x4 AVX-512VL, interleaved", p_x4_lanes_avx512, 4, qstp_cpu_has_avx512()},
+        {"x4 AVX2, public (no scrub)", p_x4_lanes_pub_avx2, 4, qstp_cpu_has_avx2()},
+        {"x4 AVX-512VL, public", p_x4_lanes_pub_avx512, 4, qstp_cpu_has_avx512()},
+        {"x8 AVX-512 zmm, interleaved", p_x8_avx512, 8, qstp_cpu_has_avx512()},
+        {"x8 AVX-512 zmm, public", p_x8_pub_avx512, 8, qstp_cpu_has_avx512()},
 #endif
         {"x4 dispatched, 4 states", p_x4_dispatch, 4, 1},
         {"x4 dispatched, interleaved", p_x4_lanes, 4, 1},
+        {"x4 dispatched, public", p_x4_lanes_pub, 4, 1},
+        {"x8 dispatched, interleaved", p_x8_lanes, 8, 1},
+        {"x8 dispatched, public", p_x8_lanes_pub, 8, 1},
     };
     static const char *const cols[] = {"Keccak-f[1600] permutation ", "ns/call", "ns/state", "Mperm/s", "c/state",
                                        "vs portable"};
@@ -222,6 +238,7 @@ static void perm_table(void)
     bench_table_end(&t);
     bench_keep(perm_state);
     bench_keep(perm_lanes);
+    bench_keep(perm_lanes8);
 
     static const char *const cols2[] = {"4 SHAKE instances (shape)  ", "4x single", "f1600_x4+extract",
                                         "x4 API", "API vs single", "API vs f1600_x4"};
