@@ -40,29 +40,41 @@ typedef struct {
     uint8_t *sk_out;
 } slh_fors_leaf_info;
 
-/* Leaf = F(PK.seed, ADRS, sk), sk = fors_skGen (Alg. 14, Alg. 15 steps 1-5). */
-static void slh_fors_leaf4(const qstp_slh_ctx *c, uint8_t *out, uint32_t first, void *vinfo)
+/* Leaf = F(PK.seed, ADRS, sk), sk = fors_skGen (Alg. 14, Alg. 15 steps 1-5); eight leaves per
+ * PRF/F pass when the context has 8 lanes, else four. */
+static void slh_fors_leaves(const qstp_slh_ctx *c, uint8_t *out, uint32_t first, uint32_t count, void *vinfo)
 {
     const slh_fors_leaf_info *info = (const slh_fors_leaf_info *)vinfo;
     const unsigned n = c->p->n;
-    uint8_t ad[4][32];
-    uint8_t sk[4][QSTP_SLH_N_MAX];
-    uint8_t *const sko[4] = {sk[0], sk[1], sk[2], sk[3]};
-    const uint8_t *const ski[4] = {sk[0], sk[1], sk[2], sk[3]};
-    uint8_t *const lo[4] = {out, out + n, out + 2 * n, out + 3 * n};
-    const uint8_t *const ads[4] = {ad[0], ad[1], ad[2], ad[3]};
+    const uint32_t w = (qstp_slh_lanes(c) == 8 && count % 8 == 0) ? 8u : 4u;
+    uint8_t ad[8][32];
+    uint8_t sk[8][QSTP_SLH_N_MAX];
+    uint8_t *sko[8], *lo[8];
+    const uint8_t *ski[8], *ads[8];
 
-    for (unsigned j = 0; j < 4; j++) {
-        slh_fors_adrs(ad[j], info->idx_tree, info->idx_leaf, QSTP_SLH_FORS_PRF);
-        qstp_slh_adrs_set_tree_index(ad[j], info->offset + first + j);
+    for (uint32_t g = first; g < first + count; g += w) {
+        for (unsigned j = 0; j < w; j++) {
+            slh_fors_adrs(ad[j], info->idx_tree, info->idx_leaf, QSTP_SLH_FORS_PRF);
+            qstp_slh_adrs_set_tree_index(ad[j], info->offset + g + j);
+            sko[j] = sk[j];
+            ski[j] = sk[j];
+            ads[j] = ad[j];
+            lo[j] = out + (size_t)(g - first + j) * n;
+        }
+        if (w == 8)
+            qstp_slh_prf_x8(c, sko, ads);
+        else
+            qstp_slh_prf_x4(c, sko, ads);
+        for (unsigned j = 0; j < w; j++) {
+            if (g + j == info->sign_idx)
+                memcpy(info->sk_out, sk[j], n);
+            qstp_slh_adrs_put32(ad[j], 16, QSTP_SLH_FORS_TREE); /* height 0, same index */
+        }
+        if (w == 8)
+            qstp_slh_f_x8(c, lo, ads, ski);
+        else
+            qstp_slh_f_x4(c, lo, ads, ski);
     }
-    qstp_slh_prf_x4(c, sko, ads);
-    for (unsigned j = 0; j < 4; j++) {
-        if (first + j == info->sign_idx)
-            memcpy(info->sk_out, sk[j], n);
-        qstp_slh_adrs_put32(ad[j], 16, QSTP_SLH_FORS_TREE); /* height 0, same index */
-    }
-    qstp_slh_f_x4(c, lo, ads, ski);
     qstp_wipe(sk, sizeof sk);
 }
 
@@ -85,7 +97,7 @@ void qstp_slh_fors_sign(const qstp_slh_ctx *c, uint8_t *sig, uint8_t *pk, const 
         info.offset = (uint32_t)i << p->a;
         info.sign_idx = idx[i];
         info.sk_out = s;
-        qstp_slh_treehash(c, roots + (size_t)i * n, s + n, idx[i], info.offset, p->a, slh_fors_leaf4, &info, ad);
+        qstp_slh_treehash(c, roots + (size_t)i * n, s + n, idx[i], info.offset, p->a, slh_fors_leaves, &info, ad);
     }
     slh_fors_adrs(ad, idx_tree, idx_leaf, QSTP_SLH_FORS_ROOTS);
     qstp_slh_t(c, pk, ad, roots, (size_t)p->k * n);

@@ -8,6 +8,7 @@
 #include "crypto/slhdsa/slh_address.h"
 #include "crypto/slhdsa/slh_hash.h"
 #include "crypto/slhdsa/slh_hash_x4.h"
+#include "crypto/slhdsa/slh_hash_x8.h"
 
 static inline uint64_t slh_load64(const uint8_t *p)
 {
@@ -46,8 +47,10 @@ void qstp_slh_ctx_init(qstp_slh_ctx *c, const qstp_slh_params *p, const uint8_t 
     slh_template(c->tmpl_h, pk_seed, p->n, 3 * p->n + 32);
     c->x4 = 0;
 #if defined(__x86_64__)
-    if (qstp_cpu_has_avx512())
+    if (qstp_cpu_has_avx512()) {
         c->x4 = 2;
+        c->x8 = 1;
+    }
     else if (qstp_cpu_has_avx2())
         c->x4 = 1;
 #endif
@@ -187,6 +190,57 @@ void qstp_slh_prf_x4(const qstp_slh_ctx *c, uint8_t *const out[4], const uint8_t
 {
     const uint8_t *const in[4] = {c->sk_seed, c->sk_seed, c->sk_seed, c->sk_seed};
     qstp_slh_f_x4(c, out, adrs, in);
+}
+
+unsigned qstp_slh_lanes(const qstp_slh_ctx *c)
+{
+    return c->x8 ? 8u : 4u;
+}
+
+void qstp_slh_f_x8(const qstp_slh_ctx *c, uint8_t *const out[8], const uint8_t *const adrs[8],
+                   const uint8_t *const in[8])
+{
+#if defined(__x86_64__)
+    if (c->x8) {
+        qstp_slh_f_x8_avx512(c, out, adrs, in);
+        return;
+    }
+#endif
+    qstp_slh_f_x4(c, out, adrs, in);
+    qstp_slh_f_x4(c, out + 4, adrs + 4, in + 4);
+}
+
+void qstp_slh_prf_x8(const qstp_slh_ctx *c, uint8_t *const out[8], const uint8_t *const adrs[8])
+{
+    const uint8_t *const in[8] = {c->sk_seed, c->sk_seed, c->sk_seed, c->sk_seed,
+                                  c->sk_seed, c->sk_seed, c->sk_seed, c->sk_seed};
+    qstp_slh_f_x8(c, out, adrs, in);
+}
+
+void qstp_slh_h_x8(const qstp_slh_ctx *c, uint8_t *const out[8], const uint8_t *const adrs[8],
+                   const uint8_t *const left[8], const uint8_t *const right[8])
+{
+#if defined(__x86_64__)
+    if (c->x8) {
+        qstp_slh_h_x8_avx512(c, out, adrs, left, right);
+        return;
+    }
+#endif
+    qstp_slh_h_x4(c, out, adrs, left, right);
+    qstp_slh_h_x4(c, out + 4, adrs + 4, left + 4, right + 4);
+}
+
+void qstp_slh_chain_x8(const qstp_slh_ctx *c, uint8_t *const val[8], const uint8_t *const adrs[8], unsigned start,
+                       unsigned steps)
+{
+#if defined(__x86_64__)
+    if (c->x8) {
+        qstp_slh_chain_x8_avx512(c, val, adrs, start, steps);
+        return;
+    }
+#endif
+    qstp_slh_chain_x4(c, val, adrs, start, steps);
+    qstp_slh_chain_x4(c, val + 4, adrs + 4, start, steps);
 }
 
 void qstp_slh_t(const qstp_slh_ctx *c, uint8_t *out, const uint8_t adrs[32], const uint8_t *in, size_t inlen)

@@ -10,6 +10,9 @@
  * to a 4-way Keccak on 256-bit vectors, AVX2 or AVX-512VL (hash_x4_*.c, slh_keccak4.h); chain_x4
  * keeps whole WOTS+ chains in vector lanes. Every caller that has four independent hashes (WOTS+
  * chains, FORS leaves, the bottom tree levels, WOTS+ public-key compression) uses them.
+ * The _x8 entry points do the same for eight inputs: on AVX-512 (ctx->x8) one pass over 512-bit
+ * vectors (hash_x8_avx512.c, the 8-way round of keccak_x8_round.h), else two x4 calls; WOTS+
+ * key generation, FORS leaves and the bottom tree levels use them when qstp_slh_lanes says 8.
  * Inputs and outputs may alias (in == out). */
 #ifndef QSTP_CRYPTO_SLHDSA_HASH_H
 #define QSTP_CRYPTO_SLHDSA_HASH_H
@@ -26,6 +29,7 @@ typedef struct qstp_slh_ctx {
     uint8_t pk_seed[QSTP_SLH_N_MAX];
     uint8_t sk_seed[QSTP_SLH_N_MAX]; /* secret; zero in a verify-only context */
     unsigned x4;                     /* x4 backend: 0 portable, 1 AVX2, 2 AVX-512VL (cpu.h) */
+    unsigned x8;                     /* 1: the _x8 calls run on AVX-512 zmm; 0: as two _x4 calls */
 } qstp_slh_ctx;
 
 /* sk_seed may be NULL (verification). Wipe with qstp_slh_ctx_wipe. */
@@ -50,6 +54,17 @@ void qstp_slh_h_x4(const qstp_slh_ctx *c, uint8_t *const out[4], const uint8_t *
                    const uint8_t *const left[4], const uint8_t *const right[4]);
 void qstp_slh_prf(const qstp_slh_ctx *c, uint8_t *out, const uint8_t adrs[32]);
 void qstp_slh_prf_x4(const qstp_slh_ctx *c, uint8_t *const out[4], const uint8_t *const adrs[4]);
+/* The 8-way forms (FIPS 205 hashes unchanged): one 8-lane AVX-512 pass when c->x8, else two
+ * x4 calls. qstp_slh_lanes says which width pays: 8 when c->x8, else 4 (so a caller with a
+ * short batch does not pad four lanes it does not need). */
+unsigned qstp_slh_lanes(const qstp_slh_ctx *c);
+void qstp_slh_f_x8(const qstp_slh_ctx *c, uint8_t *const out[8], const uint8_t *const adrs[8],
+                   const uint8_t *const in[8]);
+void qstp_slh_prf_x8(const qstp_slh_ctx *c, uint8_t *const out[8], const uint8_t *const adrs[8]);
+void qstp_slh_h_x8(const qstp_slh_ctx *c, uint8_t *const out[8], const uint8_t *const adrs[8],
+                   const uint8_t *const left[8], const uint8_t *const right[8]);
+void qstp_slh_chain_x8(const qstp_slh_ctx *c, uint8_t *const val[8], const uint8_t *const adrs[8], unsigned start,
+                       unsigned steps);
 /* T_l(PK.seed, ADRS, M), M of inlen = l n bytes. */
 void qstp_slh_t(const qstp_slh_ctx *c, uint8_t *out, const uint8_t adrs[32], const uint8_t *in, size_t inlen);
 /* Four T_l calls on inputs of the same length inlen (a multiple of n). */

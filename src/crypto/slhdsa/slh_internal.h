@@ -19,6 +19,12 @@ void qstp_slh_wots_digits(const qstp_slh_params *p, unsigned digits[QSTP_SLH_LEN
  * extra (Alg. 7). */
 void qstp_slh_wots_chains(const qstp_slh_ctx *c, uint8_t *tmp, const uint8_t adrs[32], const unsigned *digits,
                           uint8_t *sig);
+/* The chain ends of wots_pkGen for `count` key pairs at once (keypairs[l], l < count, in the
+ * layer and tree of adrs): tmp[l] gets len n-byte values. All count * len chains form one job
+ * list cut into batches of qstp_slh_lanes(c) (PRF then the w - 1 chain steps in vector lanes),
+ * so eight-lane batches are full whatever len is. */
+void qstp_slh_wots_chain_ends(const qstp_slh_ctx *c, uint8_t *const tmp[], const uint8_t adrs[32],
+                              const uint32_t *keypairs, unsigned count);
 /* The WOTS_PK address T_len uses for the key pair in adrs (Alg. 6 steps 10-12). */
 void qstp_slh_wots_pk_adrs(uint8_t pkad[32], const uint8_t adrs[32]);
 /* wots_pkFromSig (Alg. 8). */
@@ -26,14 +32,16 @@ void qstp_slh_wots_pk_from_sig(const qstp_slh_ctx *c, uint8_t *pk, const uint8_t
                                const uint8_t adrs[32]);
 
 /* ---- Merkle tree walk ---- */
-/* Computes four consecutive leaves first, first + 1, ... (tree-local indices) into out (4 n bytes). */
-typedef void (*qstp_slh_leaf4_fn)(const qstp_slh_ctx *c, uint8_t *out, uint32_t first, void *info);
+/* Computes count consecutive leaves first, first + 1, ... (tree-local indices) into out
+ * (count n bytes); count is a power of two >= 4 (the treehash chunk). */
+typedef void (*qstp_slh_leaves_fn)(const qstp_slh_ctx *c, uint8_t *out, uint32_t first, uint32_t count,
+                                   void *info);
 /* Root (and, if auth != NULL, the authentication path of leaf leaf_idx, height n-byte nodes) of
  * a tree of 2^height leaves (height >= 2). adrs has its type (TREE or FORS_TREE), layer, tree and
  * keypair set; internal node z, i gets tree height z and tree index (offset >> z) + i, where
  * offset is the global index of leaf 0 (FIPS 205 Alg. 9, 14). */
 void qstp_slh_treehash(const qstp_slh_ctx *c, uint8_t *root, uint8_t *auth, uint32_t leaf_idx, uint32_t offset,
-                       unsigned height, qstp_slh_leaf4_fn leaf4, void *info, const uint8_t adrs[32]);
+                       unsigned height, qstp_slh_leaves_fn leaves, void *info, const uint8_t adrs[32]);
 
 /* ---- XMSS and hypertree ---- */
 /* Root of the XMSS tree (layer, tree). */

@@ -2,17 +2,18 @@
  * (FIPS 205 xmss_node/xmss_sign, Alg. 9-10, and fors_node/fors_sign, Alg. 15-16, computed
  * together so no node is hashed twice).
  *
- * Leaves come in chunks of 2^c (c = min(height, 4)); the bottom c levels of each chunk are
- * hashed level by level, four H calls at a time (qstp_slh_h_x4), and the chunk's root joins a
- * classic treehash stack (one node per level) for the levels above. Memory: 16 leaves + the
- * stack, about 1 KiB at n = 32. */
+ * Leaves come in chunks of 2^c (c = min(height, 5)), computed by one callback so it can fill
+ * eight lanes; the bottom c levels of each chunk are hashed level by level, eight or four H
+ * calls at a time (qstp_slh_h_x8 / _x4, as qstp_slh_lanes says), and the chunk's root joins a
+ * classic treehash stack (one node per level) for the levels above. Memory: 32 leaves + the
+ * stack, about 1.5 KiB at n = 32. */
 #include <string.h>
 
 #include "crypto/slhdsa/slh_address.h"
 #include "crypto/slhdsa/slh_internal.h"
 
 #define SLH_TREE_MAX_HEIGHT QSTP_SLH_A_MAX /* a >= h' in every set */
-#define SLH_CHUNK_LOG 4u
+#define SLH_CHUNK_LOG 5u
 
 /* Copies the level-z node with tree-local index want into auth[z] if it is one of the cnt nodes
  * base, base + 1, ... held in nodes. */
@@ -23,8 +24,31 @@ static void slh_auth_capture(uint8_t *auth, unsigned n, unsigned z, uint32_t wan
         memcpy(auth + (size_t)z * n, nodes + (size_t)(want - base) * n, n);
 }
 
+/* w (8 or 4) parents t .. t + w - 1 at height z from their children in buf, with tree index
+ * first + t + k; written over buf[t + k] (all children are read before anything is written). */
+static void slh_parents(const qstp_slh_ctx *c, uint8_t *buf, uint8_t ad[8][32], unsigned w, uint32_t t, unsigned z,
+                        uint32_t first)
+{
+    const unsigned n = c->p->n;
+    uint8_t *out[8];
+    const uint8_t *l[8], *r[8], *ads[8];
+
+    for (unsigned k = 0; k < w; k++) {
+        out[k] = buf + (size_t)(t + k) * n;
+        l[k] = buf + (size_t)(2 * (t + k)) * n;
+        r[k] = l[k] + n;
+        qstp_slh_adrs_set_tree_height(ad[k], z);
+        qstp_slh_adrs_set_tree_index(ad[k], first + t + k);
+        ads[k] = ad[k];
+    }
+    if (w == 8)
+        qstp_slh_h_x8(c, out, ads, l, r);
+    else
+        qstp_slh_h_x4(c, out, ads, l, r);
+}
+
 void qstp_slh_treehash(const qstp_slh_ctx *c, uint8_t *root, uint8_t *auth, uint32_t leaf_idx, uint32_t offset,
-                       unsigned height, qstp_slh_leaf4_fn leaf4, void *info, const uint8_t adrs[32])
+                       unsigned height, qstp_slh_leaves_fn leaves, void *info, const uint8_t adrs[32])
 {
     const unsigned n = c->p->n;
     const unsigned clog = height < SLH_CHUNK_LOG ? height : SLH_CHUNK_LOG;
@@ -32,15 +56,15 @@ void qstp_slh_treehash(const qstp_slh_ctx *c, uint8_t *root, uint8_t *auth, uint
     const uint32_t nleaves = (uint32_t)1 << height;
     uint8_t stack[SLH_TREE_MAX_HEIGHT * QSTP_SLH_N_MAX];
     uint8_t buf[(1u << SLH_CHUNK_LOG) * QSTP_SLH_N_MAX];
-    uint8_t ad[4][32];
+    const unsigned lanes = qstp_slh_lanes(c);
+    uint8_t ad[8][32];
 
-    for (unsigned j = 0; j < 4; j++)
+    for (unsigned j = 0; j < 8; j++)
         memcpy(ad[j], adrs, 32);
     for (uint32_t j0 = 0; j0 < nleaves; j0 += chunk) {
         uint32_t cnt = chunk;
 
-        for (uint32_t q = 0; q < chunk; q += 4)
-            leaf4(c, buf + (size_t)q * n, j0 + q, info);
+        leaves(c, buf, j0, chunk, info);
         /* Bottom levels inside the chunk: nodes (z, base + t) for t < cnt, in buf. */
         for (unsigned z = 0; z < clog; z++) {
             const uint32_t base = j0 >> z, pairs = cnt / 2;
@@ -49,19 +73,9 @@ void qstp_slh_treehash(const qstp_slh_ctx *c, uint8_t *root, uint8_t *auth, uint
             slh_auth_capture(auth, n, z, (leaf_idx >> z) ^ 1u, base, cnt, buf);
             /* Parent t = H(child 2t, child 2t + 1), written over buf[t]: a call reads all its
              * children before writing, and later calls read only beyond what was written. */
-            for (; t + 4 <= pairs; t += 4) {
-                uint8_t *out[4];
-                const uint8_t *l[4], *r[4], *ads[4];
-                for (unsigned k = 0; k < 4; k++) {
-                    out[k] = buf + (size_t)(t + k) * n;
-                    l[k] = buf + (size_t)(2 * (t + k)) * n;
-                    r[k] = l[k] + n;
-                    qstp_slh_adrs_set_tree_height(ad[k], z + 1);
-                    qstp_slh_adrs_set_tree_index(ad[k], (offset >> (z + 1)) + (base >> 1) + t + k);
-                    ads[k] = ad[k];
-                }
-                qstp_slh_h_x4(c, out, ads, l, r);
-            }
+            for (unsigned w = lanes; w >= 4; w /= 2)
+                for (; t + w <= pairs; t += w)
+                    slh_parents(c, buf, ad, w, t, z + 1, (offset >> (z + 1)) + (base >> 1));
             for (; t < pairs; t++) {
                 qstp_slh_adrs_set_tree_height(ad[0], z + 1);
                 qstp_slh_adrs_set_tree_index(ad[0], (offset >> (z + 1)) + (base >> 1) + t);

@@ -84,6 +84,56 @@ void qstp_slh_wots_chains(const qstp_slh_ctx *c, uint8_t *tmp, const uint8_t adr
     qstp_wipe(val, sizeof val);
 }
 
+/* One batch of w (4 or 8) chain jobs: job q is chain q % len of key pair keypairs[q / len];
+ * jobs past the end repeat the last one (their results are dropped). */
+void qstp_slh_wots_chain_ends(const qstp_slh_ctx *c, uint8_t *const tmp[], const uint8_t adrs[32],
+                              const uint32_t *keypairs, unsigned count)
+{
+    const unsigned len = c->p->len, n = c->p->n, total = len * count;
+    const unsigned lanes = qstp_slh_lanes(c);
+    uint8_t val[8][QSTP_SLH_N_MAX];
+    uint8_t ad[8][32];
+    uint8_t *outs[8];
+    const uint8_t *ads[8];
+    unsigned leaf[8], chain[8];
+
+    for (unsigned job = 0; job < total;) {
+        /* Eight lanes whenever more than four jobs remain: one 8-way pass costs less than two
+         * 4-way ones even with idle lanes, and four or fewer fit one 4-way pass. */
+        const unsigned w = (lanes == 8 && total - job > 4) ? 8u : 4u;
+        for (unsigned j = 0; j < w; j++) {
+            const unsigned q = job + j < total ? job + j : total - 1;
+            leaf[j] = q / len;
+            chain[j] = q % len;
+            /* sk = PRF(PK.seed, SK.seed, skADRS): type WOTS_PRF, same key pair and chain. */
+            memcpy(ad[j], adrs, 32);
+            qstp_slh_adrs_set_type(ad[j], QSTP_SLH_WOTS_PRF);
+            qstp_slh_adrs_set_keypair(ad[j], keypairs[leaf[j]]);
+            qstp_slh_adrs_set_chain(ad[j], chain[j]);
+            outs[j] = val[j];
+            ads[j] = ad[j];
+        }
+        if (w == 8)
+            qstp_slh_prf_x8(c, outs, ads);
+        else
+            qstp_slh_prf_x4(c, outs, ads);
+        for (unsigned j = 0; j < w; j++) {
+            qstp_slh_adrs_set_type(ad[j], QSTP_SLH_WOTS_HASH);
+            qstp_slh_adrs_set_keypair(ad[j], keypairs[leaf[j]]);
+            qstp_slh_adrs_set_chain(ad[j], chain[j]);
+        }
+        /* chain(sk, 0, w - 1): step s hashes with hash address s (Alg. 5). */
+        if (w == 8)
+            qstp_slh_chain_x8(c, outs, ads, 0, QSTP_SLH_W - 1);
+        else
+            qstp_slh_chain_x4(c, outs, ads, 0, QSTP_SLH_W - 1);
+        for (unsigned j = 0; j < w && job + j < total; j++)
+            memcpy(tmp[leaf[j]] + (size_t)chain[j] * n, val[j], n);
+        job += w;
+    }
+    qstp_wipe(val, sizeof val);
+}
+
 void qstp_slh_wots_pk_adrs(uint8_t pkad[32], const uint8_t adrs[32])
 {
     memcpy(pkad, adrs, 32);

@@ -14,28 +14,43 @@ typedef struct {
 } slh_xmss_leaf_info;
 
 /* Leaves are WOTS+ public keys: ADRS type WOTS_HASH, key pair = leaf index (Alg. 9 steps 2-3).
- * The four chain sets are compressed by one T_x4 call. */
-static void slh_xmss_leaf4(const qstp_slh_ctx *c, uint8_t *out, uint32_t first, void *vinfo)
+ * Four leaves at a time: the chains of the leaves that are not being signed go through one job
+ * list (qstp_slh_wots_chain_ends, full 8-lane batches), the signed leaf's chains are walked step
+ * by step so its signature values can be captured, and the four chain sets are compressed by one
+ * T_x4 call. */
+static void slh_xmss_leaves(const qstp_slh_ctx *c, uint8_t *out, uint32_t first, uint32_t count, void *vinfo)
 {
     const slh_xmss_leaf_info *info = (const slh_xmss_leaf_info *)vinfo;
     const unsigned n = c->p->n;
     uint8_t tmp[4][QSTP_SLH_LEN_MAX * QSTP_SLH_N_MAX];
     uint8_t ad[32] = {0}, pkad[4][32];
-    uint8_t *const outs[4] = {out, out + n, out + 2 * n, out + 3 * n};
     const uint8_t *const ins[4] = {tmp[0], tmp[1], tmp[2], tmp[3]};
     const uint8_t *const pkads[4] = {pkad[0], pkad[1], pkad[2], pkad[3]};
 
     qstp_slh_adrs_set_layer(ad, info->layer);
     qstp_slh_adrs_set_tree(ad, info->tree);
     qstp_slh_adrs_set_type(ad, QSTP_SLH_WOTS_HASH);
-    for (uint32_t j = 0; j < 4; j++) {
-        const uint32_t leaf = first + j;
-        const int signing = info->digits != NULL && leaf == info->sign_leaf;
-        qstp_slh_adrs_set_keypair(ad, leaf);
-        qstp_slh_wots_chains(c, tmp[j], ad, signing ? info->digits : NULL, signing ? info->wots_sig : NULL);
-        qstp_slh_wots_pk_adrs(pkad[j], ad);
+    for (uint32_t g = first; g < first + count; g += 4) {
+        uint8_t *const outs[4] = {out, out + n, out + 2 * n, out + 3 * n};
+        uint8_t *plain_tmp[4];
+        uint32_t plain[4];
+        unsigned nplain = 0;
+
+        for (uint32_t j = 0; j < 4; j++) {
+            const uint32_t leaf = g + j;
+            qstp_slh_adrs_set_keypair(ad, leaf);
+            qstp_slh_wots_pk_adrs(pkad[j], ad);
+            if (info->digits != NULL && leaf == info->sign_leaf) {
+                qstp_slh_wots_chains(c, tmp[j], ad, info->digits, info->wots_sig);
+            } else {
+                plain_tmp[nplain] = tmp[j];
+                plain[nplain++] = leaf;
+            }
+        }
+        qstp_slh_wots_chain_ends(c, plain_tmp, ad, plain, nplain);
+        qstp_slh_t_x4(c, outs, pkads, ins, (size_t)c->p->len * n);
+        out += 4 * (size_t)n;
     }
-    qstp_slh_t_x4(c, outs, pkads, ins, (size_t)c->p->len * n);
 }
 
 static void slh_tree_adrs(uint8_t ad[32], uint32_t layer, uint64_t tree)
@@ -52,7 +67,7 @@ void qstp_slh_xmss_root(const qstp_slh_ctx *c, uint8_t *root, uint32_t layer, ui
     uint8_t ad[32];
 
     slh_tree_adrs(ad, layer, tree);
-    qstp_slh_treehash(c, root, NULL, 0, 0, c->p->hp, slh_xmss_leaf4, &info, ad);
+    qstp_slh_treehash(c, root, NULL, 0, 0, c->p->hp, slh_xmss_leaves, &info, ad);
 }
 
 /* xmss_sign (Alg. 10) whose tree walk also gives the root, so ht_sign needs no xmss_pkFromSig. */
@@ -71,7 +86,7 @@ static void slh_xmss_sign(const qstp_slh_ctx *c, uint8_t *sig, uint8_t *root, co
     info.digits = digits;
     info.wots_sig = sig;
     slh_tree_adrs(ad, layer, tree);
-    qstp_slh_treehash(c, root, sig + (size_t)p->len * p->n, idx_leaf, 0, p->hp, slh_xmss_leaf4, &info, ad);
+    qstp_slh_treehash(c, root, sig + (size_t)p->len * p->n, idx_leaf, 0, p->hp, slh_xmss_leaves, &info, ad);
 }
 
 void qstp_slh_ht_sign(const qstp_slh_ctx *c, uint8_t *sig, uint8_t *root, const uint8_t *msg, uint64_t idx_tree,

@@ -1,5 +1,6 @@
 /* The SLH-DSA x4 hash backends (AVX2, AVX-512VL) against the portable code: F_x4, H_x4, T_x4 and the
- * four-chain walk on pseudo-random inputs for every n, and one keygen + sign per set with the
+ * four-chain walk on pseudo-random inputs for every n; the x8 calls (AVX-512 zmm, and the two-x4
+ * fallback) and the flat WOTS+ job list against the portable code; and one keygen + sign per set with the
  * portable path forced (QSTP_NO_ASM=1) compared with the dispatched one. No vector file: the
  * portable code is the reference here; the ACVP test pins the portable and dispatched outputs
  * to the NIST answers. A backend the CPU lacks is reported and not run. */
@@ -7,7 +8,9 @@
 #include <string.h>
 
 #include "crypto/cpu.h"
+#include "crypto/slhdsa/slh_address.h"
 #include "crypto/slhdsa/slh_hash_x4.h"
+#include "crypto/slhdsa/slh_internal.h"
 #include "crypto/slhdsa/slhdsa.h"
 #include "test.h"
 
@@ -92,6 +95,92 @@ static void compare_backend(unsigned backend, const char *name)
     }
 }
 
+/* The x8 calls (AVX-512 zmm backend when x8 = 1, two x4 calls otherwise) against the portable
+ * x4 code, and the flat WOTS+ job list (qstp_slh_wots_chain_ends, 8- and 4-lane batches with
+ * padded tails) against the per-key-pair qstp_slh_wots_chains, for every n. */
+static void compare_x8(unsigned x8, const char *name)
+{
+    uint64_t rs = 0x88 + x8;
+
+    for (int ps = QSTP_SLHDSA_SHAKE_128S; ps <= QSTP_SLHDSA_SHAKE_256F; ps += 2) {
+        const qstp_slh_params *p = qstp_slh_params_get((qstp_slhdsa_param)ps);
+        uint8_t pkseed[32], skseed[32], ad[8][32], in[8][32], rt[8][32], a[8][32], b[8][32];
+        uint8_t *oa[8], *ob[8];
+        const uint8_t *ads[8], *ins[8], *rts[8];
+        qstp_slh_ctx cp, cb;
+
+        for (int j = 0; j < 8; j++)
+            oa[j] = a[j], ob[j] = b[j], ads[j] = ad[j], ins[j] = in[j], rts[j] = rt[j];
+        for (int iter = 0; iter < 10; iter++) {
+            test_prng_bytes(&rs, pkseed, sizeof pkseed);
+            test_prng_bytes(&rs, skseed, sizeof skseed);
+            test_prng_bytes(&rs, &ad[0][0], sizeof ad);
+            test_prng_bytes(&rs, &in[0][0], sizeof in);
+            test_prng_bytes(&rs, &rt[0][0], sizeof rt);
+            qstp_slh_ctx_init(&cp, p, pkseed, skseed);
+            cb = cp;
+            cp.x4 = 0;
+            cp.x8 = 0;
+            cb.x8 = x8;
+            CHECK(qstp_slh_lanes(&cb) == (x8 ? 8u : 4u));
+            memset(a, 0, sizeof a);
+            memset(b, 0, sizeof b);
+            qstp_slh_f_x4(&cp, oa, ads, ins);
+            qstp_slh_f_x4(&cp, oa + 4, ads + 4, ins + 4);
+            qstp_slh_f_x8(&cb, ob, ads, ins);
+            CHECK_MSG(memcmp(a, b, sizeof a) == 0, "%s F_x8 n=%u", name, p->n);
+            memset(b, 0, sizeof b);
+            qstp_slh_prf_x8(&cb, ob, ads);
+            for (int j = 0; j < 8; j++) {
+                qstp_slh_prf(&cp, a[j], ad[j]);
+                CHECK_MSG(memcmp(a[j], b[j], p->n) == 0, "%s PRF_x8 n=%u lane %d", name, p->n, j);
+            }
+            memset(b, 0, sizeof b);
+            qstp_slh_h_x8(&cb, ob, ads, ins, rts);
+            for (int j = 0; j < 8; j++) {
+                qstp_slh_h(&cp, a[j], ad[j], in[j], rt[j]);
+                CHECK_MSG(memcmp(a[j], b[j], p->n) == 0, "%s H_x8 n=%u lane %d", name, p->n, j);
+            }
+            {
+                unsigned start = (unsigned)(test_prng_u64(&rs) % 16), steps = (unsigned)(test_prng_u64(&rs) % (16 - start));
+                if (iter == 0)
+                    start = 0, steps = 15;
+                memcpy(a, in, sizeof a);
+                memcpy(b, in, sizeof b);
+                qstp_slh_chain_x4(&cp, oa, ads, start, steps);
+                qstp_slh_chain_x4(&cp, oa + 4, ads + 4, start, steps);
+                qstp_slh_chain_x8(&cb, ob, ads, start, steps);
+                CHECK_MSG(memcmp(a, b, sizeof a) == 0, "%s chain_x8 n=%u start %u steps %u", name, p->n, start,
+                          steps);
+            }
+            /* Chain ends of 1..5 key pairs (job counts len .. 5 len: every tail shape). */
+            if (iter < 2) {
+                static uint8_t want[5][QSTP_SLH_LEN_MAX * 32], got[5][QSTP_SLH_LEN_MAX * 32];
+                uint8_t *gp[5] = {got[0], got[1], got[2], got[3], got[4]};
+                uint32_t kps[5] = {7, 3, 1000, 0, 511};
+                uint8_t base[32] = {0};
+                base[3] = 2;    /* layer */
+                base[15] = 0x5A; /* tree */
+                for (unsigned cnt = 1; cnt <= 5; cnt++) {
+                    memset(got, 0, sizeof got);
+                    qstp_slh_wots_chain_ends(&cb, gp, base, kps, cnt);
+                    for (unsigned l = 0; l < cnt; l++) {
+                        uint8_t kad[32];
+                        memcpy(kad, base, 32);
+                        qstp_slh_adrs_set_type(kad, QSTP_SLH_WOTS_HASH);
+                        qstp_slh_adrs_set_keypair(kad, kps[l]);
+                        qstp_slh_wots_chains(&cp, want[l], kad, NULL, NULL);
+                        CHECK_MSG(memcmp(want[l], got[l], (size_t)p->len * p->n) == 0,
+                                  "%s wots_chain_ends n=%u count %u key pair %u", name, p->n, cnt, l);
+                    }
+                }
+            }
+            qstp_slh_ctx_wipe(&cp);
+            qstp_slh_ctx_wipe(&cb);
+        }
+    }
+}
+
 static uint8_t sig_a[QSTP_SLHDSA_SIG_MAX], sig_b[QSTP_SLHDSA_SIG_MAX];
 
 /* Whole signatures: dispatched vs QSTP_NO_ASM=1 (all f sets; 128s for one s set). */
@@ -137,6 +226,11 @@ int main(void)
     } else {
         printf("AVX-512 not available: backend not compared\n");
     }
+    if (qstp_cpu_has_avx512())
+        compare_x8(1, "x8 AVX-512");
+    else
+        printf("AVX-512 not available: x8 backend SKIPPED (fallback compared)\n");
+    compare_x8(0, "x8 as two x4");
     compare_backend(0, "portable"); /* sanity: the harness itself */
     compare_sign();
     printf("SIMD backends compared: %s\n", any ? "yes" : "none available");
