@@ -243,6 +243,38 @@ void qstp_slh_chain_x8(const qstp_slh_ctx *c, uint8_t *const val[8], const uint8
     qstp_slh_chain_x4(c, val + 4, adrs + 4, start, steps);
 }
 
+/* Without the AVX-512 backend: step by step through f_x8, copying each lane's value when its
+ * step count comes up (at[] is public). */
+void qstp_slh_chain_capture_x8(const qstp_slh_ctx *c, uint8_t *const val[8], const uint8_t *const adrs[8],
+                               uint8_t *const cap[8], const unsigned at[8])
+{
+    uint8_t ad[8][32];
+    const uint8_t *ads[8], *ins[8];
+
+#if defined(__x86_64__)
+    if (c->x8) {
+        qstp_slh_chain_capture_x8_avx512(c, val, adrs, cap, at);
+        return;
+    }
+#endif
+    for (unsigned j = 0; j < 8; j++) {
+        memcpy(ad[j], adrs[j], 32);
+        ads[j] = ad[j];
+        ins[j] = val[j];
+    }
+    for (unsigned s = 0;; s++) {
+        for (unsigned j = 0; j < 8; j++) {
+            if (at[j] == s)
+                memcpy(cap[j], val[j], c->p->n);
+        }
+        if (s == QSTP_SLH_W - 1)
+            break;
+        for (unsigned j = 0; j < 8; j++)
+            qstp_slh_adrs_set_hash(ad[j], s);
+        qstp_slh_f_x8(c, val, ads, ins);
+    }
+}
+
 void qstp_slh_t(const qstp_slh_ctx *c, uint8_t *out, const uint8_t adrs[32], const uint8_t *in, size_t inlen)
 {
     qstp_keccak_state st;

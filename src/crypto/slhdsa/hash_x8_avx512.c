@@ -125,6 +125,51 @@ void qstp_slh_chain_x8_avx512(const qstp_slh_ctx *c, uint8_t *const val[8], cons
     slh_x8_scrub();
 }
 
+/* As qstp_slh_chain_capture_x8: the w - 1 steps from 0, and lane j's value after at[j] steps
+ * copied out on the way. at[] comes from the message digest (public), so the per-step lane mask
+ * is not secret-dependent. */
+void qstp_slh_chain_capture_x8_avx512(const qstp_slh_ctx *c, uint8_t *const val[8], const uint8_t *const adrs[8],
+                                      uint8_t *const cap[8], const unsigned at[8])
+{
+    const unsigned nw = c->p->n / 8;
+    const __m512i atv = _mm512_set_epi64(at[7], at[6], at[5], at[4], at[3], at[2], at[1], at[0]);
+    __m512i s[25], m[QSTP_SLH_N_MAX / 8], cv[QSTP_SLH_N_MAX / 8], ad[4];
+    unsigned step = 0;
+
+    for (unsigned i = 0; i < 4; i++)
+        ad[i] = slh_x8_gather(adrs, 8 * i);
+    ad[3] = _mm512_and_si512(ad[3], _mm512_set1_epi64(0x00000000FFFFFFFFLL));
+    for (unsigned i = 0; i < nw; i++) {
+        m[i] = slh_x8_gather((const uint8_t *const *)val, 8 * i);
+        cv[i] = m[i];
+    }
+    for (;; step++) {
+        const __mmask8 k = _mm512_cmpeq_epi64_mask(atv, _mm512_set1_epi64((long long)step));
+        for (unsigned i = 0; i < nw; i++)
+            cv[i] = _mm512_mask_mov_epi64(cv[i], k, m[i]);
+        if (step == QSTP_SLH_W - 1)
+            break;
+        const uint64_t hash_be = (uint64_t)__builtin_bswap32(step) << 32;
+        slh_x8_template(s, c->tmpl_f);
+        for (unsigned i = 0; i < 3; i++)
+            s[nw + i] = _mm512_xor_si512(s[nw + i], ad[i]);
+        s[nw + 3] = _mm512_xor_si512(s[nw + 3], _mm512_xor_si512(ad[3], _mm512_set1_epi64((long long)hash_be)));
+        for (unsigned i = 0; i < nw; i++)
+            s[nw + 4 + i] = _mm512_xor_si512(s[nw + 4 + i], m[i]);
+        kx8_permute(s);
+        for (unsigned i = 0; i < nw; i++)
+            m[i] = s[i];
+    }
+    for (unsigned i = 0; i < nw; i++) {
+        slh_x8_scatter(val, 8 * i, m[i]);
+        slh_x8_scatter(cap, 8 * i, cv[i]);
+    }
+    qstp_wipe(s, sizeof s);
+    qstp_wipe(m, sizeof m);
+    qstp_wipe(cv, sizeof cv);
+    slh_x8_scrub();
+}
+
 #else
 typedef int qstp_slh_x8_unused; /* ISO C: no empty translation unit */
 #endif

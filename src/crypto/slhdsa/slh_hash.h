@@ -65,6 +65,11 @@ void qstp_slh_h_x8(const qstp_slh_ctx *c, uint8_t *const out[8], const uint8_t *
                    const uint8_t *const left[8], const uint8_t *const right[8]);
 void qstp_slh_chain_x8(const qstp_slh_ctx *c, uint8_t *const val[8], const uint8_t *const adrs[8], unsigned start,
                        unsigned steps);
+/* Eight whole WOTS+ chains (0 .. w - 1 steps, as chain_x8 with start 0) that also copy lane j's
+ * value after at[j] steps (0 <= at[j] <= w - 1) to cap[j]: a WOTS+ signature value (Alg. 7)
+ * taken on the way to the chain end. cap[j] may not alias val[j]. */
+void qstp_slh_chain_capture_x8(const qstp_slh_ctx *c, uint8_t *const val[8], const uint8_t *const adrs[8],
+                               uint8_t *const cap[8], const unsigned at[8]);
 /* T_l(PK.seed, ADRS, M), M of inlen = l n bytes. */
 void qstp_slh_t(const qstp_slh_ctx *c, uint8_t *out, const uint8_t adrs[32], const uint8_t *in, size_t inlen);
 /* Four T_l calls on inputs of the same length inlen (a multiple of n). */

@@ -13,5 +13,7 @@ void qstp_slh_h_x8_avx512(const qstp_slh_ctx *c, uint8_t *const out[8], const ui
                           const uint8_t *const left[8], const uint8_t *const right[8]);
 void qstp_slh_chain_x8_avx512(const qstp_slh_ctx *c, uint8_t *const val[8], const uint8_t *const adrs[8],
                               unsigned start, unsigned steps);
+void qstp_slh_chain_capture_x8_avx512(const qstp_slh_ctx *c, uint8_t *const val[8], const uint8_t *const adrs[8],
+                                      uint8_t *const cap[8], const unsigned at[8]);
 
 #endif

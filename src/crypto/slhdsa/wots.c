@@ -87,20 +87,22 @@ void qstp_slh_wots_chains(const qstp_slh_ctx *c, uint8_t *tmp, const uint8_t adr
 /* One batch of w (4 or 8) chain jobs: job q is chain q % len of key pair keypairs[q / len];
  * jobs past the end repeat the last one (their results are dropped). */
 void qstp_slh_wots_chain_ends(const qstp_slh_ctx *c, uint8_t *const tmp[], const uint8_t adrs[32],
-                              const uint32_t *keypairs, unsigned count)
+                              const uint32_t *keypairs, unsigned count, const unsigned *digits, uint8_t *sig)
 {
     const unsigned len = c->p->len, n = c->p->n, total = len * count;
     const unsigned lanes = qstp_slh_lanes(c);
-    uint8_t val[8][QSTP_SLH_N_MAX];
+    const unsigned ncap = digits != NULL ? len : 0; /* jobs 0 .. len - 1: key pair 0's chains */
+    uint8_t val[8][QSTP_SLH_N_MAX], drop[8][QSTP_SLH_N_MAX];
     uint8_t ad[8][32];
-    uint8_t *outs[8];
+    uint8_t *outs[8], *cap[8];
     const uint8_t *ads[8];
-    unsigned leaf[8], chain[8];
+    unsigned leaf[8], chain[8], at[8];
 
     for (unsigned job = 0; job < total;) {
         /* Eight lanes whenever more than four jobs remain: one 8-way pass costs less than two
-         * 4-way ones even with idle lanes, and four or fewer fit one 4-way pass. */
-        const unsigned w = (lanes == 8 && total - job > 4) ? 8u : 4u;
+         * 4-way ones even with idle lanes, and four or fewer fit one 4-way pass. Capturing
+         * batches are always 8-way (capture is only asked for with 8 lanes). */
+        const unsigned w = (lanes == 8 && (total - job > 4 || job < ncap)) ? 8u : 4u;
         for (unsigned j = 0; j < w; j++) {
             const unsigned q = job + j < total ? job + j : total - 1;
             leaf[j] = q / len;
@@ -122,8 +124,16 @@ void qstp_slh_wots_chain_ends(const qstp_slh_ctx *c, uint8_t *const tmp[], const
             qstp_slh_adrs_set_keypair(ad[j], keypairs[leaf[j]]);
             qstp_slh_adrs_set_chain(ad[j], chain[j]);
         }
-        /* chain(sk, 0, w - 1): step s hashes with hash address s (Alg. 5). */
-        if (w == 8)
+        /* chain(sk, 0, w - 1): step s hashes with hash address s (Alg. 5). The signed key
+         * pair's chain i also yields its signature value after digits[i] steps (Alg. 7). */
+        if (job < ncap) {
+            for (unsigned j = 0; j < 8; j++) {
+                const int signing = job + j < ncap;
+                cap[j] = signing ? sig + (size_t)chain[j] * n : drop[j];
+                at[j] = signing ? digits[chain[j]] : QSTP_SLH_W - 1;
+            }
+            qstp_slh_chain_capture_x8(c, outs, ads, cap, at);
+        } else if (w == 8)
             qstp_slh_chain_x8(c, outs, ads, 0, QSTP_SLH_W - 1);
         else
             qstp_slh_chain_x4(c, outs, ads, 0, QSTP_SLH_W - 1);
@@ -132,6 +142,7 @@ void qstp_slh_wots_chain_ends(const qstp_slh_ctx *c, uint8_t *const tmp[], const
         job += w;
     }
     qstp_wipe(val, sizeof val);
+    qstp_wipe(drop, sizeof drop);
 }
 
 void qstp_slh_wots_pk_adrs(uint8_t pkad[32], const uint8_t adrs[32])

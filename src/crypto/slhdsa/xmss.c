@@ -32,22 +32,36 @@ static void slh_xmss_leaves(const qstp_slh_ctx *c, uint8_t *out, uint32_t first,
     qstp_slh_adrs_set_type(ad, QSTP_SLH_WOTS_HASH);
     for (uint32_t g = first; g < first + count; g += 4) {
         uint8_t *const outs[4] = {out, out + n, out + 2 * n, out + 3 * n};
-        uint8_t *plain_tmp[4];
-        uint32_t plain[4];
-        unsigned nplain = 0;
+        uint8_t *kp_tmp[4];
+        uint32_t kp[4];
+        unsigned nkp = 0;
+        const unsigned *digits = NULL;
 
         for (uint32_t j = 0; j < 4; j++) {
             const uint32_t leaf = g + j;
             qstp_slh_adrs_set_keypair(ad, leaf);
             qstp_slh_wots_pk_adrs(pkad[j], ad);
             if (info->digits != NULL && leaf == info->sign_leaf) {
-                qstp_slh_wots_chains(c, tmp[j], ad, info->digits, info->wots_sig);
+                if (qstp_slh_lanes(c) == 8) {
+                    /* 8 lanes: the signed key pair joins the job list first (its chains capture
+                     * the signature on the way). */
+                    if (nkp > 0) {
+                        kp_tmp[nkp] = kp_tmp[0];
+                        kp[nkp] = kp[0];
+                    }
+                    kp_tmp[0] = tmp[j];
+                    kp[0] = leaf;
+                    nkp++;
+                    digits = info->digits;
+                } else {
+                    qstp_slh_wots_chains(c, tmp[j], ad, info->digits, info->wots_sig);
+                }
             } else {
-                plain_tmp[nplain] = tmp[j];
-                plain[nplain++] = leaf;
+                kp_tmp[nkp] = tmp[j];
+                kp[nkp++] = leaf;
             }
         }
-        qstp_slh_wots_chain_ends(c, plain_tmp, ad, plain, nplain);
+        qstp_slh_wots_chain_ends(c, kp_tmp, ad, kp, nkp, digits, digits != NULL ? info->wots_sig : NULL);
         qstp_slh_t_x4(c, outs, pkads, ins, (size_t)c->p->len * n);
         out += 4 * (size_t)n;
     }

@@ -141,6 +141,31 @@ static void compare_x8(unsigned x8, const char *name)
                 qstp_slh_h(&cp, a[j], ad[j], in[j], rt[j]);
                 CHECK_MSG(memcmp(a[j], b[j], p->n) == 0, "%s H_x8 n=%u lane %d", name, p->n, j);
             }
+            /* Capturing chains: the captured value = the chain run for at[j] steps. */
+            {
+                uint8_t cap[8][32], *caps[8];
+                unsigned at[8];
+                for (int j = 0; j < 8; j++) {
+                    at[j] = (unsigned)(test_prng_u64(&rs) % 16);
+                    caps[j] = cap[j];
+                }
+                memcpy(b, in, sizeof b);
+                memset(cap, 0, sizeof cap);
+                qstp_slh_chain_capture_x8(&cb, ob, ads, caps, at);
+                memcpy(a, in, sizeof a);
+                qstp_slh_chain_x4(&cp, oa, ads, 0, 15);
+                qstp_slh_chain_x4(&cp, oa + 4, ads + 4, 0, 15);
+                CHECK_MSG(memcmp(a, b, sizeof a) == 0, "%s chain_capture_x8 end n=%u", name, p->n);
+                for (int j = 0; j < 8; j++) {
+                    uint8_t one[32];
+                    uint8_t *const o4[4] = {one, a[1], a[2], a[3]};
+                    const uint8_t *const a4[4] = {ad[j], ad[j], ad[j], ad[j]};
+                    memcpy(one, in[j], 32);
+                    qstp_slh_chain_x4(&cp, o4, a4, 0, at[j]);
+                    CHECK_MSG(memcmp(one, cap[j], p->n) == 0, "%s chain_capture_x8 lane %d at %u n=%u", name, j,
+                              at[j], p->n);
+                }
+            }
             {
                 unsigned start = (unsigned)(test_prng_u64(&rs) % 16), steps = (unsigned)(test_prng_u64(&rs) % (16 - start));
                 if (iter == 0)
@@ -163,16 +188,27 @@ static void compare_x8(unsigned x8, const char *name)
                 base[15] = 0x5A; /* tree */
                 for (unsigned cnt = 1; cnt <= 5; cnt++) {
                     memset(got, 0, sizeof got);
-                    qstp_slh_wots_chain_ends(&cb, gp, base, kps, cnt);
+                    /* With 8 lanes, also sign key pair 0 (digits of a random message). */
+                    static uint8_t sig_want[QSTP_SLH_LEN_MAX * 32], sig_got[QSTP_SLH_LEN_MAX * 32];
+                    unsigned digits[QSTP_SLH_LEN_MAX];
+                    uint8_t msg[32];
+                    const int sign = qstp_slh_lanes(&cb) == 8;
+                    test_prng_bytes(&rs, msg, sizeof msg);
+                    qstp_slh_wots_digits(p, digits, msg);
+                    memset(sig_got, 0, sizeof sig_got);
+                    qstp_slh_wots_chain_ends(&cb, gp, base, kps, cnt, sign ? digits : NULL, sign ? sig_got : NULL);
                     for (unsigned l = 0; l < cnt; l++) {
                         uint8_t kad[32];
                         memcpy(kad, base, 32);
                         qstp_slh_adrs_set_type(kad, QSTP_SLH_WOTS_HASH);
                         qstp_slh_adrs_set_keypair(kad, kps[l]);
-                        qstp_slh_wots_chains(&cp, want[l], kad, NULL, NULL);
+                        qstp_slh_wots_chains(&cp, want[l], kad, l == 0 ? digits : NULL, l == 0 ? sig_want : NULL);
                         CHECK_MSG(memcmp(want[l], got[l], (size_t)p->len * p->n) == 0,
                                   "%s wots_chain_ends n=%u count %u key pair %u", name, p->n, cnt, l);
                     }
+                    if (sign)
+                        CHECK_MSG(memcmp(sig_want, sig_got, (size_t)p->len * p->n) == 0,
+                                  "%s wots_chain_ends signature n=%u count %u", name, p->n, cnt);
                 }
             }
             qstp_slh_ctx_wipe(&cp);
