@@ -153,33 +153,36 @@ void qstp_slh_wots_pk_adrs(uint8_t pkad[32], const uint8_t adrs[32])
 }
 
 /* Alg. 8: continue each chain from the signed position to w - 1. The chains have different
- * lengths, so four lanes work through them as a queue: a lane that finishes takes the next
- * chain; an idle lane hashes a dummy value whose result is dropped. */
+ * lengths, so the lanes (8 with AVX-512, else 4) work through them as a queue: a lane that
+ * finishes takes the next chain; an idle lane hashes a dummy value whose result is dropped. */
 void qstp_slh_wots_pk_from_sig(const qstp_slh_ctx *c, uint8_t *pk, const uint8_t *sig, const uint8_t *msg,
                                const uint8_t adrs[32])
 {
     const qstp_slh_params *p = c->p;
     const unsigned n = p->n;
+    const unsigned lanes = qstp_slh_lanes(c);
     uint8_t tmp[QSTP_SLH_LEN_MAX * QSTP_SLH_N_MAX];
     unsigned digits[QSTP_SLH_LEN_MAX];
-    uint8_t ad[4][32], dummy[4][QSTP_SLH_N_MAX];
-    uint8_t *io[4];
-    const uint8_t *ads[4] = {ad[0], ad[1], ad[2], ad[3]};
-    unsigned chain[4], step[4], next = 0, busy = 0;
+    uint8_t ad[8][32], dummy[8][QSTP_SLH_N_MAX];
+    uint8_t *io[8];
+    const uint8_t *ads[8], *ins[8];
+    unsigned chain[8], step[8], next = 0, busy = 0;
 
     qstp_slh_wots_digits(p, digits, msg);
     memcpy(tmp, sig, (size_t)p->len * n);
     memset(dummy, 0, sizeof dummy);
-    for (unsigned j = 0; j < 4; j++) {
+    for (unsigned j = 0; j < 8; j++) {
         memcpy(ad[j], adrs, 32);
         qstp_slh_adrs_set_type(ad[j], QSTP_SLH_WOTS_HASH);
         memcpy(ad[j] + 20, adrs + 20, 4);
+        ads[j] = ad[j];
         chain[j] = QSTP_SLH_LEN_MAX; /* idle */
+        step[j] = 0;
         io[j] = dummy[j];
     }
     for (;;) {
         /* Give every idle lane the next chain that still has steps to do. */
-        for (unsigned j = 0; j < 4; j++) {
+        for (unsigned j = 0; j < lanes; j++) {
             while (chain[j] == QSTP_SLH_LEN_MAX && next < p->len) {
                 if (digits[next] < QSTP_SLH_W - 1) {
                     chain[j] = next;
@@ -193,15 +196,30 @@ void qstp_slh_wots_pk_from_sig(const qstp_slh_ctx *c, uint8_t *pk, const uint8_t
         }
         if (busy == 0)
             break;
-        for (unsigned j = 0; j < 4; j++)
+        for (unsigned j = 0; j < lanes; j++) {
             qstp_slh_adrs_set_hash(ad[j], chain[j] == QSTP_SLH_LEN_MAX ? 0 : step[j]);
-        {
-            uint8_t *const outs[4] = {io[0], io[1], io[2], io[3]};
-            const uint8_t *const ins[4] = {io[0], io[1], io[2], io[3]};
-            const uint8_t *const adv[4] = {ads[0], ads[1], ads[2], ads[3]};
-            qstp_slh_f_x4(c, outs, adv, ins);
+            ins[j] = io[j];
         }
-        for (unsigned j = 0; j < 4; j++) {
+        /* Once four or fewer chains are left, one 4-way pass is cheaper than an 8-way one. */
+        if (lanes == 8 && busy > 4) {
+            qstp_slh_f_x8(c, io, ads, ins);
+        } else {
+            /* Pack the busy lanes (at most 4) into lanes 0-3. */
+            for (unsigned j = 0, k = 0; j < lanes; j++) {
+                if (chain[j] != QSTP_SLH_LEN_MAX && j != k) {
+                    chain[k] = chain[j], step[k] = step[j], io[k] = io[j];
+                    memcpy(ad[k], ad[j], 32);
+                    chain[j] = QSTP_SLH_LEN_MAX;
+                    io[j] = dummy[j];
+                }
+                if (chain[k] != QSTP_SLH_LEN_MAX)
+                    k++;
+            }
+            for (unsigned j = 0; j < 4; j++)
+                ins[j] = io[j];
+            qstp_slh_f_x4(c, io, ads, ins);
+        }
+        for (unsigned j = 0; j < lanes; j++) {
             if (chain[j] != QSTP_SLH_LEN_MAX && ++step[j] == QSTP_SLH_W - 1) {
                 chain[j] = QSTP_SLH_LEN_MAX;
                 io[j] = dummy[j];
