@@ -103,6 +103,9 @@ void qstp_slh_fors_sign(const qstp_slh_ctx *c, uint8_t *sig, uint8_t *pk, const 
     qstp_slh_t(c, pk, ad, roots, (size_t)p->k * n);
 }
 
+/* fors_pkFromSig (Alg. 17) with the k trees climbed side by side: eight (AVX-512) or four at a
+ * time, one F for the leaves then one H_x8 / H_x4 per level. Spare lanes repeat the batch's last
+ * tree and their results are dropped. The indices come from the message digest (public). */
 void qstp_slh_fors_pk_from_sig(const qstp_slh_ctx *c, uint8_t *pk, const uint8_t *sig, const uint8_t *md,
                                uint64_t idx_tree, uint32_t idx_leaf)
 {
@@ -110,28 +113,50 @@ void qstp_slh_fors_pk_from_sig(const qstp_slh_ctx *c, uint8_t *pk, const uint8_t
     const unsigned n = p->n;
     uint32_t idx[QSTP_SLH_K_MAX];
     uint8_t roots[QSTP_SLH_K_MAX * QSTP_SLH_N_MAX];
-    uint8_t ad[32];
+    uint8_t ad[8][32], node[8][QSTP_SLH_N_MAX];
+    uint8_t *outs[8];
+    const uint8_t *ads[8], *l[8], *r[8];
 
     slh_fors_indices(p, idx, md);
-    slh_fors_adrs(ad, idx_tree, idx_leaf, QSTP_SLH_FORS_TREE);
-    for (unsigned i = 0; i < p->k; i++) {
-        const uint8_t *s = sig + (size_t)i * (p->a + 1) * n;
-        const uint8_t *auth = s + n;
-        uint8_t *node = roots + (size_t)i * n;
-        uint32_t g = ((uint32_t)i << p->a) + idx[i]; /* global leaf index */
-
-        qstp_slh_adrs_set_tree_height(ad, 0);
-        qstp_slh_adrs_set_tree_index(ad, g);
-        qstp_slh_f(c, node, ad, s);
-        for (unsigned j = 0; j < p->a; j++) {
-            qstp_slh_adrs_set_tree_height(ad, j + 1);
-            qstp_slh_adrs_set_tree_index(ad, g >> (j + 1));
-            if (((idx[i] >> j) & 1u) == 0)
-                qstp_slh_h(c, node, ad, node, auth + (size_t)j * n);
-            else
-                qstp_slh_h(c, node, ad, auth + (size_t)j * n, node);
-        }
+    for (unsigned j = 0; j < 8; j++) {
+        slh_fors_adrs(ad[j], idx_tree, idx_leaf, QSTP_SLH_FORS_TREE);
+        ads[j] = ad[j];
+        outs[j] = node[j];
     }
-    slh_fors_adrs(ad, idx_tree, idx_leaf, QSTP_SLH_FORS_ROOTS);
-    qstp_slh_t(c, pk, ad, roots, (size_t)p->k * n);
+    for (unsigned i0 = 0; i0 < p->k;) {
+        const unsigned w = (qstp_slh_lanes(c) == 8 && p->k - i0 > 4) ? 8u : 4u;
+        unsigned tree[8];
+        uint32_t g[8];
+
+        for (unsigned j = 0; j < w; j++) {
+            tree[j] = i0 + j < p->k ? i0 + j : p->k - 1;
+            g[j] = ((uint32_t)tree[j] << p->a) + idx[tree[j]]; /* global leaf index */
+            qstp_slh_adrs_set_tree_height(ad[j], 0);
+            qstp_slh_adrs_set_tree_index(ad[j], g[j]);
+            l[j] = sig + (size_t)tree[j] * (p->a + 1) * n; /* the revealed sk */
+        }
+        if (w == 8)
+            qstp_slh_f_x8(c, outs, ads, l);
+        else
+            qstp_slh_f_x4(c, outs, ads, l);
+        for (unsigned z = 0; z < p->a; z++) {
+            for (unsigned j = 0; j < w; j++) {
+                const uint8_t *auth = sig + (size_t)tree[j] * (p->a + 1) * n + n + (size_t)z * n;
+                qstp_slh_adrs_set_tree_height(ad[j], z + 1);
+                qstp_slh_adrs_set_tree_index(ad[j], g[j] >> (z + 1));
+                const int right = (idx[tree[j]] >> z) & 1u;
+                l[j] = right ? auth : node[j];
+                r[j] = right ? node[j] : auth;
+            }
+            if (w == 8)
+                qstp_slh_h_x8(c, outs, ads, l, r);
+            else
+                qstp_slh_h_x4(c, outs, ads, l, r);
+        }
+        for (unsigned j = 0; j < w && i0 + j < p->k; j++)
+            memcpy(roots + (size_t)(i0 + j) * n, node[j], n);
+        i0 += w;
+    }
+    slh_fors_adrs(ad[0], idx_tree, idx_leaf, QSTP_SLH_FORS_ROOTS);
+    qstp_slh_t(c, pk, ad[0], roots, (size_t)p->k * n);
 }
