@@ -82,8 +82,9 @@
         a24 = KX4_CHI(b24, b20, b21); \
     } while (0)
 
-/* 24 rounds on v[25] in place. */
-static inline void kx4_permute(__m256i v[25])
+/* 24 rounds on v[25] in place. Never inlined: its register spills must sit in its own frame,
+ * below the caller's, where kx4_scrub (called next from the same caller) overwrites them. */
+__attribute__((noinline)) static void kx4_permute(__m256i v[25])
 {
     __m256i a0 = v[0], a1 = v[1], a2 = v[2], a3 = v[3], a4 = v[4], a5 = v[5], a6 = v[6];
     __m256i a7 = v[7], a8 = v[8], a9 = v[9], a10 = v[10], a11 = v[11], a12 = v[12];

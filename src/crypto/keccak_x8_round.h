@@ -89,8 +89,9 @@
         a24 = KX8_CHI(b24, b20, b21); \
     } while (0)
 
-/* 24 rounds on v[25] in place. */
-static inline void kx8_permute(__m512i v[25])
+/* 24 rounds on v[25] in place. Never inlined: its register spills must sit in its own frame,
+ * below the caller's, where kx8_scrub (called next from the same caller) overwrites them. */
+__attribute__((noinline)) static void kx8_permute(__m512i v[25])
 {
     __m512i a0 = v[0], a1 = v[1], a2 = v[2], a3 = v[3], a4 = v[4], a5 = v[5], a6 = v[6];
     __m512i a7 = v[7], a8 = v[8], a9 = v[9], a10 = v[10], a11 = v[11], a12 = v[12];
@@ -112,7 +113,8 @@ static inline void kx8_permute(__m512i v[25])
 }
 
 /* The permutation's register spills (32 zmm registers for 25 state + 10 theta + 25 rho/pi
- * values: a few 64-byte slots) may hold secret lanes. Called right after kx8_permute from the
+ * values: a few 64-byte slots; its frame is about 300 bytes with gcc 12 and clang 14) may hold
+ * secret lanes. Called right after kx8_permute from the
  * same frame, this function's buffer lies over the addresses that frame used and zeroes them
  * (CONVENTIONS.md "Secrets"), as kx4_scrub does for the 4-way code. */
 #ifndef KX8_SCRUB_BYTES
