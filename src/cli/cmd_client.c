@@ -20,10 +20,12 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "crypto/ct.h"
 #include "net/keyfile.h"
 #include "net/netutil.h"
 #include "qstp/client.h"
 #include "qstp/revoke.h"
+#include "qstp/session.h"
 
 static const char CLIENT_HELP[] =
     "usage: qstp client --connect HOST:PORT (--dir DIR | --root FILE --cert FILE)\n"
@@ -171,11 +173,16 @@ static qstp_client *open_tunnel(const client_cfg *cfg, int *rc, uint64_t *hs_ms,
  * comment) and closes. Returns the tunnel's end reason (qstp_error_none for a clean end). */
 static qstp_errors pump(tunnel_io *t, int infd, uint32_t linger_s, int *peer_closed)
 {
-    uint8_t buf[16384];
+    /* One read fills one whole record (the largest the protocol allows, WIRE §2.6): per byte,
+     * the fewest reads, records (each has a fixed MAC and header cost) and writes. */
+    const size_t bufsize = QSTP_SESSION_SEND_MAX;
+    uint8_t *buf = malloc(bufsize);
     int in_open = 1;
     uint64_t eof_ms = 0;
     qstp_errors why = qstp_error_none;
     *peer_closed = 0;
+    if (buf == NULL)
+        return qstp_error_memory_allocation;
     for (;;) {
         struct pollfd p[2];
         int closed, out_failed, stop, timeout = -1;
@@ -215,7 +222,7 @@ static qstp_errors pump(tunnel_io *t, int infd, uint32_t linger_s, int *peer_clo
             (void)n;
         }
         if (in_open && (p[0].revents & (POLLIN | POLLHUP | POLLERR))) {
-            ssize_t n = read(infd, buf, sizeof(buf));
+            ssize_t n = read(infd, buf, bufsize);
             if (n < 0 && (errno == EINTR || errno == EAGAIN))
                 continue;
             if (n <= 0) {
@@ -228,6 +235,8 @@ static qstp_errors pump(tunnel_io *t, int infd, uint32_t linger_s, int *peer_clo
             t->tx_bytes += (size_t)n;
         }
     }
+    qstp_wipe(buf, bufsize); /* plaintext */
+    free(buf);
     return *peer_closed ? why : qstp_error_none;
 }
 

@@ -152,18 +152,20 @@ static int pend_add(srv_fwd *f, const uint8_t *p, size_t n)
         memmove(f->pend, f->pend + f->pend_off, f->pend_len);
     f->pend_off = 0;
     if (f->pend_len + n > f->pend_cap) {
-        size_t cap = f->pend_cap ? f->pend_cap : 65536u;
+        size_t cap = f->pend_cap ? f->pend_cap : 16384u;
         uint8_t *q;
         while (cap < f->pend_len + n)
             cap *= 2u;
+        const size_t keep = f->pend_len;
         q = malloc(cap);
         if (q == NULL)
             return -1;
-        if (f->pend_len > 0)
-            memcpy(q, f->pend, f->pend_len);
-        pend_free(f);
+        if (keep > 0)
+            memcpy(q, f->pend, keep);
+        pend_free(f); /* wipes the old copy */
         f->pend = q;
         f->pend_cap = cap;
+        f->pend_len = keep;
     }
     memcpy(f->pend + f->pend_len, p, n);
     f->pend_len += n;
