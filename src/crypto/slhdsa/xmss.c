@@ -13,57 +13,66 @@ typedef struct {
     uint8_t *wots_sig;
 } slh_xmss_leaf_info;
 
+/* Chain ends of up to 8 leaves at a time: 4 * 67 * 32 bytes (four leaves at n = 32) or
+ * 8 * 51 * 24 (eight at n = 24), whichever is larger. */
+#define SLH_XMSS_TMP (8u * 51u * 24u)
+
 /* Leaves are WOTS+ public keys: ADRS type WOTS_HASH, key pair = leaf index (Alg. 9 steps 2-3).
- * Four leaves at a time: the chains of the leaves that are not being signed go through one job
- * list (qstp_slh_wots_chain_ends, full 8-lane batches), the signed leaf's chains are walked step
- * by step so its signature values can be captured, and the four chain sets are compressed by one
- * T_x4 call. */
+ * A group of leaves at a time (eight with 8 lanes when their chain ends fit SLH_XMSS_TMP, i.e.
+ * n = 16 or 24, so the job list has no 4-way tail; else four): the chains of the group form one
+ * job list (qstp_slh_wots_chain_ends). With 8 lanes the signed leaf's chains are in it too and
+ * capture the signature on the way; with 4 its chains are walked step by step
+ * (qstp_slh_wots_chains). The chain sets are compressed by T_x4 calls. */
 static void slh_xmss_leaves(const qstp_slh_ctx *c, uint8_t *out, uint32_t first, uint32_t count, void *vinfo)
 {
     const slh_xmss_leaf_info *info = (const slh_xmss_leaf_info *)vinfo;
     const unsigned n = c->p->n;
-    uint8_t tmp[4][QSTP_SLH_LEN_MAX * QSTP_SLH_N_MAX];
-    uint8_t ad[32] = {0}, pkad[4][32];
-    const uint8_t *const ins[4] = {tmp[0], tmp[1], tmp[2], tmp[3]};
-    const uint8_t *const pkads[4] = {pkad[0], pkad[1], pkad[2], pkad[3]};
+    const size_t per = (size_t)c->p->len * n; /* chain-end bytes per leaf */
+    const unsigned lanes = qstp_slh_lanes(c);
+    const uint32_t group = (lanes == 8 && 8 * per <= SLH_XMSS_TMP && count % 8 == 0) ? 8u : 4u;
+    uint8_t tmp[SLH_XMSS_TMP];
+    uint8_t ad[32] = {0}, pkad[8][32];
 
     qstp_slh_adrs_set_layer(ad, info->layer);
     qstp_slh_adrs_set_tree(ad, info->tree);
     qstp_slh_adrs_set_type(ad, QSTP_SLH_WOTS_HASH);
-    for (uint32_t g = first; g < first + count; g += 4) {
-        uint8_t *const outs[4] = {out, out + n, out + 2 * n, out + 3 * n};
-        uint8_t *kp_tmp[4];
-        uint32_t kp[4];
+    for (uint32_t g = first; g < first + count; g += group) {
+        uint8_t *kp_tmp[8];
+        uint32_t kp[8];
         unsigned nkp = 0;
         const unsigned *digits = NULL;
 
-        for (uint32_t j = 0; j < 4; j++) {
+        for (uint32_t j = 0; j < group; j++) {
             const uint32_t leaf = g + j;
+            uint8_t *t = tmp + j * per;
             qstp_slh_adrs_set_keypair(ad, leaf);
             qstp_slh_wots_pk_adrs(pkad[j], ad);
-            if (info->digits != NULL && leaf == info->sign_leaf) {
-                if (qstp_slh_lanes(c) == 8) {
-                    /* 8 lanes: the signed key pair joins the job list first (its chains capture
-                     * the signature on the way). */
-                    if (nkp > 0) {
-                        kp_tmp[nkp] = kp_tmp[0];
-                        kp[nkp] = kp[0];
-                    }
-                    kp_tmp[0] = tmp[j];
-                    kp[0] = leaf;
-                    nkp++;
-                    digits = info->digits;
-                } else {
-                    qstp_slh_wots_chains(c, tmp[j], ad, info->digits, info->wots_sig);
+            if (info->digits != NULL && leaf == info->sign_leaf && lanes == 8) {
+                /* The signed key pair goes first in the job list (see wots_chain_ends). */
+                if (nkp > 0) {
+                    kp_tmp[nkp] = kp_tmp[0];
+                    kp[nkp] = kp[0];
                 }
+                kp_tmp[0] = t;
+                kp[0] = leaf;
+                nkp++;
+                digits = info->digits;
+            } else if (info->digits != NULL && leaf == info->sign_leaf) {
+                qstp_slh_wots_chains(c, t, ad, info->digits, info->wots_sig);
             } else {
-                kp_tmp[nkp] = tmp[j];
+                kp_tmp[nkp] = t;
                 kp[nkp++] = leaf;
             }
         }
         qstp_slh_wots_chain_ends(c, kp_tmp, ad, kp, nkp, digits, digits != NULL ? info->wots_sig : NULL);
-        qstp_slh_t_x4(c, outs, pkads, ins, (size_t)c->p->len * n);
-        out += 4 * (size_t)n;
+        for (uint32_t j = 0; j < group; j += 4) {
+            uint8_t *const outs[4] = {out, out + n, out + 2 * n, out + 3 * n};
+            const uint8_t *const ins[4] = {tmp + j * per, tmp + (j + 1) * per, tmp + (j + 2) * per,
+                                           tmp + (j + 3) * per};
+            const uint8_t *const pkads[4] = {pkad[j], pkad[j + 1], pkad[j + 2], pkad[j + 3]};
+            qstp_slh_t_x4(c, outs, pkads, ins, per);
+            out += 4 * (size_t)n;
+        }
     }
 }
 
