@@ -22,9 +22,9 @@ void qstp_slh_wots_chains(const qstp_slh_ctx *c, uint8_t *tmp, const uint8_t adr
 /* The chain ends of wots_pkGen for `count` key pairs at once (keypairs[l], l < count, in the
  * layer and tree of adrs): tmp[l] gets len n-byte values. All count * len chains form one job
  * list cut into batches of qstp_slh_lanes(c) (PRF then the w - 1 chain steps in vector lanes),
- * so eight-lane batches are full whatever len is. If digits is not NULL (only allowed when
- * qstp_slh_lanes(c) == 8), key pair keypairs[0] is also signed: sig gets its WOTS+ signature
- * of those digits (len n bytes), captured on the way (qstp_slh_chain_capture_x8). */
+ * so eight-lane batches are full whatever len is. If digits is not NULL, key pair keypairs[0]
+ * is also signed: sig gets its WOTS+ signature of those digits (len n bytes), captured on the
+ * way (qstp_slh_chain_capture_x8; meant for 8 lanes, correct but slower with 4). */
 void qstp_slh_wots_chain_ends(const qstp_slh_ctx *c, uint8_t *const tmp[], const uint8_t adrs[32],
                               const uint32_t *keypairs, unsigned count, const unsigned *digits, uint8_t *sig);
 /* The WOTS_PK address T_len uses for the key pair in adrs (Alg. 6 steps 10-12). */

@@ -101,8 +101,9 @@ void qstp_slh_wots_chain_ends(const qstp_slh_ctx *c, uint8_t *const tmp[], const
     for (unsigned job = 0; job < total;) {
         /* Eight lanes whenever more than four jobs remain: one 8-way pass costs less than two
          * 4-way ones even with idle lanes, and four or fewer fit one 4-way pass. Capturing
-         * batches are always 8-way (capture is only asked for with 8 lanes). */
-        const unsigned w = (lanes == 8 && (total - job > 4 || job < ncap)) ? 8u : 4u;
+         * batches are always 8 wide (qstp_slh_chain_capture_x8; two 4-way halves without
+         * AVX-512, where xmss.c does not ask for capture). */
+        const unsigned w = ((lanes == 8 && total - job > 4) || job < ncap) ? 8u : 4u;
         for (unsigned j = 0; j < w; j++) {
             const unsigned q = job + j < total ? job + j : total - 1;
             leaf[j] = q / len;
