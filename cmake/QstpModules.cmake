@@ -3,7 +3,10 @@
 # module never breaks the build of another. libqstp (static and shared) is all of them.
 #
 # Per-file ISA flags by file-name suffix: *_avx2.c, *_aesni.c, *_avx512.c. Such code must only
-# run after a CPUID check (see src/crypto/cpu.h).
+# run after a CPUID check (see src/crypto/cpu.h). Those files are always compiled optimised (-O2
+# in Debug too): unoptimised intrinsic code gives every temporary its own stack slot (the 4-way
+# Keccak rounds take 28 KiB at -O0), which breaks ML-DSA's 64 KiB stack budget and outgrows the
+# fixed-size scrub that wipes the rounds' register spills (tests/review finding R-STK-1).
 
 function(qstp_module NAME)
   cmake_parse_arguments(M "" "" "SOURCES;DEPS" ${ARGN})
@@ -12,13 +15,14 @@ function(qstp_module NAME)
   endif()
   add_library(qstp_${NAME} OBJECT ${M_SOURCES})
   target_include_directories(qstp_${NAME} PUBLIC ${PROJECT_SOURCE_DIR}/include ${PROJECT_SOURCE_DIR}/src)
+  set(opt "$<$<NOT:$<CONFIG:Release,RelWithDebInfo,MinSizeRel>>:-O2>")
   foreach(src IN LISTS M_SOURCES)
     if(src MATCHES "_avx2\\.c$")
-      set_source_files_properties(${src} PROPERTIES COMPILE_OPTIONS "-mavx2;-mbmi;-mbmi2;-mpopcnt")
+      set_source_files_properties(${src} PROPERTIES COMPILE_OPTIONS "-mavx2;-mbmi;-mbmi2;-mpopcnt;${opt}")
     elseif(src MATCHES "_aesni\\.c$")
-      set_source_files_properties(${src} PROPERTIES COMPILE_OPTIONS "-maes;-msse4.1;-mssse3;-mpclmul")
+      set_source_files_properties(${src} PROPERTIES COMPILE_OPTIONS "-maes;-msse4.1;-mssse3;-mpclmul;${opt}")
     elseif(src MATCHES "_avx512\\.c$")
-      set_source_files_properties(${src} PROPERTIES COMPILE_OPTIONS "-mavx512f;-mavx512bw;-mavx512vl;-mvaes;-maes;-mavx2")
+      set_source_files_properties(${src} PROPERTIES COMPILE_OPTIONS "-mavx512f;-mavx512bw;-mavx512vl;-mvaes;-maes;-mavx2;${opt}")
     endif()
   endforeach()
   set_property(GLOBAL PROPERTY QSTP_DEPS_${NAME} "${M_DEPS}")
