@@ -3,7 +3,8 @@
 # `qstp client -L` -> tunnel -> `qstp server --forward`; the SHA-256 must match. Also: parallel
 # fetches (3 of 5 MB, then 20 of 1 MB through one client -L), a client that half-closes (request,
 # shutdown(SHUT_WR), read to EOF), a client killed (SIGKILL) mid-transfer (the server logs the
-# tunnel closed and serves new ones), and a backend that is down.
+# tunnel closed and serves new ones), a slow reader (back-pressure, nothing dropped), and a backend
+# that is down.
 . "$(dirname "$0")/lib.sh"
 for tool in curl python3 sha256sum; do
   command -v "$tool" >/dev/null || { bad "$tool is not installed (scripts/deps.sh installs it)"; finish; }
@@ -100,6 +101,23 @@ DEAD=$(free_port)
 kill -TERM "$CPID"; wait "$CPID" 2>/dev/null
 kill -TERM "$SPID"; wait "$SPID"; rc=$?
 check "forward server exits 0 on SIGTERM" [ "$rc" = 0 ]
+
+# a slow reader: curl at 20 MB/s fetches 64 MB through a server that drops a tunnel with more than
+# 1 MiB queued (--max-queued 1). --forward pauses the backend instead (back-pressure in the
+# server's loop), so the transfer completes intact and nothing is dropped.
+WANT_BIG=$(sha256sum <"$T/www/big.bin" | cut -d' ' -f1)
+start_server "$T/slow.log" --dir "$T/srv" --forward 127.0.0.1:"$HPORT" --max-queued 1 || bad "slow-reader server start"
+SLPORT=$(free_port)
+"$QSTP" client --dir "$T/srv" --connect 127.0.0.1:"$SPORT" -L 127.0.0.1:"$SLPORT" 2>"$T/slowcli.log" &
+SCPID=$!; PIDS+=("$SCPID")
+wait_log "$T/slowcli.log" 'forwarding 127.0.0.1 port' || bad "slow-reader client -L did not start"
+ts0=$(date +%s.%N)
+curl -sS --max-time 120 --limit-rate 20M -o "$T/slow.bin" "http://127.0.0.1:$SLPORT/big.bin" || bad "slow curl failed"
+check "slow reader (64 MB at 20 MB/s, server --max-queued 1): SHA-256 matches" [ "$(sha256sum <"$T/slow.bin" | cut -d' ' -f1)" = "$WANT_BIG" ]
+echo "     (slow reader: $(stat -c %s "$T/slow.bin") bytes in $(python3 -c "import time; print('%.1f s' % (time.time() - $ts0))"))"
+check "slow reader: the server dropped nothing" bash -c "! grep -q 'dropped' '$T/slow.log'"
+kill -TERM "$SCPID"; wait "$SCPID" 2>/dev/null
+kill -TERM "$SPID"; wait "$SPID" 2>/dev/null
 start_server "$T/dead.log" --dir "$T/srv" --forward 127.0.0.1:"$DEAD" || bad "server start"
 rc=0
 printf 'x' | "$QSTP" client --dir "$T/srv" --connect 127.0.0.1:"$SPORT" --linger 5 >/dev/null 2>"$T/dead.err" || rc=$?
