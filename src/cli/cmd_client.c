@@ -394,7 +394,14 @@ static void *local_thread(void *arg)
     }
     why = pump(&t, lc->fd, lc->cfg->linger_s, &peer_closed);
     qstp_client_close(t.c); /* stops the receive thread: no more writes to lc->fd */
-    shutdown(lc->fd, SHUT_WR); /* the server's end (or ours), passed on to the local peer */
+    if (why != qstp_error_none) {
+        /* The tunnel failed (cut short, bad record, reset): a FIN would tell the local peer that
+         * what it got is complete. Reset the connection instead (closed below). */
+        struct linger lg = {1, 0};
+        (void)setsockopt(lc->fd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
+    } else {
+        shutdown(lc->fd, SHUT_WR); /* the server's end (or ours), passed on to the local peer */
+    }
     cli_log("client", "%s: tunnel closed by %s%s%s (%llu bytes sent, %llu received)", lc->peer,
             peer_closed ? "the server" : "the local side", why != qstp_error_none ? ": " : "",
             why != qstp_error_none ? cli_errstr(why) : "",

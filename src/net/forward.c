@@ -295,7 +295,7 @@ void srv_fwd_output_changed(srv_tunnel *t)
         update(f);
 }
 
-void srv_fwd_tunnel_gone(srv_tunnel *t)
+void srv_fwd_tunnel_gone(srv_tunnel *t, qstp_errors reason)
 {
     srv_loop *l = t->loop;
     srv_fwd *f = fwd_of(t);
@@ -303,6 +303,15 @@ void srv_fwd_tunnel_gone(srv_tunnel *t)
         return;
     l->fwds[SRV_TUNNEL_SLOT(t->id)] = NULL;
     f->t = NULL;
+    if (reason != qstp_error_none && f->fd >= 0) {
+        /* The client's stream failed (cut inside a record, a record that did not authenticate,
+         * a timeout): a FIN would tell the backend that what it got is complete. Reset the
+         * connection instead (stunnel's "reset = yes") and drop what it has not taken. */
+        struct linger lg = {1, 0};
+        (void)setsockopt(f->fd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
+        fwd_kill(f);
+        return;
+    }
     if (f->fd < 0 || f->connecting) {
         fwd_kill(f);
         return;
@@ -377,7 +386,8 @@ static void backend_readable(srv_fwd *f)
      * data, which is already on the tunnel's queue ahead of the close record. */
     f->eof = 1;
     update(f);
-    srv_tunnel_close(t, qstp_error_none);
+    /* A backend error (reset) must not look like a complete response to the client. */
+    srv_tunnel_close(t, r < 0 ? qstp_error_connection_failure : qstp_error_none);
 }
 
 void srv_fwd_event(srv_loop *l, srv_fwd *f, uint32_t events)

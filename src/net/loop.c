@@ -393,7 +393,7 @@ static void report_closed(srv_tunnel *t, qstp_errors reason)
         return;
     t->reported = 0;
     if (t->loop->fwds != NULL)
-        srv_fwd_tunnel_gone(t);
+        srv_fwd_tunnel_gone(t, reason);
     srv_log(srv, QSTP_LOG_INFO, "tunnel %s closed: %s", peer_of(t).s,
             reason == qstp_error_none ? "normal close" : qstp_error_to_string(reason));
     if (srv->opt.cb.on_closed != NULL)

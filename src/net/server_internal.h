@@ -224,7 +224,7 @@ int srv_fwd_input_blocked(const srv_tunnel *t);
 /* The tunnel's send queue changed: resume or stop reading the backend. */
 void srv_fwd_output_changed(srv_tunnel *t);
 /* The tunnel ended (once): pass the end on to the backend. */
-void srv_fwd_tunnel_gone(srv_tunnel *t);
+void srv_fwd_tunnel_gone(srv_tunnel *t, qstp_errors reason);
 /* An epoll event on a backend socket (data.u64 had SRV_FWD_TAG set). */
 #define SRV_FWD_TAG 1u
 void srv_fwd_event(srv_loop *l, struct srv_fwd *f, uint32_t events);
