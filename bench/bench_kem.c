@@ -107,23 +107,6 @@ static const kem_desc kems[] = {
      {9, 101, 21}, {0, 0, 0}, {0, 0, 0}},
 };
 
-/* Fast deterministic rng for timing (not for keys): splitmix64. */
-static int bench_rng(void *ctx, uint8_t *out, size_t len)
-{
-    uint64_t *s = (uint64_t *)ctx;
-    while (len > 0) {
-        uint64_t z = (*s += 0x9E3779B97F4A7C15ULL);
-        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-        z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-        z ^= z >> 31;
-        size_t n = len < 8 ? len : 8;
-        memcpy(out, &z, n);
-        out += n;
-        len -= n;
-    }
-    return 0;
-}
-
 typedef struct {
     const kem_desc *kem;
     uint8_t *pk, *sk, *ct;
@@ -135,13 +118,13 @@ typedef struct {
 static void op_keygen(void *arg)
 {
     kem_ctx *c = (kem_ctx *)arg;
-    c->failed |= c->kem->keypair(c->kem->param, c->pk, c->sk, bench_rng, &c->rng) != 0;
+    c->failed |= c->kem->keypair(c->kem->param, c->pk, c->sk, bench_splitmix_rng, &c->rng) != 0;
     bench_keep(c->pk);
 }
 static void op_encaps(void *arg)
 {
     kem_ctx *c = (kem_ctx *)arg;
-    c->failed |= c->kem->encaps(c->kem->param, c->ct, c->ss, c->pk, bench_rng, &c->rng) != 0;
+    c->failed |= c->kem->encaps(c->kem->param, c->ct, c->ss, c->pk, bench_splitmix_rng, &c->rng) != 0;
     bench_keep(c->ct);
 }
 static void op_decaps(void *arg)
@@ -178,7 +161,7 @@ int main(int argc, char **argv)
         op_encaps(&c);
         for (int op = 0; op < 3; op++) {
             bench_stats st;
-            char name[64], a[32], b[32], d[32], e[32], f[32], g[32], h[32], x[32];
+            char name[64];
             if (bench_run(ops[op], &c, kem->samples[op], &st) != 0) {
                 fprintf(stderr, "%s %s: bench_run failed\n", kem->name, opname[op]);
                 return 1;
@@ -188,17 +171,7 @@ int main(int argc, char **argv)
             }
             long stack = bench_stack_usage(ops[op], &c, 0);
             snprintf(name, sizeof name, "%s %s", kem->name, opname[op]);
-            const double anchor = kem->anchor_c_us[op], simd = kem->anchor_simd_us[op];
-            const char *row[9] = {name,
-                                  bench_fmt_ns(a, st.median_ns),
-                                  bench_fmt_count(b, st.median_cycles),
-                                  bench_fmt_ns(d, st.p99_ns),
-                                  bench_fmt_bytes(e, stack),
-                                  anchor > 0 ? bench_fmt_ns(f, anchor * 1000.0) : NULL,
-                                  anchor > 0 ? bench_fmt_ratio(g, st.median_ns / (anchor * 1000.0)) : NULL,
-                                  simd > 0 ? bench_fmt_ns(h, simd * 1000.0) : NULL,
-                                  simd > 0 ? bench_fmt_ratio(x, st.median_ns / (simd * 1000.0)) : NULL};
-            bench_table_row(&t, row);
+            bench_anchor_row(&t, name, &st, stack, kem->anchor_c_us[op], kem->anchor_simd_us[op]);
         }
         if (c.failed) {
             fprintf(stderr, "%s: an operation failed\n", kem->name);

@@ -163,23 +163,6 @@ static const sig_desc sigs[] = {
      {51, 21, 201}, {0, 0, 0}, {0, 0, 0}},
 };
 
-/* Fast deterministic rng for timing (not for keys): splitmix64. */
-static int bench_rng(void *ctx, uint8_t *out, size_t len)
-{
-    uint64_t *s = (uint64_t *)ctx;
-    while (len > 0) {
-        uint64_t z = (*s += 0x9E3779B97F4A7C15ULL);
-        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-        z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-        z ^= z >> 31;
-        size_t n = len < 8 ? len : 8;
-        memcpy(out, &z, n);
-        out += n;
-        len -= n;
-    }
-    return 0;
-}
-
 typedef struct {
     const sig_desc *sig;
     uint8_t *pk, *sk, *s;
@@ -192,7 +175,7 @@ typedef struct {
 static void op_keygen(void *arg)
 {
     sig_ctx *c = (sig_ctx *)arg;
-    c->failed |= c->sig->keypair(c->sig->param, c->pk, c->sk, bench_rng, &c->rng) != 0;
+    c->failed |= c->sig->keypair(c->sig->param, c->pk, c->sk, bench_splitmix_rng, &c->rng) != 0;
     bench_keep(c->pk);
 }
 static void op_sign(void *arg)
@@ -241,7 +224,7 @@ int main(int argc, char **argv)
         op_sign(&c);
         for (int op = 0; op < 3; op++) {
             bench_stats st;
-            char name[64], a[32], b[32], d[32], e[32], f[32], g[32], h[32];
+            char name[64];
             if (bench_run(ops[op], &c, sig->samples[op], &st) != 0) {
                 fprintf(stderr, "%s %s: bench_run failed\n", sig->name, opname[op]);
                 return 1;
@@ -258,16 +241,7 @@ int main(int argc, char **argv)
             if (op == 1 && sig->sign == slhdsa_sg && sig->param == QSTP_SLHDSA_SHAKE_256S)
                 slh_simd_sign_ns[1] = st.median_ns;
             snprintf(name, sizeof name, "%s %s", sig->name, opname[op]);
-            const double anchor = sig->anchor_c_us[op], simd = sig->anchor_simd_us[op];
-            const char *row[8] = {name,
-                                  bench_fmt_ns(a, st.median_ns),
-                                  bench_fmt_count(b, st.median_cycles),
-                                  bench_fmt_ns(d, st.p99_ns),
-                                  bench_fmt_bytes(e, stack),
-                                  anchor > 0 ? bench_fmt_ns(f, anchor * 1000.0) : NULL,
-                                  anchor > 0 ? bench_fmt_ratio(g, st.median_ns / (anchor * 1000.0)) : NULL,
-                                  simd > 0 ? bench_fmt_ns(h, simd * 1000.0) : NULL};
-            bench_table_row(&t, row);
+            bench_anchor_row(&t, name, &st, stack, sig->anchor_c_us[op], sig->anchor_simd_us[op]);
         }
         if (c.failed) {
             fprintf(stderr, "%s: an operation failed\n", sig->name);

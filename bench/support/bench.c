@@ -319,3 +319,36 @@ void bench_table_end(const bench_table *t)
     rule(t);
     fflush(stdout);
 }
+
+int bench_splitmix_rng(void *ctx, uint8_t *out, size_t len)
+{
+    uint64_t *s = (uint64_t *)ctx;
+    while (len > 0) {
+        uint64_t z = (*s += 0x9E3779B97F4A7C15ULL);
+        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+        z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+        z ^= z >> 31;
+        size_t n = len < 8 ? len : 8;
+        memcpy(out, &z, n);
+        out += n;
+        len -= n;
+    }
+    return 0;
+}
+
+void bench_anchor_row(const bench_table *t, const char *name, const bench_stats *st, long stack,
+                      double anchor_c_us, double anchor_simd_us)
+{
+    char a[32], b[32], d[32], e[32], f[32], g[32], h[32], x[32];
+    const double c_ns = anchor_c_us * 1000.0, simd_ns = anchor_simd_us * 1000.0;
+    const char *row[9] = {name,
+                          bench_fmt_ns(a, st->median_ns),
+                          bench_fmt_count(b, st->median_cycles),
+                          bench_fmt_ns(d, st->p99_ns),
+                          bench_fmt_bytes(e, stack),
+                          c_ns > 0 ? bench_fmt_ns(f, c_ns) : NULL,
+                          c_ns > 0 ? bench_fmt_ratio(g, st->median_ns / c_ns) : NULL,
+                          simd_ns > 0 ? bench_fmt_ns(h, simd_ns) : NULL,
+                          simd_ns > 0 ? bench_fmt_ratio(x, st->median_ns / simd_ns) : NULL};
+    bench_table_row(t, row);
+}

@@ -87,4 +87,17 @@ void bench_table_begin(bench_table *t, const char *title, const char *const cols
 void bench_table_row(const bench_table *t, const char *const cells[]);
 void bench_table_end(const bench_table *t);
 
+/* ---- shared by the per-algorithm benches ---- */
+
+/* Fast deterministic rng for timing (never for real keys): splitmix64 on the uint64_t at ctx.
+ * Has the qstp_rng_fn shape (crypto/random.h); always returns 0. */
+int bench_splitmix_rng(void *ctx, uint8_t *out, size_t len);
+
+/* One timing-table row of bench_kem / bench_sig: name, median, cycles, p99, stack, then the
+ * plain-C anchor and our ratio to it, the SIMD anchor and our ratio to it (anchors in
+ * microseconds, 0 = none: those cells print "-"). Prints t->ncols of these nine cells, so a
+ * table with eight columns leaves out the last ratio. */
+void bench_anchor_row(const bench_table *t, const char *name, const bench_stats *st, long stack,
+                      double anchor_c_us, double anchor_simd_us);
+
 #endif
