@@ -37,6 +37,7 @@
 #include <time.h>
 
 #include "bench.h"
+#include "bench_session.h"
 #include "crypto/cpu.h"
 #include "crypto/mldsa/mldsa.h"
 #include "crypto/random.h"
@@ -45,13 +46,6 @@
 #include "qstp/suite.h"
 
 /* ---------------- clocks ---------------- */
-
-static uint64_t cpu_ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
 
 static int cmp_u64(const void *a, const void *b)
 {
@@ -70,53 +64,12 @@ static double median_double(double *v, size_t n)
     return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
-/* What one timed interval costs by itself: the median of back-to-back clock reads. */
-static uint64_t clock_overhead_ns(void)
-{
-    uint64_t d[201];
-    for (size_t i = 0; i < 201; i++) {
-        const uint64_t a = cpu_ns();
-        d[i] = cpu_ns() - a;
-    }
-    qsort(d, 201, sizeof d[0], cmp_u64);
-    return d[100];
-}
-static uint64_t g_clock_overhead;
-
-/* A timer that sums intervals and counts them (to subtract the clock's own cost). */
-typedef struct {
-    uint64_t ns;
-    unsigned intervals;
-    uint64_t t0;
-} acc_timer;
-static inline void acc_start(acc_timer *t) { t->t0 = cpu_ns(); }
-static inline void acc_stop(acc_timer *t)
-{
-    t->ns += cpu_ns() - t->t0;
-    t->intervals++;
-}
-static uint64_t acc_total(const acc_timer *t)
-{
-    const uint64_t o = (uint64_t)t->intervals * g_clock_overhead;
-    return t->ns > o ? t->ns - o : 0;
-}
+static uint64_t g_clock_overhead; /* bench_thread_clock_cost_ns(), measured at start */
 
 /* ---------------- QSTP ---------------- */
 
-static uint64_t env_now(void *ctx)
-{
-    (void)ctx;
-    return (uint64_t)time(NULL);
-}
-
 typedef struct {
-    const qstp_suite *suite;
-    qstp_root_key rootkey;
-    qstp_root_certificate root;
-    qstp_server_key skey;
-    qstp_server_certificate cert;
-    qstp_client_config ccfg;
-    qstp_server_keyref keyref;
+    bench_chain c;
     qstp_server_config scfg;
     uint8_t *cws, *sws; /* handshake workspaces, reused (as a server's pool would) */
     size_t cwslen, swslen;
@@ -127,41 +80,19 @@ typedef struct {
  * once per key when it loads it. */
 static int qstp_keys_make(qstp_keys *k, uint8_t id, int signer)
 {
-    const uint64_t now = (uint64_t)time(NULL);
-    int r;
     memset(k, 0, sizeof(*k));
-    k->suite = qstp_suite_by_id(id);
-    if (k->suite == NULL)
+    if (bench_chain_make(&k->c, id) != 0)
         return -1;
-    r = qstp_root_key_generate(&k->rootkey, k->suite, "bench_root.qrr", now - 60, 365, qstp_random_os, NULL);
-    if (r == 0)
-        r = qstp_root_certificate_extract(&k->root, &k->rootkey, qstp_random_os, NULL);
-    if (r == 0)
-        r = qstp_server_key_generate(&k->skey, k->suite, "bench_server.qrc", now - 60, 365, qstp_random_os, NULL);
-    if (r == 0)
-        r = qstp_server_certificate_extract(&k->cert, &k->skey);
-    if (r == 0)
-        r = qstp_server_certificate_sign(&k->cert, &k->rootkey, qstp_random_os, NULL);
-    if (r == 0)
-        r = qstp_server_key_set_schash(&k->skey, &k->root, &k->cert);
-    if (r == 0)
-        r = qstp_server_certificate_verify(&k->cert, &k->root, now);
-    if (r == 0)
-        r = qstp_client_config_from_certs(&k->ccfg, &k->root, &k->cert);
-    if (r == 0)
-        r = qstp_server_keyref_from_key(&k->keyref, &k->skey);
-    if (r != 0)
-        return r;
-    k->scfg.keys = &k->keyref;
+    k->scfg.keys = &k->c.keyref;
     k->scfg.nkeys = 1;
-    k->cwslen = qstp_session_handshake_workspace_size(k->suite, QSTP_ROLE_CLIENT);
+    k->cwslen = qstp_session_handshake_workspace_size(k->c.suite, QSTP_ROLE_CLIENT);
     k->swslen = qstp_server_config_workspace_size(&k->scfg);
     k->cws = malloc(k->cwslen);
     k->sws = malloc(k->swslen);
     if (signer) {
-        const size_t n = (qstp_server_keyref_precompute_size(&k->keyref) + 63) & ~(size_t)63;
+        const size_t n = (qstp_server_keyref_precompute_size(&k->c.keyref) + 63) & ~(size_t)63;
         k->precomp = n ? aligned_alloc(64, n) : NULL;
-        if (k->precomp == NULL || qstp_server_keyref_precompute(&k->keyref, k->precomp, n) != 0)
+        if (k->precomp == NULL || qstp_server_keyref_precompute(&k->c.keyref, k->precomp, n) != 0)
             return -1;
     }
     return k->cws && k->sws ? 0 : -1;
@@ -171,90 +102,25 @@ static void qstp_keys_free(qstp_keys *k)
 {
     free(k->cws);
     free(k->sws);
-    qstp_server_keyref_precompute_wipe(&k->keyref);
+    qstp_server_keyref_precompute_wipe(&k->c.keyref);
     free(k->precomp);
-    qstp_root_key_clear(&k->rootkey);
-    qstp_server_key_clear(&k->skey);
+    bench_chain_clear(&k->c);
 }
 
 /* The "wire": one direction's bytes in flight. */
 static uint8_t g_wire[1u << 16];
 
-/* Take all pending output of s onto the wire (the sender's work: output, copy, ack). */
-static size_t take_output(qstp_session *s, acc_timer *t)
-{
-    size_t total = 0, n;
-    const uint8_t *o;
-    acc_start(t);
-    while ((o = qstp_session_output(s, &n)) != NULL && total + n <= sizeof(g_wire)) {
-        memcpy(g_wire + total, o, n);
-        total += n;
-        qstp_session_output_ack(s, n);
-    }
-    acc_stop(t);
-    return total;
-}
-
-/* Feed the wire's bytes to s, one timed interval. Returns 1 once established, 0 if still
- * handshaking, -1 on an error. */
-static int feed(qstp_session *s, size_t len, acc_timer *t)
-{
-    size_t off = 0;
-    int est = 0, bad = 0;
-    acc_start(t);
-    while (off < len) {
-        qstp_event ev;
-        const size_t used = qstp_session_receive(s, g_wire + off, len - off, &ev);
-        off += used;
-        if (ev.type == QSTP_EVENT_ESTABLISHED) {
-            est = 1;
-            qstp_session_release_workspace(s);
-        } else if (ev.type == QSTP_EVENT_ERROR || (used == 0 && ev.type == QSTP_EVENT_NONE)) {
-            bad = 1;
-            break;
-        }
-    }
-    acc_stop(t);
-    return bad ? -1 : est;
-}
-
 /* One in-memory handshake; server and client CPU time in *srv / *cli. 0 on success. */
 static int qstp_handshake(qstp_keys *k, uint64_t *srv, uint64_t *cli)
 {
     qstp_session c, s;
-    const qstp_env env = {env_now, qstp_random_os, NULL};
-    acc_timer ts = {0, 0, 0}, tc = {0, 0, 0};
-    int cest = 0, sest = 0, rc = -1;
+    const bench_peers peers = {&k->c.ccfg, k->cws, k->cwslen, &k->scfg, k->sws, k->swslen};
+    const bench_wire wire = {g_wire, sizeof(g_wire)};
+    bench_cpu_timer ts = {0, 0, 0}, tc = {0, 0, 0};
+    const int rc = bench_handshake_once(&peers, &wire, &c, &s, &ts, &tc);
 
-    acc_start(&tc);
-    int r = qstp_session_client_init(&c, &env, &k->ccfg);
-    r |= qstp_session_attach_workspace(&c, k->cws, k->cwslen);
-    r |= qstp_session_start(&c);
-    acc_stop(&tc);
-    acc_start(&ts);
-    r |= qstp_session_server_init(&s, &env, &k->scfg);
-    r |= qstp_session_attach_workspace(&s, k->sws, k->swslen);
-    r |= qstp_session_start(&s);
-    acc_stop(&ts);
-    if (r != 0)
-        goto done;
-    /* connect request, connect response, exchange request, exchange response (QSTP-WIRE §4) */
-    for (int step = 0; step < 8 && !(cest && sest); step++) {
-        size_t n = take_output(&c, &tc);
-        if (n > 0 && (sest = feed(&s, n, &ts)) < 0)
-            goto done;
-        n = take_output(&s, &ts);
-        if (n > 0 && (cest = feed(&c, n, &tc)) < 0)
-            goto done;
-    }
-    rc = (cest && sest) ? 0 : -1;
-done:
-    acc_start(&ts);
-    qstp_session_wipe(&s);
-    acc_stop(&ts);
-    qstp_session_wipe(&c);
-    *srv = acc_total(&ts);
-    *cli = acc_total(&tc);
+    *srv = bench_cpu_total(&ts, g_clock_overhead);
+    *cli = bench_cpu_total(&tc, g_clock_overhead);
     return rc;
 }
 
@@ -322,38 +188,38 @@ static int want_io(SSL *ssl, int r)
 
 static int ossl_handshake(ossl_keys *o, uint64_t *srv, uint64_t *cli)
 {
-    acc_timer ts = {0, 0, 0}, tc = {0, 0, 0};
+    bench_cpu_timer ts = {0, 0, 0}, tc = {0, 0, 0};
     BIO *cb = NULL, *sb = NULL;
     int rc = -1, cdone = 0, sdone = 0;
 
     if (!BIO_new_bio_pair(&cb, 0, &sb, 0))
         return -1;
-    acc_start(&tc);
+    bench_cpu_start(&tc);
     SSL *c = SSL_new(o->cctx);
     SSL_set_bio(c, cb, cb);
     SSL_set_connect_state(c);
-    acc_stop(&tc);
-    acc_start(&ts);
+    bench_cpu_stop(&tc);
+    bench_cpu_start(&ts);
     SSL *s = SSL_new(o->sctx);
     SSL_set_bio(s, sb, sb);
     SSL_set_accept_state(s);
-    acc_stop(&ts);
+    bench_cpu_stop(&ts);
     if (c == NULL || s == NULL)
         goto done;
     for (int step = 0; step < 16 && !(cdone && sdone); step++) {
         if (!cdone) {
-            acc_start(&tc);
+            bench_cpu_start(&tc);
             const int r = SSL_do_handshake(c);
-            acc_stop(&tc);
+            bench_cpu_stop(&tc);
             if (r == 1)
                 cdone = 1;
             else if (!want_io(c, r))
                 goto done;
         }
         if (!sdone) {
-            acc_start(&ts);
+            bench_cpu_start(&ts);
             const int r = SSL_do_handshake(s);
-            acc_stop(&ts);
+            bench_cpu_stop(&ts);
             if (r == 1)
                 sdone = 1;
             else if (!want_io(s, r))
@@ -362,12 +228,12 @@ static int ossl_handshake(ossl_keys *o, uint64_t *srv, uint64_t *cli)
     }
     rc = (cdone && sdone && SSL_get_verify_result(c) == X509_V_OK) ? 0 : -1;
 done:
-    acc_start(&ts);
+    bench_cpu_start(&ts);
     SSL_free(s); /* frees sb */
-    acc_stop(&ts);
+    bench_cpu_stop(&ts);
     SSL_free(c);
-    *srv = acc_total(&ts);
-    *cli = acc_total(&tc);
+    *srv = bench_cpu_total(&ts, g_clock_overhead);
+    *cli = bench_cpu_total(&tc, g_clock_overhead);
     return rc;
 }
 
@@ -380,10 +246,10 @@ static double cpu_mean_ns(bench_fn fn, void *arg, unsigned n)
 {
     for (unsigned i = 0; i < 5; i++)
         fn(arg);
-    const uint64_t t0 = cpu_ns();
+    const uint64_t t0 = bench_thread_cpu_ns();
     for (unsigned i = 0; i < n; i++)
         fn(arg);
-    return (double)(cpu_ns() - t0) / n;
+    return (double)(bench_thread_cpu_ns() - t0) / n;
 }
 
 typedef struct {
@@ -436,11 +302,11 @@ static double signer_sign_ns(const qstp_keys *k)
 {
     signer_ctx s;
     double ns = 0;
-    if (k->suite->sig_family != QSTP_SIG_MLDSA)
+    if (k->c.suite->sig_family != QSTP_SIG_MLDSA)
         return 0;
     s.signer = malloc(sizeof(*s.signer));
-    s.sm = malloc(k->suite->sig_size + 32);
-    if (s.signer && s.sm && qstp_mldsa_signer_init(s.signer, k->suite->sig_param, k->skey.sigkey) == 0)
+    s.sm = malloc(k->c.suite->sig_size + 32);
+    if (s.signer && s.sm && qstp_mldsa_signer_init(s.signer, k->c.suite->sig_param, k->c.skey.sigkey) == 0)
         ns = cpu_mean_ns(f_signer, &s, 300);
     if (s.signer)
         qstp_mldsa_signer_wipe(s.signer);
@@ -453,12 +319,12 @@ static double signer_sign_ns(const qstp_keys *k)
 static double crypto_floor(const qstp_keys *k, double out[3])
 {
     floor_ctx f;
-    f.su = k->suite;
+    f.su = k->c.suite;
     f.pk = malloc(f.su->kem_pk_size);
     f.sk = malloc(f.su->kem_sk_size);
     f.ct = malloc(f.su->kem_ct_size);
     f.sm = malloc(f.su->sig_size + 32);
-    f.sigkey = k->skey.sigkey;
+    f.sigkey = k->c.skey.sigkey;
     f_keygen(&f);
     f.su->kem_encaps(f.ct, f.ss, f.pk, qstp_random_os, NULL);
     out[0] = cpu_mean_ns(f_keygen, &f, 300);
@@ -514,7 +380,7 @@ int main(int argc, char **argv)
                 fprintf(stderr, "QSTP key setup for set 0x%02x failed\n", qstp_ids[p]);
                 return 1;
             }
-            snprintf(name[p], sizeof name[p], "QSTP 0x%02x %s%s", qstp_ids[p], keys[p].suite->short_name,
+            snprintf(name[p], sizeof name[p], "QSTP 0x%02x %s%s", qstp_ids[p], keys[p].c.suite->short_name,
                      qstp_signer[p] ? " +signer" : "");
         }
         ser[p].name = name[p];
@@ -526,7 +392,7 @@ int main(int argc, char **argv)
         if (!ser[p].batch_srv || !ser[p].batch_cli || !ser[p].single)
             return 1;
     }
-    g_clock_overhead = clock_overhead_ns();
+    g_clock_overhead = bench_thread_clock_cost_ns();
 
     printf("bench_handshake: server CPU per handshake (CLOCK_THREAD_CPUTIME_ID around the server's calls),\n"
            "in memory, %zu interleaved rounds x %zu handshakes per protocol; clock read cost %llu ns subtracted\n"
@@ -614,8 +480,8 @@ int main(int argc, char **argv)
         char rowname[96], a[32], b[32], c[32], d[32], e[32], f[32];
         if (p == 2)
             continue; /* the same primitives as row 0 */
-        snprintf(rowname, sizeof rowname, "0x%02x %s + %s", qstp_ids[p], keys[p].suite->kem_name,
-                 keys[p].suite->sig_name);
+        snprintf(rowname, sizeof rowname, "0x%02x %s + %s", qstp_ids[p], keys[p].c.suite->kem_name,
+                 keys[p].c.suite->sig_name);
         snprintf(f, sizeof f, "%.0f%%", 100.0 * fl / med[p]);
         const double sg = signer_sign_ns(&keys[p]);
         char g[32], h[32];

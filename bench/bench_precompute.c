@@ -23,18 +23,12 @@
 #include <time.h>
 
 #include "bench.h"
+#include "bench_session.h"
 #include "crypto/random.h"
 #include "qstp/cert.h"
 #include "qstp/precompute.h"
 #include "qstp/session.h"
 #include "qstp/suite.h"
-
-static uint64_t cpu_ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
 
 static int cmp_u64(const void *a, const void *b)
 {
@@ -42,50 +36,11 @@ static int cmp_u64(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
-static uint64_t g_clock_cost;
-
-static void measure_clock_cost(void)
-{
-    uint64_t d[101];
-    for (size_t i = 0; i < 101; i++) {
-        const uint64_t a = cpu_ns();
-        d[i] = cpu_ns() - a;
-    }
-    qsort(d, 101, sizeof d[0], cmp_u64);
-    g_clock_cost = d[50];
-}
-
-/* Sums timed intervals of one side. */
-typedef struct {
-    uint64_t ns, t0;
-    unsigned n;
-} side_timer;
-static void t_start(side_timer *t) { t->t0 = cpu_ns(); }
-static void t_stop(side_timer *t)
-{
-    t->ns += cpu_ns() - t->t0;
-    t->n++;
-}
-static uint64_t t_total(const side_timer *t)
-{
-    const uint64_t o = (uint64_t)t->n * g_clock_cost;
-    return t->ns > o ? t->ns - o : 0;
-}
-
-static uint64_t env_now(void *ctx)
-{
-    (void)ctx;
-    return (uint64_t)time(NULL);
-}
+static uint64_t g_clock_cost; /* bench_thread_clock_cost_ns(), measured at start */
 
 typedef struct {
-    const qstp_suite *suite;
-    qstp_root_key rootkey;
-    qstp_root_certificate root;
-    qstp_server_key skey;
-    qstp_server_certificate cert;
-    qstp_client_config ccfg;
-    qstp_server_keyref keyref, keyref_signer; /* the second with a precomputed ML-DSA signer */
+    bench_chain c;
+    qstp_server_keyref keyref_signer; /* c.keyref with a precomputed ML-DSA signer */
     qstp_server_config plain, signer, pooled;
     void *signer_mem;
     qstp_precompute_pool pool;
@@ -95,57 +50,37 @@ typedef struct {
 
 static int setup_make(setup *k, uint8_t id)
 {
-    const uint64_t now = (uint64_t)time(NULL);
-    int r;
     memset(k, 0, sizeof(*k));
-    k->suite = qstp_suite_by_id(id);
-    if (k->suite == NULL)
+    if (bench_chain_make(&k->c, id) != 0)
         return -1;
-    r = qstp_root_key_generate(&k->rootkey, k->suite, "bench_root.qrr", now - 60, 365, qstp_random_os, NULL);
-    if (r == 0)
-        r = qstp_root_certificate_extract(&k->root, &k->rootkey, qstp_random_os, NULL);
-    if (r == 0)
-        r = qstp_server_key_generate(&k->skey, k->suite, "bench_server.qrc", now - 60, 365, qstp_random_os, NULL);
-    if (r == 0)
-        r = qstp_server_certificate_extract(&k->cert, &k->skey);
-    if (r == 0)
-        r = qstp_server_certificate_sign(&k->cert, &k->rootkey, qstp_random_os, NULL);
-    if (r == 0)
-        r = qstp_server_key_set_schash(&k->skey, &k->root, &k->cert);
-    if (r == 0)
-        r = qstp_client_config_from_certs(&k->ccfg, &k->root, &k->cert);
-    if (r == 0)
-        r = qstp_server_keyref_from_key(&k->keyref, &k->skey);
-    if (r != 0)
-        return r;
-    k->plain.keys = &k->keyref;
+    k->plain.keys = &k->c.keyref;
     k->plain.nkeys = 1;
     k->pooled = k->plain;
     k->pooled.precompute = &k->pool;
     /* The same key with the precomputed signer (session.h), when the suite has one: signatures
      * are the same bytes, cheaper. The pool matches keys by serial and schash, so a slot filled
      * through either keyref serves both configurations. */
-    k->keyref_signer = k->keyref;
+    k->keyref_signer = k->c.keyref;
     k->signer = k->plain;
     k->signer.keys = &k->keyref_signer;
-    if (qstp_server_keyref_precompute_size(&k->keyref) > 0) {
-        const size_t n = qstp_server_keyref_precompute_size(&k->keyref);
+    if (qstp_server_keyref_precompute_size(&k->c.keyref) > 0) {
+        const size_t n = qstp_server_keyref_precompute_size(&k->c.keyref);
         k->signer_mem = aligned_alloc(64, (n + 63) & ~(size_t)63);
         if (k->signer_mem == NULL || qstp_server_keyref_precompute(&k->keyref_signer, k->signer_mem, n) != 0)
             return -1;
     }
-    k->slots = malloc(qstp_precompute_slot_size(k->suite));
-    k->worklen = qstp_precompute_work_size(k->suite);
+    k->slots = malloc(qstp_precompute_slot_size(k->c.suite));
+    k->worklen = qstp_precompute_work_size(k->c.suite);
     k->work = k->worklen ? malloc(k->worklen) : NULL;
-    k->cwslen = qstp_session_handshake_workspace_size(k->suite, QSTP_ROLE_CLIENT);
+    k->cwslen = qstp_session_handshake_workspace_size(k->c.suite, QSTP_ROLE_CLIENT);
     k->swslen = qstp_server_config_workspace_size(&k->plain);
     k->cws = malloc(k->cwslen);
     k->sws = malloc(k->swslen);
-    k->wirecap = QSTP_PACKET_HEADER_SIZE + k->suite->connect_response_size + 4096;
+    k->wirecap = QSTP_PACKET_HEADER_SIZE + k->c.suite->connect_response_size + 4096;
     k->wire = malloc(k->wirecap);
     if (k->slots == NULL || (k->worklen && k->work == NULL) || !k->cws || !k->sws || !k->wire)
         return -1;
-    return qstp_precompute_init(&k->pool, k->suite, k->slots, qstp_precompute_slot_size(k->suite), 1, 0);
+    return qstp_precompute_init(&k->pool, k->c.suite, k->slots, qstp_precompute_slot_size(k->c.suite), 1, 0);
 }
 
 static void setup_free(setup *k)
@@ -159,80 +94,19 @@ static void setup_free(setup *k)
     free(k->cws);
     free(k->sws);
     free(k->wire);
-    qstp_root_key_clear(&k->rootkey);
-    qstp_server_key_clear(&k->skey);
-}
-
-/* Move s's pending output onto the wire (the sender's work). */
-static size_t take_output(setup *k, qstp_session *s, side_timer *t)
-{
-    size_t total = 0, n;
-    const uint8_t *o;
-    t_start(t);
-    while ((o = qstp_session_output(s, &n)) != NULL && total + n <= k->wirecap) {
-        memcpy(k->wire + total, o, n);
-        total += n;
-        qstp_session_output_ack(s, n);
-    }
-    t_stop(t);
-    return total;
-}
-
-/* Feed the wire to s: 1 established, 0 not yet, -1 error. */
-static int feed(setup *k, qstp_session *s, size_t len, side_timer *t)
-{
-    size_t off = 0;
-    int est = 0, bad = 0;
-    t_start(t);
-    while (off < len) {
-        qstp_event ev;
-        const size_t used = qstp_session_receive(s, k->wire + off, len - off, &ev);
-        off += used;
-        if (ev.type == QSTP_EVENT_ESTABLISHED) {
-            est = 1;
-            qstp_session_release_workspace(s);
-        } else if (ev.type == QSTP_EVENT_ERROR || (used == 0 && ev.type == QSTP_EVENT_NONE)) {
-            bad = 1;
-            break;
-        }
-    }
-    t_stop(t);
-    return bad ? -1 : est;
+    bench_chain_clear(&k->c);
 }
 
 /* One handshake in memory; the server's CPU in *srv. 0 on success. */
 static int handshake(setup *k, const qstp_server_config *cfg, uint64_t *srv)
 {
     static qstp_session c, s;
-    const qstp_env env = {env_now, qstp_random_os, NULL};
-    side_timer ts = {0, 0, 0}, tc = {0, 0, 0};
-    int cest = 0, sest = 0, rc = -1, r;
+    const bench_peers peers = {&k->c.ccfg, k->cws, k->cwslen, cfg, k->sws, k->swslen};
+    const bench_wire wire = {k->wire, k->wirecap};
+    bench_cpu_timer ts = {0, 0, 0}, tc = {0, 0, 0};
+    const int rc = bench_handshake_once(&peers, &wire, &c, &s, &ts, &tc);
 
-    r = qstp_session_client_init(&c, &env, &k->ccfg);
-    r |= qstp_session_attach_workspace(&c, k->cws, k->cwslen);
-    r |= qstp_session_start(&c);
-    t_start(&ts);
-    r |= qstp_session_server_init(&s, &env, cfg);
-    r |= qstp_session_attach_workspace(&s, k->sws, k->swslen);
-    r |= qstp_session_start(&s);
-    t_stop(&ts);
-    if (r != 0)
-        goto done;
-    for (int step = 0; step < 8 && !(cest && sest); step++) {
-        size_t n = take_output(k, &c, &tc);
-        if (n > 0 && (sest = feed(k, &s, n, &ts)) < 0)
-            goto done;
-        n = take_output(k, &s, &ts);
-        if (n > 0 && (cest = feed(k, &c, n, &tc)) < 0)
-            goto done;
-    }
-    rc = (cest && sest) ? 0 : -1;
-done:
-    t_start(&ts);
-    qstp_session_wipe(&s);
-    t_stop(&ts);
-    qstp_session_wipe(&c);
-    *srv = t_total(&ts);
+    *srv = bench_cpu_total(&ts, g_clock_cost);
     return rc;
 }
 
@@ -260,7 +134,7 @@ static int run_set(uint8_t id, size_t rounds)
     uint64_t *plain = calloc(rounds, sizeof(uint64_t)), *pooled = calloc(2 * rounds, sizeof(uint64_t));
     uint64_t *fills = calloc(rounds, sizeof(uint64_t)), *signed_ = calloc(rounds, sizeof(uint64_t));
     uint64_t *fills_s = calloc(rounds, sizeof(uint64_t));
-    const qstp_env env = {env_now, qstp_random_os, NULL};
+    const qstp_env env = {bench_env_now, qstp_random_os, NULL};
     qstp_precompute_stats st;
     summary a, b, f, as, fs;
     bench_table t;
@@ -284,18 +158,18 @@ static int run_set(uint8_t id, size_t rounds)
         uint64_t t0;
         if (handshake(&k, &k.plain, &plain[i]) != 0)
             bad = 1;
-        t0 = cpu_ns();
-        if (qstp_precompute_fill_one(&k.pool, &env, &k.keyref, k.work, k.worklen) != 0)
+        t0 = bench_thread_cpu_ns();
+        if (qstp_precompute_fill_one(&k.pool, &env, &k.c.keyref, k.work, k.worklen) != 0)
             bad = 1;
-        fills[i] = cpu_ns() - t0 - g_clock_cost;
+        fills[i] = bench_thread_cpu_ns() - t0 - g_clock_cost;
         if (handshake(&k, &k.pooled, &pooled[2 * i]) != 0)
             bad = 1;
         if (handshake(&k, &k.signer, &signed_[i]) != 0)
             bad = 1;
-        t0 = cpu_ns();
+        t0 = bench_thread_cpu_ns();
         if (qstp_precompute_fill_one(&k.pool, &env, &k.keyref_signer, k.work, k.worklen) != 0)
             bad = 1;
-        fills_s[i] = cpu_ns() - t0 - g_clock_cost;
+        fills_s[i] = bench_thread_cpu_ns() - t0 - g_clock_cost;
         if (handshake(&k, &k.pooled, &pooled[2 * i + 1]) != 0)
             bad = 1;
     }
@@ -311,7 +185,7 @@ static int run_set(uint8_t id, size_t rounds)
     as = summarize(signed_, rounds);
     fs = summarize(fills_s, rounds);
     snprintf(title, sizeof title, "set 0x%02x (%s + %s), %zu rounds, server CPU per handshake", id,
-             k.suite->sig_name, k.suite->kem_name, rounds);
+             k.c.suite->sig_name, k.c.suite->kem_name, rounds);
     snprintf(name, sizeof name, "0x%02x", id);
     bench_table_begin(&t, title, cols, 6);
     {
@@ -352,7 +226,7 @@ static int run_set(uint8_t id, size_t rounds)
     bench_table_end(&t);
     printf("accept-path speed-up with a pool: %s (median), %s (mean); slot %s, fill workspace %s\n\n",
            bench_fmt_ratio(c1, a.median / b.median), bench_fmt_ratio(c2, a.mean / b.mean),
-           bench_fmt_bytes(c3, (long)qstp_precompute_slot_size(k.suite)), bench_fmt_bytes(c4, (long)k.worklen));
+           bench_fmt_bytes(c3, (long)qstp_precompute_slot_size(k.c.suite)), bench_fmt_bytes(c4, (long)k.worklen));
     setup_free(&k);
     free(plain);
     free(pooled);
@@ -366,7 +240,7 @@ int main(int argc, char **argv)
 {
     size_t rounds = 0;
     int argi = 1, bad = 0, any = 0;
-    measure_clock_cost();
+    g_clock_cost = bench_thread_clock_cost_ns();
     if (argc > 1 && strncmp(argv[1], "0x", 2) != 0) {
         rounds = (size_t)strtoul(argv[1], NULL, 10);
         argi = 2;

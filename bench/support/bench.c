@@ -352,3 +352,30 @@ void bench_anchor_row(const bench_table *t, const char *name, const bench_stats 
                           simd_ns > 0 ? bench_fmt_ratio(x, st->median_ns / simd_ns) : NULL};
     bench_table_row(t, row);
 }
+
+uint64_t bench_thread_cpu_ns(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+    const uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+    return (x > y) - (x < y);
+}
+
+uint64_t bench_thread_clock_cost_ns(void)
+{
+    uint64_t d[201];
+
+    for (size_t i = 0; i < 201; i++) {
+        const uint64_t a = bench_thread_cpu_ns();
+        d[i] = bench_thread_cpu_ns() - a;
+    }
+    qsort(d, 201, sizeof d[0], cmp_u64);
+    return d[100];
+}

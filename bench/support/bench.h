@@ -100,4 +100,33 @@ int bench_splitmix_rng(void *ctx, uint8_t *out, size_t len);
 void bench_anchor_row(const bench_table *t, const char *name, const bench_stats *st, long stack,
                       double anchor_c_us, double anchor_simd_us);
 
+/* ---- thread CPU time with the clock's own cost taken out (handshake benches) ---- */
+
+/* CLOCK_THREAD_CPUTIME_ID in nanoseconds: other tenants' load is not counted. */
+uint64_t bench_thread_cpu_ns(void);
+/* What one timed interval costs by itself: the median of 201 back-to-back bench_thread_cpu_ns
+ * reads (it is a system call, ~0.1-0.5 us). */
+uint64_t bench_thread_clock_cost_ns(void);
+
+/* Sums timed intervals of one side and counts them, so the clock's cost can be subtracted. */
+typedef struct {
+    uint64_t ns, t0;
+    unsigned n;
+} bench_cpu_timer;
+static inline void bench_cpu_start(bench_cpu_timer *t)
+{
+    t->t0 = bench_thread_cpu_ns();
+}
+static inline void bench_cpu_stop(bench_cpu_timer *t)
+{
+    t->ns += bench_thread_cpu_ns() - t->t0;
+    t->n++;
+}
+/* The summed time less n times clock_cost (0 if that is more). */
+static inline uint64_t bench_cpu_total(const bench_cpu_timer *t, uint64_t clock_cost)
+{
+    const uint64_t o = (uint64_t)t->n * clock_cost;
+    return t->ns > o ? t->ns - o : 0;
+}
+
 #endif
