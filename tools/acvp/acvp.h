@@ -54,6 +54,12 @@ int acvp_int_field(const cJSON *obj, const char *name, long *out, char *err, siz
 int acvp_bool_field(const cJSON *obj, const char *name, int *out, char *err, size_t errlen);
 /* Add name = true/false to out. */
 void acvp_add_bool(cJSON *out, const char *name, int value);
+/* The hex field "message" of a test (heap, free() it), cut to "messageLength" bits when that
+ * field is given (whole bytes, at most the message). NULL with a message in err. */
+unsigned char *acvp_message(const cJSON *test, size_t *mlen, char *err, size_t errlen);
+/* The hex field "context" of a test into ctx (cap bytes); an absent field is the empty context.
+ * Returns its length, or -1 with a message in err. */
+long acvp_context(const cJSON *test, unsigned char *ctx, size_t cap, char *err, size_t errlen);
 /* Format a message into err (for handlers); returns ACVP_ERROR so it can end a return statement. */
 acvp_status acvp_fail(char *err, size_t errlen, const char *fmt, ...)
 #if defined(__GNUC__)

@@ -70,29 +70,6 @@ static const cJSON *test_or_group(const cJSON *group, const cJSON *test, const c
     return cJSON_GetObjectItemCaseSensitive(test, name) ? test : group;
 }
 
-/* The message: messageLength bits (whole bytes) of the hex field message, if given. */
-static unsigned char *mldsa_message(const cJSON *test, size_t *mlen, char *err, size_t errlen)
-{
-    unsigned char *m = acvp_hex_alloc(test, "message", mlen, err, errlen);
-    long bits;
-
-    if (m == NULL)
-        return NULL;
-    if (cJSON_GetObjectItemCaseSensitive(test, "messageLength") != NULL) {
-        if (acvp_int_field(test, "messageLength", &bits, err, errlen) != 0) {
-            free(m);
-            return NULL;
-        }
-        if (bits < 0 || bits % 8 != 0 || (size_t)bits / 8 > *mlen) {
-            acvp_fail(err, errlen, "messageLength %ld does not fit the message", bits);
-            free(m);
-            return NULL;
-        }
-        *mlen = (size_t)bits / 8;
-    }
-    return m;
-}
-
 static acvp_status mldsa_keygen(const cJSON *group, const cJSON *test, cJSON *out, char *err,
                                 size_t errlen)
 {
@@ -148,16 +125,14 @@ static acvp_status mldsa_siggen(const cJSON *group, const cJSON *test, cJSON *ou
             return acvp_fail(err, errlen, "mu must be 64 bytes");
         rc = qstp_mldsa_sign_mu(g.level, sig, mu, sk, rnd);
     } else {
-        m = mldsa_message(test, &mlen, err, errlen);
+        m = acvp_message(test, &mlen, err, errlen);
         if (m == NULL)
             return ACVP_ERROR;
         if (g.external) {
-            if (cJSON_GetObjectItemCaseSensitive(test, "context") != NULL) {
-                lc = acvp_hex_field(test, "context", ctx, sizeof ctx, err, errlen);
-                if (lc < 0) {
-                    free(m);
-                    return ACVP_ERROR;
-                }
+            lc = acvp_context(test, ctx, sizeof ctx, err, errlen);
+            if (lc < 0) {
+                free(m);
+                return ACVP_ERROR;
             }
             rc = qstp_mldsa_sign(g.level, sig, m, mlen, ctx, (size_t)lc, sk, rnd);
         } else {
@@ -199,19 +174,17 @@ static acvp_status mldsa_sigver(const cJSON *group, const cJSON *test, cJSON *ou
         }
         ok = qstp_mldsa_verify_mu(g.level, sig, siglen, mu, pk) == 0;
     } else {
-        m = mldsa_message(test, &mlen, err, errlen);
+        m = acvp_message(test, &mlen, err, errlen);
         if (m == NULL) {
             free(sig);
             return ACVP_ERROR;
         }
         if (g.external) {
-            if (cJSON_GetObjectItemCaseSensitive(test, "context") != NULL) {
-                lc = acvp_hex_field(test, "context", ctx, sizeof ctx, err, errlen);
-                if (lc < 0) {
-                    free(m);
-                    free(sig);
-                    return ACVP_ERROR;
-                }
+            lc = acvp_context(test, ctx, sizeof ctx, err, errlen);
+            if (lc < 0) {
+                free(m);
+                free(sig);
+                return ACVP_ERROR;
             }
             ok = qstp_mldsa_verify(g.level, sig, siglen, m, mlen, ctx, (size_t)lc, pk) == 0;
         } else {

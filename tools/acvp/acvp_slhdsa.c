@@ -54,37 +54,6 @@ static acvp_status slh_check(const cJSON *group, char *why, size_t whylen)
     return slh_group_param(group, &p, why, whylen);
 }
 
-/* The message: messageLength bits (whole bytes) of the hex field message. */
-static unsigned char *slh_message(const cJSON *test, size_t *mlen, char *err, size_t errlen)
-{
-    unsigned char *m = acvp_hex_alloc(test, "message", mlen, err, errlen);
-    long bits;
-
-    if (m == NULL)
-        return NULL;
-    if (cJSON_GetObjectItemCaseSensitive(test, "messageLength") != NULL) {
-        if (acvp_int_field(test, "messageLength", &bits, err, errlen) != 0) {
-            free(m);
-            return NULL;
-        }
-        if (bits < 0 || bits % 8 != 0 || (size_t)bits / 8 > *mlen) {
-            acvp_fail(err, errlen, "messageLength %ld does not fit the message", bits);
-            free(m);
-            return NULL;
-        }
-        *mlen = (size_t)bits / 8;
-    }
-    return m;
-}
-
-/* The test's context (external interface): hex, at most 255 bytes; absent = empty. */
-static long slh_context(const cJSON *test, unsigned char ctx[255], char *err, size_t errlen)
-{
-    if (cJSON_GetObjectItemCaseSensitive(test, "context") == NULL)
-        return 0;
-    return acvp_hex_field(test, "context", ctx, 255, err, errlen);
-}
-
 static acvp_status slh_keygen(const cJSON *group, const cJSON *test, cJSON *out, char *err, size_t errlen)
 {
     unsigned char sks[32], skp[32], pks[32], pk[QSTP_SLHDSA_PK_MAX], sk[QSTP_SLHDSA_SK_MAX];
@@ -135,7 +104,7 @@ static acvp_status slh_siggen(const cJSON *group, const cJSON *test, cJSON *out,
         if ((size_t)lr != n)
             return acvp_fail(err, errlen, "additionalRandomness must be %zu bytes", n);
     }
-    m = slh_message(test, &mlen, err, errlen);
+    m = acvp_message(test, &mlen, err, errlen);
     if (m == NULL)
         return ACVP_ERROR;
     sig = malloc(qstp_slhdsa_sig_size(p));
@@ -145,7 +114,7 @@ static acvp_status slh_siggen(const cJSON *group, const cJSON *test, cJSON *out,
     }
     if (slh_external(group)) {
         unsigned char ctx[255];
-        long lc = slh_context(test, ctx, err, errlen);
+        long lc = acvp_context(test, ctx, sizeof ctx, err, errlen);
         if (lc < 0) {
             free(sig);
             free(m);
@@ -176,7 +145,7 @@ static acvp_status slh_sigver(const cJSON *group, const cJSON *test, cJSON *out,
     lpk = acvp_hex_field(test, "pk", pk, sizeof pk, err, errlen);
     if (lpk < 0)
         return ACVP_ERROR;
-    m = slh_message(test, &mlen, err, errlen);
+    m = acvp_message(test, &mlen, err, errlen);
     if (m == NULL)
         return ACVP_ERROR;
     sig = acvp_hex_alloc(test, "signature", &siglen, err, errlen);
@@ -188,7 +157,7 @@ static acvp_status slh_sigver(const cJSON *group, const cJSON *test, cJSON *out,
     ok = (size_t)lpk == qstp_slhdsa_pk_size(p);
     if (ok && slh_external(group)) {
         unsigned char ctx[255];
-        long lc = slh_context(test, ctx, err, errlen);
+        long lc = acvp_context(test, ctx, sizeof ctx, err, errlen);
         if (lc < 0) {
             free(sig);
             free(m);

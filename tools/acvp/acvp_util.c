@@ -203,3 +203,32 @@ void acvp_add_bool(cJSON *out, const char *name, int value)
 {
     cJSON_AddBoolToObject(out, name, value ? 1 : 0);
 }
+
+unsigned char *acvp_message(const cJSON *test, size_t *mlen, char *err, size_t errlen)
+{
+    unsigned char *m = acvp_hex_alloc(test, "message", mlen, err, errlen);
+    long bits;
+
+    if (m == NULL)
+        return NULL;
+    if (cJSON_GetObjectItemCaseSensitive(test, "messageLength") != NULL) {
+        if (acvp_int_field(test, "messageLength", &bits, err, errlen) != 0) {
+            free(m);
+            return NULL;
+        }
+        if (bits < 0 || bits % 8 != 0 || (size_t)bits / 8 > *mlen) {
+            acvp_fail(err, errlen, "messageLength %ld does not fit the message", bits);
+            free(m);
+            return NULL;
+        }
+        *mlen = (size_t)bits / 8;
+    }
+    return m;
+}
+
+long acvp_context(const cJSON *test, unsigned char *ctx, size_t cap, char *err, size_t errlen)
+{
+    if (cJSON_GetObjectItemCaseSensitive(test, "context") == NULL)
+        return 0;
+    return acvp_hex_field(test, "context", ctx, cap, err, errlen);
+}
