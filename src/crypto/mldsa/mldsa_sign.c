@@ -21,6 +21,7 @@
 #include "crypto/mldsa/mldsa_rounding.h"
 #include "crypto/mldsa/mldsa_sample.h"
 #include "crypto/mldsa/mldsa_sign_core.h"
+#include "crypto/mldsa/mldsa_sign_steps.h"
 #include "crypto/sha3.h"
 
 /* FIPS 204 §6.2: an implementation may bound the number of attempts, but not below 814. The
@@ -118,14 +119,11 @@ static int attempt(sign_work *s, const qstp_mldsa_params *p, const qstp_mldsa_si
     qstp_shake_absorb(&st, s->w1, p->k * w1b);
     qstp_shake_squeeze(&st, s->ctilde, p->ctilde_bytes);
     qstp_keccak_wipe(&st);
-    qstp_mldsa_sample_in_ball(ch, p, s->ctilde);
     /* With s1, s2 as bytes and beta <= 127, c s1 and c s2 are sparse products (exact, so z and
      * w - c s2 come out the same as through the NTT); c t0 always goes through the NTT. */
     const int sparse = key->sext != NULL && p->beta <= 127;
-    unsigned npos = 0, nplus = 0;
-    if (sparse)
-        npos = qstp_mldsa_poly_challenge_positions(s->cpos, &nplus, ch);
-    qstp_mldsa_poly_ntt(ch);
+    unsigned nplus = 0;
+    const unsigned npos = qstp_mldsa_sign_challenge(ch, p, s->ctilde, sparse, s->cpos, &nplus);
 
     unsigned reject = 0;
     /* z = y + c s1; reject if ||z|| >= gamma1 - beta (lines 18-23). */
@@ -157,10 +155,7 @@ static int attempt(sign_work *s, const qstp_mldsa_params *p, const qstp_mldsa_si
             qstp_mldsa_poly_pointwise_montgomery(t, ch, &key->s2hat[i]);
             qstp_mldsa_poly_invntt_tomont(t);
         }
-        qstp_mldsa_poly_sub(&s->w[i], &s->w[i], t);
-        qstp_mldsa_poly_freeze(&s->w[i]);
-        qstp_mldsa_poly_decompose(p->gamma2, u, u, &s->w[i]);
-        reject = qstp_mldsa_poly_chknorm(u, p->gamma2 - (int32_t)p->beta);
+        reject = qstp_mldsa_sign_r0_row(&s->w[i], u, t, p);
         /* The r0 verdict is branched on by itself (per polynomial, as for z), before c t0 is
          * computed (FIPS 204 Alg. 7 line 23 rejects on ||z|| or ||r0|| before the hint is made;
          * mldsa-native reveals the three verdicts the same way, Round-3 spec §5.5). */
@@ -171,28 +166,12 @@ static int attempt(sign_work *s, const qstp_mldsa_params *p, const qstp_mldsa_si
 
     unsigned hints = 0;
     for (unsigned i = 0; i < p->k; i++) {
-        const qstp_mldsa_poly *const wcs2 = &s->w[i];
-        /* u = c t0; reject if ||c t0|| >= gamma2 (line 26). */
+        /* u = NTT(c) o NTT(t0_i); c t0, its norm (line 26) and h_i (lines 24-28). */
         qstp_mldsa_poly_pointwise_montgomery(u, ch, &key->t0hat[i]);
-        qstp_mldsa_poly_invntt_tomont(u);
-        qstp_mldsa_poly_reduce(u);
-        reject |= qstp_mldsa_poly_chknorm(u, p->gamma2);
-
-        /* h = MakeHint(-c t0, w - c s2 + c t0) = [HighBits(w - cs2 + ct0) != HighBits(w - cs2)]. */
-        qstp_mldsa_poly_add(u, wcs2, u);
-        qstp_mldsa_poly_freeze(u);
-        hints += qstp_mldsa_poly_make_hint(p->gamma2, u, u, wcs2);
-        for (unsigned b = 0; b < MLDSA_N / 8; b++) {
-            uint8_t byte = 0;
-            for (unsigned e = 0; e < 8; e++)
-                byte |= (uint8_t)(u->c[8 * b + e] << e);
-            s->hbits[i][b] = byte;
-        }
+        reject |= qstp_mldsa_sign_hint_row(u, &s->w[i], s->hbits[i], &hints, p);
     }
     /* Only the combined verdict of the c t0 norms and the hint count is branched on. */
-    reject |= (unsigned)(((uint32_t)p->omega - hints) >> 31);
-    QSTP_MLDSA_DECLASSIFY(&reject, sizeof(reject));
-    return reject == 0;
+    return qstp_mldsa_sign_hint_verdict(reject, hints, p);
 }
 
 int qstp_mldsa_sign_core(const qstp_mldsa_params *p, uint8_t *sig, const uint8_t mu[MLDSA_CRH_BYTES],

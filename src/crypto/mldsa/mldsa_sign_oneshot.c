@@ -23,6 +23,7 @@
 #include "crypto/mldsa/mldsa_pack.h"
 #include "crypto/mldsa/mldsa_rounding.h"
 #include "crypto/mldsa/mldsa_sample.h"
+#include "crypto/mldsa/mldsa_sign_steps.h"
 #include "crypto/sha3.h"
 
 #define MLDSA_MAX_ATTEMPTS 814 /* FIPS 204 §6.2 floor; see mldsa_sign.c */
@@ -117,12 +118,9 @@ static int attempt(oneshot_work *s, const qstp_mldsa_params *p, const uint8_t *s
     qstp_keccak_wipe(&st);
 
     /* c = SampleInBall(c~) (line 16); its positions for the sparse products, NTT(c) for the rest. */
-    qstp_mldsa_sample_in_ball(ch, p, s->ctilde);
     const int sparse = p->beta <= 127 && p->eta == 2; /* ML-DSA-44 and -87 */
-    unsigned npos = 0, nplus = 0;
-    if (sparse)
-        npos = qstp_mldsa_poly_challenge_positions(s->cpos, &nplus, ch);
-    qstp_mldsa_poly_ntt(ch);
+    unsigned nplus = 0;
+    const unsigned npos = qstp_mldsa_sign_challenge(ch, p, s->ctilde, sparse, s->cpos, &nplus);
 
     unsigned reject = 0;
     /* z = y + c s1; reject if ||z|| >= gamma1 - beta (lines 18-23); z's encoding replaces y's. */
@@ -141,10 +139,7 @@ static int attempt(oneshot_work *s, const qstp_mldsa_params *p, const uint8_t *s
     /* w_i <- w - c s2 in [0, q); r0 = LowBits(w - c s2); reject if ||r0|| >= gamma2 - beta. */
     for (unsigned i = 0; i < p->k; i++) {
         c_times_s(s, t, p, sk, p->l + i, sparse, nplus, npos);
-        qstp_mldsa_poly_sub(&s->w[i], &s->w[i], t);
-        qstp_mldsa_poly_freeze(&s->w[i]);
-        qstp_mldsa_poly_decompose(p->gamma2, u, u, &s->w[i]);
-        reject = qstp_mldsa_poly_chknorm(u, p->gamma2 - (int32_t)p->beta);
+        reject = qstp_mldsa_sign_r0_row(&s->w[i], u, t, p);
         QSTP_MLDSA_DECLASSIFY(&reject, sizeof(reject));
         if (reject)
             return 0;
@@ -155,26 +150,12 @@ static int attempt(oneshot_work *s, const qstp_mldsa_params *p, const uint8_t *s
     const size_t t0_off = qstp_mldsa_sk_t0_off(p);
     unsigned hints = 0;
     for (unsigned i = 0; i < p->k; i++) {
-        const qstp_mldsa_poly *const wcs2 = &s->w[i];
         qstp_mldsa_unpack_t0(u, sk + t0_off + i * MLDSA_POLYT0_BYTES);
         qstp_mldsa_poly_ntt(u);
         qstp_mldsa_poly_pointwise_montgomery(u, ch, u);
-        qstp_mldsa_poly_invntt_tomont(u);
-        qstp_mldsa_poly_reduce(u);
-        reject |= qstp_mldsa_poly_chknorm(u, p->gamma2);
-        qstp_mldsa_poly_add(u, wcs2, u);
-        qstp_mldsa_poly_freeze(u);
-        hints += qstp_mldsa_poly_make_hint(p->gamma2, u, u, wcs2);
-        for (unsigned b = 0; b < MLDSA_N / 8; b++) {
-            uint8_t byte = 0;
-            for (unsigned e = 0; e < 8; e++)
-                byte |= (uint8_t)(u->c[8 * b + e] << e);
-            s->hbits[i][b] = byte;
-        }
+        reject |= qstp_mldsa_sign_hint_row(u, &s->w[i], s->hbits[i], &hints, p);
     }
-    reject |= (unsigned)(((uint32_t)p->omega - hints) >> 31);
-    QSTP_MLDSA_DECLASSIFY(&reject, sizeof(reject));
-    return reject == 0;
+    return qstp_mldsa_sign_hint_verdict(reject, hints, p);
 }
 
 int qstp_mldsa_sign_mu(unsigned level, uint8_t *sig, const uint8_t mu[64], const uint8_t *sk,
