@@ -100,11 +100,7 @@ void qstp_mldsa_expand_a23(uint8_t *apack, const qstp_mldsa_params *p,
     unsigned e = 0;
     for (; total - e >= 4; e += 4) {
         unsigned rows[4], cols[4];
-        for (unsigned t = 0; t < 4; t++) {
-            rows[t] = (e + t) / p->l;
-            cols[t] = (e + t) % p->l;
-        }
-        qstp_mldsa_sample_a_x4(ap, rho, rows, cols);
+        qstp_mldsa_sample_a_entries_x4(ap, p, rho, e, rows, cols);
         for (unsigned t = 0; t < 4; t++)
             qstp_mldsa_pack_a23(apack + (size_t)(e + t) * MLDSA_A23_BYTES, &scratch[t]);
     }

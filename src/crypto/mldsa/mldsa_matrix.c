@@ -18,11 +18,7 @@ void qstp_mldsa_matrix_mul(qstp_mldsa_poly *out, const qstp_mldsa_params *p,
     /* Entries in row-major order, four per batch; the last (total mod 4) one at a time. */
     for (; total - e >= 4; e += 4) {
         unsigned rows[4], cols[4];
-        for (unsigned t = 0; t < 4; t++) {
-            rows[t] = (e + t) / p->l;
-            cols[t] = (e + t) % p->l;
-        }
-        qstp_mldsa_sample_a_x4(ap, rho, rows, cols);
+        qstp_mldsa_sample_a_entries_x4(ap, p, rho, e, rows, cols);
         for (unsigned t = 0; t < 4; t++)
             qstp_mldsa_poly_pointwise_acc_montgomery(&out[rows[t]], &a[t], &vhat[cols[t]]);
     }

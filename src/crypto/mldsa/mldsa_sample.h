@@ -16,6 +16,19 @@ void qstp_mldsa_sample_a(qstp_mldsa_poly *a, const uint8_t rho[MLDSA_SEED_BYTES]
  * calls. */
 void qstp_mldsa_sample_a_x4(qstp_mldsa_poly *const a[4], const uint8_t rho[MLDSA_SEED_BYTES],
                             const unsigned rows[4], const unsigned cols[4]);
+/* Entries e .. e+3 of A in row-major order (entry e is row e / l, column e % l), as
+ * qstp_mldsa_sample_a_x4, their rows and columns left in rows[] / cols[]: the batch every ExpandA
+ * loop (signer, one-shot A^ packing, A * v) walks the matrix in. */
+static inline void qstp_mldsa_sample_a_entries_x4(qstp_mldsa_poly *const a[4], const qstp_mldsa_params *p,
+                                                  const uint8_t rho[MLDSA_SEED_BYTES], unsigned e,
+                                                  unsigned rows[4], unsigned cols[4])
+{
+    for (unsigned t = 0; t < 4; t++) {
+        rows[t] = (e + t) / p->l;
+        cols[t] = (e + t) % p->l;
+    }
+    qstp_mldsa_sample_a_x4(a, rho, rows, cols);
+}
 /* RejBoundedPoly(rho' || nonce) (Alg. 31), coefficients in [-eta, eta]. Used for s1/s2 in key
  * generation only: which bytes are rejected is independent of the accepted values. */
 void qstp_mldsa_sample_eta(qstp_mldsa_poly *a, unsigned eta,

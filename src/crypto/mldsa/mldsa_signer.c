@@ -66,11 +66,7 @@ int qstp_mldsa_signer_init(qstp_mldsa_signer *s, unsigned level, const uint8_t *
     for (; total - e >= 4; e += 4) {
         qstp_mldsa_poly *const a4[4] = {&v.ahat[e], &v.ahat[e + 1], &v.ahat[e + 2], &v.ahat[e + 3]};
         unsigned rows[4], cols[4];
-        for (unsigned t = 0; t < 4; t++) {
-            rows[t] = (e + t) / p->l;
-            cols[t] = (e + t) % p->l;
-        }
-        qstp_mldsa_sample_a_x4(a4, s->rho, rows, cols);
+        qstp_mldsa_sample_a_entries_x4(a4, p, s->rho, e, rows, cols);
     }
     for (; e < total; e++)
         qstp_mldsa_sample_a(&v.ahat[e], s->rho, e / p->l, e % p->l);
