@@ -54,6 +54,27 @@ static inline void slh_x8_template(__m512i s[25], const uint64_t tmpl[25])
         s[i] = _mm512_set1_epi64((long long)tmpl[i]);
 }
 
+/* One WOTS+ chain step on eight chain values m[] (nw lanes each) kept in vectors: F with ADRS ad
+ * whose hash address is `step` (ADRS bytes 28..31, the high half of lane 3, cleared in ad[3]).
+ * Always inlined, so kx8_permute is called from the caller's frame and the caller's
+ * slh_x8_scrub lies over its spills. */
+__attribute__((always_inline)) static inline void slh_x8_chain_step(const qstp_slh_ctx *c, __m512i s[25],
+                                                                    __m512i m[], const __m512i ad[4],
+                                                                    unsigned nw, unsigned step)
+{
+    const uint64_t hash_be = (uint64_t)__builtin_bswap32(step) << 32;
+
+    slh_x8_template(s, c->tmpl_f);
+    for (unsigned i = 0; i < 3; i++)
+        s[nw + i] = _mm512_xor_si512(s[nw + i], ad[i]);
+    s[nw + 3] = _mm512_xor_si512(s[nw + 3], _mm512_xor_si512(ad[3], _mm512_set1_epi64((long long)hash_be)));
+    for (unsigned i = 0; i < nw; i++)
+        s[nw + 4 + i] = _mm512_xor_si512(s[nw + 4 + i], m[i]);
+    kx8_permute(s);
+    for (unsigned i = 0; i < nw; i++)
+        m[i] = s[i];
+}
+
 /* As qstp_slh_f_x8: template, XOR ADRS and the n-byte inputs, permute, read n bytes. The input
  * may be SK.seed (PRF) or a secret chain value: state and spills are wiped. */
 void qstp_slh_f_x8_avx512(const qstp_slh_ctx *c, uint8_t *const out[8], const uint8_t *const adrs[8],
@@ -108,16 +129,7 @@ void qstp_slh_chain_x8_avx512(const qstp_slh_ctx *c, uint8_t *const val[8], cons
     for (unsigned i = 0; i < nw; i++)
         m[i] = slh_x8_gather((const uint8_t *const *)val, 8 * i);
     for (unsigned step = start; step < start + steps; step++) {
-        const uint64_t hash_be = (uint64_t)__builtin_bswap32(step) << 32;
-        slh_x8_template(s, c->tmpl_f);
-        for (unsigned i = 0; i < 3; i++)
-            s[nw + i] = _mm512_xor_si512(s[nw + i], ad[i]);
-        s[nw + 3] = _mm512_xor_si512(s[nw + 3], _mm512_xor_si512(ad[3], _mm512_set1_epi64((long long)hash_be)));
-        for (unsigned i = 0; i < nw; i++)
-            s[nw + 4 + i] = _mm512_xor_si512(s[nw + 4 + i], m[i]);
-        kx8_permute(s);
-        for (unsigned i = 0; i < nw; i++)
-            m[i] = s[i];
+        slh_x8_chain_step(c, s, m, ad, nw, step);
     }
     for (unsigned i = 0; i < nw; i++)
         slh_x8_scatter(val, 8 * i, m[i]);
@@ -150,16 +162,7 @@ void qstp_slh_chain_capture_x8_avx512(const qstp_slh_ctx *c, uint8_t *const val[
             cv[i] = _mm512_mask_mov_epi64(cv[i], k, m[i]);
         if (step == QSTP_SLH_W - 1)
             break;
-        const uint64_t hash_be = (uint64_t)__builtin_bswap32(step) << 32;
-        slh_x8_template(s, c->tmpl_f);
-        for (unsigned i = 0; i < 3; i++)
-            s[nw + i] = _mm512_xor_si512(s[nw + i], ad[i]);
-        s[nw + 3] = _mm512_xor_si512(s[nw + 3], _mm512_xor_si512(ad[3], _mm512_set1_epi64((long long)hash_be)));
-        for (unsigned i = 0; i < nw; i++)
-            s[nw + 4 + i] = _mm512_xor_si512(s[nw + 4 + i], m[i]);
-        kx8_permute(s);
-        for (unsigned i = 0; i < nw; i++)
-            m[i] = s[i];
+        slh_x8_chain_step(c, s, m, ad, nw, step);
     }
     for (unsigned i = 0; i < nw; i++) {
         slh_x8_scatter(val, 8 * i, m[i]);
