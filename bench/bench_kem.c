@@ -161,17 +161,12 @@ int main(int argc, char **argv)
         op_encaps(&c);
         for (int op = 0; op < 3; op++) {
             bench_stats st;
-            char name[64];
-            if (bench_run(ops[op], &c, kem->samples[op], &st) != 0) {
-                fprintf(stderr, "%s %s: bench_run failed\n", kem->name, opname[op]);
+            long stack;
+            /* keygen overwrote the keys: refresh the ciphertext once it is timed */
+            if (bench_op_row(&t, kem->name, opname[op], ops[op], &c, kem->samples[op],
+                             op == 0 ? op_encaps : NULL, kem->anchor_c_us[op], kem->anchor_simd_us[op],
+                             &st, &stack) != 0)
                 return 1;
-            }
-            if (op == 0) { /* keygen overwrote the keys: refresh the ciphertext */
-                op_encaps(&c);
-            }
-            long stack = bench_stack_usage(ops[op], &c, 0);
-            snprintf(name, sizeof name, "%s %s", kem->name, opname[op]);
-            bench_anchor_row(&t, name, &st, stack, kem->anchor_c_us[op], kem->anchor_simd_us[op]);
         }
         if (c.failed) {
             fprintf(stderr, "%s: an operation failed\n", kem->name);

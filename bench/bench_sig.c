@@ -224,14 +224,12 @@ int main(int argc, char **argv)
         op_sign(&c);
         for (int op = 0; op < 3; op++) {
             bench_stats st;
-            char name[64];
-            if (bench_run(ops[op], &c, sig->samples[op], &st) != 0) {
-                fprintf(stderr, "%s %s: bench_run failed\n", sig->name, opname[op]);
+            long stack;
+            /* keygen replaced the keys: sign again once it is timed, for the verify row */
+            if (bench_op_row(&t, sig->name, opname[op], ops[op], &c, sig->samples[op],
+                             op == 0 ? op_sign : NULL, sig->anchor_c_us[op], sig->anchor_simd_us[op],
+                             &st, &stack) != 0)
                 return 1;
-            }
-            if (op == 0) /* keygen replaced the keys: sign again for the verify row */
-                op_sign(&c);
-            long stack = bench_stack_usage(ops[op], &c, 0);
             if (op == 1 && sig->param == 87 && sig->sign == mldsa_sg)
                 mldsa87_sign_stack = stack;
             if (op == 1 && sig->param == QSTP_SLHDSA_SHAKE_256S && sig->sign == slhdsa_sg)
@@ -240,8 +238,6 @@ int main(int argc, char **argv)
                 slh_simd_sign_ns[0] = st.median_ns;
             if (op == 1 && sig->sign == slhdsa_sg && sig->param == QSTP_SLHDSA_SHAKE_256S)
                 slh_simd_sign_ns[1] = st.median_ns;
-            snprintf(name, sizeof name, "%s %s", sig->name, opname[op]);
-            bench_anchor_row(&t, name, &st, stack, sig->anchor_c_us[op], sig->anchor_simd_us[op]);
         }
         if (c.failed) {
             fprintf(stderr, "%s: an operation failed\n", sig->name);

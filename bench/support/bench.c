@@ -353,6 +353,24 @@ void bench_anchor_row(const bench_table *t, const char *name, const bench_stats 
     bench_table_row(t, row);
 }
 
+int bench_op_row(const bench_table *t, const char *set, const char *op, bench_fn fn, void *arg,
+                 size_t samples, bench_fn refresh, double anchor_c_us, double anchor_simd_us,
+                 bench_stats *st, long *stack)
+{
+    char name[64];
+
+    if (bench_run(fn, arg, samples, st) != 0) {
+        fprintf(stderr, "%s %s: bench_run failed\n", set, op);
+        return -1;
+    }
+    if (refresh != NULL)
+        refresh(arg);
+    *stack = bench_stack_usage(fn, arg, 0);
+    snprintf(name, sizeof name, "%s %s", set, op);
+    bench_anchor_row(t, name, st, *stack, anchor_c_us, anchor_simd_us);
+    return 0;
+}
+
 uint64_t bench_thread_cpu_ns(void)
 {
     struct timespec ts;

@@ -100,6 +100,14 @@ int bench_splitmix_rng(void *ctx, uint8_t *out, size_t len);
 void bench_anchor_row(const bench_table *t, const char *name, const bench_stats *st, long stack,
                       double anchor_c_us, double anchor_simd_us);
 
+/* One operation's row of such a table: bench_run(fn, arg, samples), then refresh(arg) if not
+ * NULL (fn replaced what the later rows use, e.g. keygen the keys), then the stack of one call,
+ * then bench_anchor_row named "set op". The figures are left in *st and *stack. Returns 0, or -1
+ * (bench_run failed; a message on stderr). */
+int bench_op_row(const bench_table *t, const char *set, const char *op, bench_fn fn, void *arg,
+                 size_t samples, bench_fn refresh, double anchor_c_us, double anchor_simd_us,
+                 bench_stats *st, long *stack);
+
 /* ---- thread CPU time with the clock's own cost taken out (handshake benches) ---- */
 
 /* CLOCK_THREAD_CPUTIME_ID in nanoseconds: other tenants' load is not counted. */
