@@ -169,6 +169,25 @@ static qstp_client *open_tunnel(const client_cfg *cfg, int *rc, uint64_t *hs_ms,
     return c;
 }
 
+/* One read's result (n bytes, 0 = end of input, < 0 = error): sent as one record, or the end of
+ * input noted. */
+static void pump_input(tunnel_io *t, const uint8_t *buf, ssize_t n, size_t bufsize, int *in_open,
+                      uint64_t *eof_ms, int *streaming)
+{
+    if (n <= 0) {
+        *in_open = 0;
+        *streaming = 0;
+        *eof_ms = qstp_net_mono_ms();
+        return;
+    }
+    *streaming = (size_t)n == bufsize;
+    if (qstp_client_send(t->c, buf, (size_t)n) != 0) {
+        *streaming = 0; /* the tunnel went down; on_closed says why */
+        return;
+    }
+    t->tx_bytes += (size_t)n;
+}
+
 /* Copies infd into the tunnel until infd ends or the tunnel closes, then lingers (see the file
  * comment) and closes. Returns the tunnel's end reason (qstp_error_none for a clean end). */
 static qstp_errors pump(tunnel_io *t, int infd, uint32_t linger_s, int *peer_closed)
@@ -177,7 +196,7 @@ static qstp_errors pump(tunnel_io *t, int infd, uint32_t linger_s, int *peer_clo
      * the fewest reads, records (each has a fixed MAC and header cost) and writes. */
     const size_t bufsize = QSTP_SESSION_SEND_MAX;
     uint8_t *buf = malloc(bufsize);
-    int in_open = 1;
+    int in_open = 1, streaming = 0, can_try = 1;
     uint64_t eof_ms = 0;
     qstp_errors why = qstp_error_none;
     *peer_closed = 0;
@@ -207,6 +226,20 @@ static qstp_errors pump(tunnel_io *t, int infd, uint32_t linger_s, int *peer_clo
                 break;
             timeout = (int)(until - now);
         }
+        if (in_open && streaming) {
+            /* The last read filled the buffer, so more is probably waiting: try it before a
+             * poll (one system call per record instead of two while data streams). The flags
+             * above were just checked, so a stop is not missed. */
+            ssize_t n = recv(infd, buf, bufsize, MSG_DONTWAIT);
+            if (n < 0 && errno == ENOTSOCK)
+                streaming = 0, can_try = 0; /* stdin is a pipe or file: poll, then read */
+            else if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
+                streaming = 0;
+            else {
+                pump_input(t, buf, n, bufsize, &in_open, &eof_ms, &streaming);
+                continue;
+            }
+        }
         p[0].fd = in_open ? infd : -1;
         p[0].events = POLLIN;
         p[1].fd = t->evfd;
@@ -225,14 +258,8 @@ static qstp_errors pump(tunnel_io *t, int infd, uint32_t linger_s, int *peer_clo
             ssize_t n = read(infd, buf, bufsize);
             if (n < 0 && (errno == EINTR || errno == EAGAIN))
                 continue;
-            if (n <= 0) {
-                in_open = 0;
-                eof_ms = qstp_net_mono_ms();
-                continue;
-            }
-            if (qstp_client_send(t->c, buf, (size_t)n) != 0)
-                continue; /* the tunnel went down; on_closed says why */
-            t->tx_bytes += (size_t)n;
+            pump_input(t, buf, n, bufsize, &in_open, &eof_ms, &streaming);
+            streaming &= can_try;
         }
     }
     qstp_wipe(buf, bufsize); /* plaintext */
