@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Review finding R-CLI-1 (OPEN, label review_open): `qstp client -L` passes the end of a tunnel
+# Review finding R-CLI-1 (fixed in dbdeb1e; this check failed before): `qstp client -L` passes the end of a tunnel
 # to the local application as shutdown(SHUT_WR) whatever the reason (src/cli/cmd_client.c, after
 # pump()). When the tunnel FAILED (here: the server's record is cut in the middle, which the
 # client itself logs as "receiving ... came up short"), the application sees a clean end of

@@ -1,7 +1,7 @@
 /* Adversarial review of forwarding in the event loop (src/net/forward.c, commit 6fcc882 and
  * later). Backends are sockets this test accepts itself, so it decides what they do.
  *
- * OPEN FINDINGS (these checks fail until src/net is fixed; the test is not labelled "fast"):
+ * FINDINGS (fixed in dbdeb1e; these checks failed before):
  *   R-NET-1  a client stream that fails (cut inside a record, or a record that does not
  *            authenticate) reaches the backend as a clean end of stream (FIN) after the bytes
  *            before it: the backend cannot tell a truncated request from a complete one.
@@ -14,8 +14,7 @@
  * no descriptor, tunnel or backend count behind; a tunnel that ends while its backend is not
  * reading frees the backend within the drain time; 3000 one-byte records in one burst arrive
  * intact; 40 rounds of client close/reset while the backend floods leave nothing behind (ASan:
- * no use-after-free between the tunnel close and backend events in one epoll batch). With
- * tests/review/net_forward_reset.patch applied every check passes. */
+ * no use-after-free between the tunnel close and backend events in one epoll batch). */
 #include <errno.h>
 #include <netinet/in.h>
 #include <poll.h>
