@@ -32,6 +32,9 @@
 #define QSTP_RCS512_TAG_SIZE 64
 #define QSTP_RCS256_ROUNDS 22
 #define QSTP_RCS512_ROUNDS 30
+/* Seal's chunk (rcs.c says why): 32 x 136, whole CTR blocks and whole KMAC-256 blocks. Public
+ * only so the tests can aim at its boundaries. */
+#define QSTP_RCS_SEAL_CHUNK 4352u
 
 /* The MAC sponge is kept compactly (a state is held per direction by every tunnel): the Keccak
  * lanes and the raw bytes of the partial block, sized for the cipher's own rate rather than
@@ -68,7 +71,9 @@ void qstp_rcs256_init(qstp_rcs256_state *st, const uint8_t key[QSTP_RCS256_KEY_S
 /* Absorbs ad || LE32(adlen) into the MAC now, so it applies to the next seal/open only. Calling it
  * twice absorbs both; adlen = 0 absorbs nothing (§6.5). */
 void qstp_rcs256_set_associated(qstp_rcs256_state *st, const uint8_t *ad, size_t adlen);
-/* out[0..n) = ciphertext, out[n..n+32) = tag. Advances the nonce by ceil(n/32) and the counter by n. */
+/* out[0..n) = ciphertext, out[n..n+32) = tag. Advances the nonce by ceil(n/32) and the counter by n.
+ * Runs CTR and MAC together in chunks of QSTP_RCS_SEAL_CHUNK bytes (so a large record is read
+ * from L1 by the MAC); the output is exactly that of one CTR pass then one MAC pass. */
 void qstp_rcs256_seal(qstp_rcs256_state *st, uint8_t *out, const uint8_t *in, size_t n);
 /* in = ciphertext (n bytes) || tag (32). The tag is checked in constant time before any plaintext
  * is produced. Returns 0 and writes n plaintext bytes to out, or -1 if the tag is wrong: out is
