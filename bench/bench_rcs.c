@@ -254,7 +254,7 @@ int main(int argc, char **argv)
     printf("bench_rcs: RCS-256 (22 rounds, KMAC-256 chained MAC), records with a 21-byte AD\n");
     printf("sizeof(qstp_rcs256_state) = %zu bytes (limit 1120), sizeof(qstp_rcs512_state) = %zu\n",
            sizeof(qstp_rcs256_state), sizeof(qstp_rcs512_state));
-    printf("cipher backend: %s\n\n", qstp_cpu_has_avx512() ? "AVX-512 VAES (8 blocks in flight)"
+    printf("cipher backend: %s\n\n", qstp_cpu_has_avx512() ? "AVX-512 VAES (16 blocks in flight)"
                                       : aesni ? "AES-NI (4 blocks in flight)" : "portable (bitsliced)");
 
     run_all(sizes, NSIZES, fast, 1);

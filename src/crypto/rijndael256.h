@@ -7,7 +7,7 @@
  *
  * Backends with identical output: the portable one (bitsliced, constant time, no table), the
  * AES-NI one (two 128-bit halves, blend/shuffle before AESENC, four blocks in flight) and, for
- * counter mode, an AVX-512/VAES one (four blocks per register, eight in flight). The un-suffixed
+ * counter mode, an AVX-512/VAES one (four blocks per register, 16 in flight). The un-suffixed
  * functions choose at run time (src/crypto/cpu.h; QSTP_NO_ASM=1 forces the portable code). None
  * of them branches on or indexes memory with key, nonce or data bytes. */
 #ifndef QSTP_CRYPTO_RIJNDAEL256_H
