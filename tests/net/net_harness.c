@@ -1,10 +1,15 @@
 /* Net test harness (net_harness.h). */
 #include "net_harness.h"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "crypto/random.h"
 
@@ -121,4 +126,32 @@ int nh_recv_exact(qstp_client *c, uint8_t *buf, size_t n, int timeout_ms)
         got += len;
     }
     return 0;
+}
+
+int nh_listen_any(uint16_t *port)
+{
+    struct sockaddr_in a;
+    socklen_t al = sizeof(a);
+    int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0), one = 1;
+    if (fd < 0)
+        return -1;
+    (void)setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+    memset(&a, 0, sizeof(a));
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (bind(fd, (struct sockaddr *)&a, sizeof(a)) != 0 || listen(fd, 1024) != 0 ||
+        getsockname(fd, (struct sockaddr *)&a, &al) != 0) {
+        close(fd);
+        return -1;
+    }
+    *port = ntohs(a.sin_port);
+    return fd;
+}
+
+int nh_accept_within(int lfd, int ms)
+{
+    struct pollfd p = {lfd, POLLIN, 0};
+    if (poll(&p, 1, ms) <= 0)
+        return -1;
+    return accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
 }

@@ -35,5 +35,9 @@ void nh_echo_options(qstp_server_options *o, const char *address, nh_counters *c
 int nh_same(const uint8_t *a, const uint8_t *b, size_t n);
 /* Receive exactly n bytes (possibly over several records) within timeout_ms. 0 or error. */
 int nh_recv_exact(qstp_client *c, uint8_t *buf, size_t n, int timeout_ms);
+/* A TCP listener on 127.0.0.1 with an ephemeral port (written to *port; backlog 1024), or -1. */
+int nh_listen_any(uint16_t *port);
+/* accept4 on lfd if a connection arrives within ms, else -1. */
+int nh_accept_within(int lfd, int ms);
 
 #endif

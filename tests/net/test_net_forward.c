@@ -86,34 +86,6 @@ static int thread_count(void)
     return n;
 }
 
-static int listen_any(uint16_t *port)
-{
-    struct sockaddr_in a;
-    socklen_t al = sizeof(a);
-    int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0), one = 1;
-    if (fd < 0)
-        return -1;
-    (void)setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-    memset(&a, 0, sizeof(a));
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    if (bind(fd, (struct sockaddr *)&a, sizeof(a)) != 0 || listen(fd, 1024) != 0 ||
-        getsockname(fd, (struct sockaddr *)&a, &al) != 0) {
-        close(fd);
-        return -1;
-    }
-    *port = ntohs(a.sin_port);
-    return fd;
-}
-
-static int accept_within(int lfd, int ms)
-{
-    struct pollfd p = {lfd, POLLIN, 0};
-    if (poll(&p, 1, ms) <= 0)
-        return -1;
-    return accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
-}
-
 /* Read exactly n bytes of stream `stream` (starting at offset off) from a blocking fd. */
 static int read_check(int fd, unsigned stream, size_t off, size_t n, int ms)
 {
@@ -244,7 +216,7 @@ static int open_pair(pair *p, uint16_t port, int lfd)
         p->c = NULL;
         return -1;
     }
-    p->b = accept_within(lfd, 10000);
+    p->b = nh_accept_within(lfd, 10000);
     return p->b >= 0 ? 0 : -1;
 }
 
@@ -287,7 +259,7 @@ static void test_flow_and_backpressure(void)
     nh_counters cnt;
     qstp_server *srv = NULL;
     uint16_t bport = 0, port = 0;
-    int lfd = listen_any(&bport);
+    int lfd = nh_listen_any(&bport);
     pair a, o;
     memset(&cnt, 0, sizeof(cnt));
     CHECK(lfd >= 0);
@@ -398,7 +370,7 @@ static void test_many(unsigned n)
     nh_counters cnt;
     qstp_server *srv = NULL;
     uint16_t bport = 0, port = 0;
-    int lfd = listen_any(&bport), threads0 = thread_count(), threads1;
+    int lfd = nh_listen_any(&bport), threads0 = thread_count(), threads1;
     pair *p = calloc(n, sizeof(*p));
     int *owner = calloc(n, sizeof(*owner)); /* backend i carries client owner[i] */
     struct pollfd *pf = calloc(n, sizeof(*pf));
@@ -544,7 +516,7 @@ typedef struct relay {
 static void *relay_main(void *arg)
 {
     relay *r = arg;
-    int a = accept_within(r->lfd, 10000), b = -1;
+    int a = nh_accept_within(r->lfd, 10000), b = -1;
     struct sockaddr_in sa;
     uint8_t buf[16384];
     if (a < 0)
@@ -607,7 +579,7 @@ static void client_sees_eof(uint16_t port, long pass, int *got_data, int *reason
     memset(&r, 0, sizeof(r));
     r.sport = port;
     atomic_store(&r.limit, -1);
-    r.lfd = listen_any(&port);
+    r.lfd = nh_listen_any(&port);
     if (r.lfd < 0 || pthread_create(&r.th, NULL, relay_main, &r) != 0) {
         TEST_FAIL("relay");
         return;

@@ -39,34 +39,6 @@ static void sleep_ms(unsigned ms)
     nanosleep(&ts, NULL);
 }
 
-static int listen_any(uint16_t *port)
-{
-    struct sockaddr_in a;
-    socklen_t al = sizeof(a);
-    int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0), one = 1;
-    if (fd < 0)
-        return -1;
-    (void)setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-    memset(&a, 0, sizeof(a));
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    if (bind(fd, (struct sockaddr *)&a, sizeof(a)) != 0 || listen(fd, 128) != 0 ||
-        getsockname(fd, (struct sockaddr *)&a, &al) != 0) {
-        close(fd);
-        return -1;
-    }
-    *port = ntohs(a.sin_port);
-    return fd;
-}
-
-static int accept_within(int lfd, int ms)
-{
-    struct pollfd p = {lfd, POLLIN, 0};
-    if (poll(&p, 1, ms) <= 0)
-        return -1;
-    return accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
-}
-
 /* Reads exactly n bytes within ms; 0 on success. */
 static int read_exact(int fd, uint8_t *buf, size_t n, int ms)
 {
@@ -161,7 +133,7 @@ static int client_stream_end(qstp_server *srv, int blfd, int how)
         TEST_FAIL("connect");
         return -1;
     }
-    b = accept_within(blfd, 5000);
+    b = nh_accept_within(blfd, 5000);
     if (b < 0 || qstp_client_send(c, hello, sizeof(hello)) != 0 || read_exact(b, got, 5, 5000) != 0 ||
         memcmp(got, hello, 5) != 0) {
         TEST_FAIL("backend did not get the first record");
@@ -224,7 +196,7 @@ static int backend_end(qstp_server *srv, int blfd, int reset)
         TEST_FAIL("connect");
         return -1;
     }
-    b = accept_within(blfd, 5000);
+    b = nh_accept_within(blfd, 5000);
     if (b < 0 || send(b, "bye", 3, MSG_NOSIGNAL) != 3 || nh_recv_exact(c, got, 3, 5000) != 0) {
         TEST_FAIL("client did not get the backend's bytes");
         if (b >= 0)
@@ -267,7 +239,7 @@ static void test_refused_backend(void)
 {
     nh_counters cnt;
     uint16_t dead_port = 0;
-    int lfd = listen_any(&dead_port);
+    int lfd = nh_listen_any(&dead_port);
     qstp_server *srv;
     unsigned before, after;
     int errors = 0;
@@ -319,7 +291,7 @@ static void test_close_while_backend_stalled(uint16_t bport, int blfd)
     if (qstp_client_connect(&c, &K.root, &K.cert, "127.0.0.1", qstp_server_port(srv), NULL) != 0) {
         TEST_FAIL("connect");
     } else {
-        b = accept_within(blfd, 5000);
+        b = nh_accept_within(blfd, 5000);
         (void)setsockopt(b, SOL_SOCKET, SO_RCVBUF, &one, sizeof(one));
         /* Enough to fill the backend's receive buffer and the server's pending buffer, not so
          * much that the client blocks for ever (the server stops reading it). */
@@ -361,7 +333,7 @@ static void test_tiny_records(uint16_t bport, int blfd)
         off += rl;
     }
     CHECK(ok);
-    b = accept_within(blfd, 5000);
+    b = nh_accept_within(blfd, 5000);
     CHECK(b >= 0 && send(qstp_client_socket(c), wire, off, MSG_NOSIGNAL) == (ssize_t)off);
     if (b >= 0 && read_exact(b, got, N, 5000) == 0) {
         int same = 1;
@@ -403,7 +375,7 @@ static void test_close_races(uint16_t bport, int blfd)
             TEST_FAIL("connect");
             break;
         }
-        b = accept_within(blfd, 5000);
+        b = nh_accept_within(blfd, 5000);
         if (b < 0) {
             TEST_FAIL("accept");
             qstp_client_close(c);
@@ -437,7 +409,7 @@ int main(void)
         TEST_FAIL("keys");
         return test_report();
     }
-    blfd = listen_any(&bport);
+    blfd = nh_listen_any(&bport);
     if (blfd < 0) {
         TEST_FAIL("backend listen");
         return test_report();
