@@ -93,16 +93,19 @@ void qstp_mldsa_poly_acc_a23_montgomery(qstp_mldsa_poly *c, const uint8_t a[MLDS
 }
 
 void qstp_mldsa_expand_a23(uint8_t *apack, const qstp_mldsa_params *p,
-                           const uint8_t rho[MLDSA_SEED_BYTES], qstp_mldsa_poly scratch[4])
+                           const uint8_t rho[MLDSA_SEED_BYTES], qstp_mldsa_poly scratch[8])
 {
-    qstp_mldsa_poly *const ap[4] = {&scratch[0], &scratch[1], &scratch[2], &scratch[3]};
+    qstp_mldsa_poly *const ap[8] = {&scratch[0], &scratch[1], &scratch[2], &scratch[3],
+                                    &scratch[4], &scratch[5], &scratch[6], &scratch[7]};
     const unsigned total = p->k * p->l;
     unsigned e = 0;
-    for (; total - e >= 4; e += 4) {
-        unsigned rows[4], cols[4];
-        qstp_mldsa_sample_a_entries_x4(ap, p, rho, e, rows, cols);
-        for (unsigned t = 0; t < 4; t++)
-            qstp_mldsa_pack_a23(apack + (size_t)(e + t) * MLDSA_A23_BYTES, &scratch[t]);
+    for (unsigned batch = qstp_mldsa_a_batch(); batch >= 4; batch /= 2) {
+        for (; total - e >= batch; e += batch) {
+            unsigned rows[8], cols[8];
+            qstp_mldsa_sample_a_entries(ap, batch, p, rho, e, rows, cols);
+            for (unsigned t = 0; t < batch; t++)
+                qstp_mldsa_pack_a23(apack + (size_t)(e + t) * MLDSA_A23_BYTES, &scratch[t]);
+        }
     }
     for (; e < total; e++) {
         qstp_mldsa_sample_a(&scratch[0], rho, e / p->l, e % p->l);

@@ -23,10 +23,10 @@ void qstp_mldsa_poly_acc_a23_montgomery(qstp_mldsa_poly *c, const uint8_t a[MLDS
                                         const qstp_mldsa_poly *b);
 
 /* ExpandA (Alg. 32) of the k x l matrix of p into apack (row-major, k l entries of
- * MLDSA_A23_BYTES), four entries per four-way SHAKE128 batch; scratch: four polynomials of the
- * caller's working memory. */
+ * MLDSA_A23_BYTES), eight (8-way Keccak native) or four entries per SHAKE128 batch; scratch:
+ * eight polynomials of the caller's working memory. */
 void qstp_mldsa_expand_a23(uint8_t *apack, const qstp_mldsa_params *p,
-                           const uint8_t rho[MLDSA_SEED_BYTES], qstp_mldsa_poly scratch[4]);
+                           const uint8_t rho[MLDSA_SEED_BYTES], qstp_mldsa_poly scratch[8]);
 
 /* Backends (AVX2 in mldsa_apack_avx2.c; same outputs). */
 void qstp_mldsa_pack_a23_portable(uint8_t out[MLDSA_A23_BYTES], const qstp_mldsa_poly *a);

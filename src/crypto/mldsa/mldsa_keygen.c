@@ -19,7 +19,7 @@ int qstp_mldsa_keypair_seed(unsigned level, uint8_t *pk, uint8_t *sk, const uint
     uint8_t seeds[2 * MLDSA_SEED_BYTES + MLDSA_CRH_BYTES]; /* rho || rho' || K */
     qstp_mldsa_poly s1hat[MLDSA_L_MAX];
     qstp_mldsa_poly t[MLDSA_K_MAX];
-    qstp_mldsa_poly scratch[4];
+    qstp_mldsa_poly scratch[8];
     qstp_mldsa_poly s2[MLDSA_K_MAX];
     qstp_mldsa_poly t1, t0;
     const size_t etab = qstp_mldsa_poly_eta_bytes(p);

@@ -10,10 +10,10 @@
 #include "crypto/mldsa/mldsa_poly.h"
 
 /* out[i] = sum_j A[i][j] o vhat[j] * 2^-32 for i < k (NTT domain, |coefficients| < l q, not
- * reduced). vhat has l polynomials with |coefficients| < 9q. scratch: four polynomials of the
+ * reduced). vhat has l polynomials with |coefficients| < 9q. scratch: eight polynomials of the
  * caller's working memory (the signer lends temporaries it does not need yet, to save stack). */
 void qstp_mldsa_matrix_mul(qstp_mldsa_poly *out, const qstp_mldsa_params *p,
                            const uint8_t rho[MLDSA_SEED_BYTES], const qstp_mldsa_poly *vhat,
-                           qstp_mldsa_poly scratch[4]);
+                           qstp_mldsa_poly scratch[8]);
 
 #endif

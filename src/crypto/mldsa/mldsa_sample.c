@@ -7,7 +7,9 @@
 #include "crypto/ct.h"
 #include "crypto/mldsa/mldsa_pack.h"
 #include "crypto/sha3.h"
+#include "crypto/endian.h"
 #include "crypto/sha3x4.h"
+#include "crypto/sha3x8.h"
 
 /* Five SHAKE128 blocks give 280 candidates; fewer than 256 accepted is rare (q/2^23 > 0.999),
  * then one more block at a time. 168 is a multiple of 3, so no candidate straddles blocks.
@@ -73,6 +75,41 @@ void qstp_mldsa_sample_a_x4(qstp_mldsa_poly *const a[4], const uint8_t rho[MLDSA
         qstp_shake128x4_squeezeblocks(buf[0], buf[1], buf[2], buf[3], 1, &st);
         for (unsigned i = 0; i < 4; i++)
             n[i] = rej_ntt(a[i], n[i], buf[i], QSTP_SHAKE128X4_BLOCK);
+    }
+}
+
+void qstp_mldsa_sample_a_x8(qstp_mldsa_poly *const a[8], const uint8_t rho[MLDSA_SEED_BYTES],
+                            const unsigned rows[8], const unsigned cols[8])
+{
+    qstp_keccak_x8_state st;
+    uint8_t seed[8][MLDSA_SEED_BYTES + 2];
+    const uint8_t *const in[8] = {seed[0], seed[1], seed[2], seed[3],
+                                  seed[4], seed[5], seed[6], seed[7]};
+    /* One lane's block at a time: the filter reads each block once, so a single staging block
+     * (not eight) keeps the frame small (the one-shot signer runs this under its 64 KiB budget). */
+    uint8_t buf[QSTP_KECCAK_RATE_128 + REJ_PAD] = {0};
+    unsigned n[8] = {0};
+    unsigned todo = 8;
+
+    for (unsigned j = 0; j < 8; j++) {
+        memcpy(seed[j], rho, MLDSA_SEED_BYTES);
+        seed[j][MLDSA_SEED_BYTES] = (uint8_t)cols[j];
+        seed[j][MLDSA_SEED_BYTES + 1] = (uint8_t)rows[j];
+    }
+    qstp_keccak_x8_absorb_once(&st, QSTP_KECCAK_RATE_128, QSTP_KECCAK_DOMAIN_SHAKE, in, sizeof(seed[0]));
+    /* A is public (seeded by rho only): the no-scrub permutation is allowed here. All eight
+     * lanes permute in lockstep; a lane already full skips its block. */
+    while (todo > 0) {
+        qstp_keccak_f1600_x8_lanes_public(st.s);
+        todo = 0;
+        for (unsigned j = 0; j < 8; j++) {
+            if (n[j] >= MLDSA_N)
+                continue;
+            for (unsigned i = 0; i < QSTP_KECCAK_RATE_128 / 8; i++)
+                qstp_store64_le(buf + 8 * i, st.s[i][j]);
+            n[j] = rej_ntt(a[j], n[j], buf, QSTP_KECCAK_RATE_128);
+            todo += n[j] < MLDSA_N;
+        }
     }
 }
 

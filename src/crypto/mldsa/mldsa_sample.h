@@ -4,6 +4,7 @@
 
 #include <stdint.h>
 
+#include "crypto/keccak.h"
 #include "crypto/mldsa/mldsa_params.h"
 #include "crypto/mldsa/mldsa_poly.h"
 
@@ -16,18 +17,31 @@ void qstp_mldsa_sample_a(qstp_mldsa_poly *a, const uint8_t rho[MLDSA_SEED_BYTES]
  * calls. */
 void qstp_mldsa_sample_a_x4(qstp_mldsa_poly *const a[4], const uint8_t rho[MLDSA_SEED_BYTES],
                             const unsigned rows[4], const unsigned cols[4]);
-/* Entries e .. e+3 of A in row-major order (entry e is row e / l, column e % l), as
- * qstp_mldsa_sample_a_x4, their rows and columns left in rows[] / cols[]: the batch every ExpandA
- * loop (signer, one-shot A^ packing, A * v) walks the matrix in. */
-static inline void qstp_mldsa_sample_a_entries_x4(qstp_mldsa_poly *const a[4], const qstp_mldsa_params *p,
-                                                  const uint8_t rho[MLDSA_SEED_BYTES], unsigned e,
-                                                  unsigned rows[4], unsigned cols[4])
+/* Eight entries of ExpandA at once with the eight-way Keccak (crypto/sha3x8.h), for machines where
+ * qstp_keccak_x8_native() (else two 4-way passes: callers use the x4 form then). Same output as
+ * eight qstp_mldsa_sample_a calls. */
+void qstp_mldsa_sample_a_x8(qstp_mldsa_poly *const a[8], const uint8_t rho[MLDSA_SEED_BYTES],
+                            const unsigned rows[8], const unsigned cols[8]);
+/* Entries e .. e+n-1 (n = 8 or 4) of A in row-major order through the x8 or x4 sampler; rows[] /
+ * cols[] receive their rows and columns. */
+static inline void qstp_mldsa_sample_a_entries(qstp_mldsa_poly *const *a, unsigned n,
+                                               const qstp_mldsa_params *p,
+                                               const uint8_t rho[MLDSA_SEED_BYTES], unsigned e,
+                                               unsigned rows[8], unsigned cols[8])
 {
-    for (unsigned t = 0; t < 4; t++) {
+    for (unsigned t = 0; t < n; t++) {
         rows[t] = (e + t) / p->l;
         cols[t] = (e + t) % p->l;
     }
-    qstp_mldsa_sample_a_x4(a, rho, rows, cols);
+    if (n == 8)
+        qstp_mldsa_sample_a_x8(a, rho, rows, cols);
+    else
+        qstp_mldsa_sample_a_x4(a, rho, rows, cols);
+}
+/* The batch size the ExpandA walks start with: 8 when the eight-way Keccak is native, else 4. */
+static inline unsigned qstp_mldsa_a_batch(void)
+{
+    return qstp_keccak_x8_native() ? 8u : 4u;
 }
 /* RejBoundedPoly(rho' || nonce) (Alg. 31), coefficients in [-eta, eta]. Used for s1/s2 in key
  * generation only: which bytes are rejected is independent of the accepted values. */

@@ -60,13 +60,18 @@ int qstp_mldsa_signer_init(qstp_mldsa_signer *s, unsigned level, const uint8_t *
     memcpy(s->rho, sk + MLDSA_SK_RHO, sizeof(s->rho));
     memcpy(s->key, sk + MLDSA_SK_KEY, sizeof(s->key));
     memcpy(s->tr, sk + MLDSA_SK_TR, sizeof(s->tr));
-    /* ExpandA (Alg. 32), four entries per batch, row-major. */
+    /* ExpandA (Alg. 32), eight entries per batch when the 8-way Keccak is native, then four,
+     * row-major, straight into A^. */
     const unsigned total = p->k * p->l;
     unsigned e = 0;
-    for (; total - e >= 4; e += 4) {
-        qstp_mldsa_poly *const a4[4] = {&v.ahat[e], &v.ahat[e + 1], &v.ahat[e + 2], &v.ahat[e + 3]};
-        unsigned rows[4], cols[4];
-        qstp_mldsa_sample_a_entries_x4(a4, p, s->rho, e, rows, cols);
+    for (unsigned batch = qstp_mldsa_a_batch(); batch >= 4; batch /= 2) {
+        for (; total - e >= batch; e += batch) {
+            qstp_mldsa_poly *a8[8];
+            for (unsigned t = 0; t < batch; t++)
+                a8[t] = &v.ahat[e + t];
+            unsigned rows[8], cols[8];
+            qstp_mldsa_sample_a_entries(a8, batch, p, s->rho, e, rows, cols);
+        }
     }
     for (; e < total; e++)
         qstp_mldsa_sample_a(&v.ahat[e], s->rho, e / p->l, e % p->l);

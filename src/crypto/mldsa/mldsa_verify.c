@@ -21,7 +21,7 @@ int qstp_mldsa_verify_mu(unsigned level, const uint8_t *sig, size_t siglen, cons
     qstp_mldsa_poly zhat[MLDSA_L_MAX];
     qstp_mldsa_poly h[MLDSA_K_MAX];
     qstp_mldsa_poly w[MLDSA_K_MAX];
-    qstp_mldsa_poly scratch[4];
+    qstp_mldsa_poly scratch[8];
     qstp_mldsa_poly c, t;
     uint8_t w1[MLDSA_W1_MAX_BYTES];
     uint8_t ctilde2[MLDSA_CTILDE_MAX];

@@ -6,7 +6,8 @@
  * boundaries and the wrap-around at q - 1 included), the 23-bit packed A^ (layout against a
  * bit-by-bit reference, round trip, AVX2 unpack and fused product-accumulate), the AVX2
  * RejNTTPoly filter, s as bytes straight from its eta = 2 encoding, the packed ExpandMask bytes
- * against the polynomial sampler, the AVX2 and four-way RejBoundedPoly, and
+ * against the polynomial sampler, the AVX2 and four-way RejBoundedPoly, the eight-way ExpandA
+ * sampler and the batched A^ walk against one-entry sampling, and
  * identical signatures from the dispatching API with the backend switched by QSTP_NO_ASM. On a
  * CPU without AVX2 only the portable half runs and the test says so. No vector file. */
 #include <stdlib.h>
@@ -619,6 +620,63 @@ static void compare_api(void)
     }
 }
 
+/* The eight-way ExpandA sampler against the one-entry sampler: every entry of every parameter
+ * set, in row-major batches and in a scrambled order (so a lane mix-up shows), for several rho;
+ * then the whole A^ walk (expand_a23: batches of 8 when the 8-way Keccak is native, of 4, and
+ * single entries) against entries sampled one by one. Runs on the portable Keccak too
+ * (QSTP_NO_ASM=1: the x8 sampler then runs as two 4-way passes). */
+static void check_sample_a_x8(void)
+{
+    static uint8_t apack[MLDSA_K_MAX * MLDSA_L_MAX * MLDSA_A23_BYTES];
+    static qstp_mldsa_poly got[8], want, scratch[8];
+    static const unsigned levels[3] = {44, 65, 87};
+    uint64_t st = 0x8a11e5u;
+    uint8_t rho[MLDSA_SEED_BYTES], one[MLDSA_A23_BYTES];
+
+    for (unsigned v = 0; v < 3; v++) {
+        const qstp_mldsa_params *p = qstp_mldsa_params_get(levels[v]);
+        const unsigned total = p->k * p->l;
+        for (unsigned trial = 0; trial < 3; trial++) {
+            test_prng_bytes(&st, rho, sizeof rho);
+            for (unsigned e = 0; e < total; e += 8) {
+                qstp_mldsa_poly *const a[8] = {&got[0], &got[1], &got[2], &got[3],
+                                               &got[4], &got[5], &got[6], &got[7]};
+                unsigned rows[8], cols[8];
+                for (unsigned t = 0; t < 8; t++) {
+                    /* trial 0: row-major (wrapping); later: a scrambled order */
+                    const unsigned idx = trial == 0 ? (e + t) % total : (e + 5 * t + 3 * trial) % total;
+                    rows[t] = idx / p->l;
+                    cols[t] = idx % p->l;
+                }
+                memset(got, 0, sizeof got);
+                qstp_mldsa_sample_a_x8(a, rho, rows, cols);
+                for (unsigned t = 0; t < 8; t++) {
+                    qstp_mldsa_sample_a(&want, rho, rows[t], cols[t]);
+                    CHECK_MSG(memcmp(&got[t], &want, sizeof want) == 0,
+                              "ML-DSA-%u A[%u][%u] lane %u: x8 != one-entry sampler", levels[v],
+                              rows[t], cols[t], t);
+                }
+            }
+            memset(apack, 0, sizeof apack);
+            qstp_mldsa_expand_a23(apack, p, rho, scratch);
+            for (unsigned e = 0; e < total; e++) {
+                qstp_mldsa_sample_a(&want, rho, e / p->l, e % p->l);
+                qstp_mldsa_pack_a23(one, &want);
+                CHECK_MSG(memcmp(apack + (size_t)e * MLDSA_A23_BYTES, one, sizeof one) == 0,
+                          "ML-DSA-%u expand_a23 entry %u differs", levels[v], e);
+            }
+        }
+    }
+    /* The check can fail: another rho gives another A. */
+    qstp_mldsa_poly *const a[8] = {&got[0], &got[1], &got[2], &got[3], &got[4], &got[5], &got[6], &got[7]};
+    const unsigned rows[8] = {0, 0, 0, 0, 0, 0, 0, 0}, cols[8] = {0, 1, 2, 3, 4, 5, 6, 0};
+    qstp_mldsa_sample_a_x8(a, rho, rows, cols);
+    rho[0] ^= 1;
+    qstp_mldsa_sample_a(&want, rho, 0, 0);
+    CHECK(memcmp(&got[0], &want, sizeof want) != 0);
+    CHECK(memcmp(&got[0], &got[7], sizeof want) == 0);
+}
+
 int main(void)
 {
 #if defined(QSTP_MLDSA_HAVE_AVX2)
@@ -640,6 +698,7 @@ int main(void)
     check_eta2_ext();
     check_t0();
     check_mask_bytes();
+    check_sample_a_x8();
     compare_api();
     return test_report();
 }
