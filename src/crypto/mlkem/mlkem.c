@@ -101,7 +101,7 @@ int qstp_mlkem_encaps_derand(unsigned k, uint8_t *ct, uint8_t ss[32], const uint
     qstp_mlkem_poly at[QSTP_MLKEM_K_MAX * QSTP_MLKEM_K_MAX];
     /* H(ek) in a spare Keccak lane of the sampling of A-hat^T (which needs only rho), then
      * (K, r) = G(m || H(ek)) (Alg. 17 step 1) and K-PKE.Encrypt with that matrix. */
-    const qstp_mlkem_lane_hash hek = {pk, p->pk_bytes, NULL, 0, QSTP_KECCAK_DOMAIN_SHA3, in + 32};
+    const qstp_mlkem_lane_hash hek = {pk, p->pk_bytes, NULL, 0, QSTP_KECCAK_DOMAIN_SHA3, in + 32, 1};
     memcpy(in, m, 32);
     qstp_mlkem_gen_matrix_hashes(at, pk + PB * k, k, 1, &hek, 1);
     qstp_sha3_512(kr, in, sizeof(in));
@@ -164,8 +164,8 @@ int qstp_mlkem_decaps(unsigned k, uint8_t ss[32], const uint8_t *ct, const uint8
      * two long hashes, in spare Keccak lanes of the sampling of A-hat^T for the re-encryption
      * (none of the three depends on the others). */
     const qstp_mlkem_lane_hash hj[2] = {
-        {ek, p->pk_bytes, NULL, 0, QSTP_KECCAK_DOMAIN_SHA3, hek},
-        {z, 32, ct, p->ct_bytes, QSTP_KECCAK_DOMAIN_SHAKE, kbar},
+        {ek, p->pk_bytes, NULL, 0, QSTP_KECCAK_DOMAIN_SHA3, hek, 1},
+        {z, 32, ct, p->ct_bytes, QSTP_KECCAK_DOMAIN_SHAKE, kbar, 0},
     };
     qstp_mlkem_gen_matrix_hashes(at, ek + PB * k, k, 1, hj, 2);
     if (!qstp_ct_equal(hek, h, 32)) {

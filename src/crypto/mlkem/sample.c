@@ -41,17 +41,21 @@ static void permute_lanes(uint64_t s[4][25], const int need[4])
 
 /* ---- the matrix, with up to QSTP_MLKEM_LANE_HASH_MAX fixed-input hashes in spare lanes ----
  *
- * A lane scheduler over four Keccak states permuted together (qstp_keccak_f1600_x4; the states
- * stay contiguous, so a block is read out with one copy): every permutation advances the four jobs
- * in the lanes, and a lane whose job ends takes the next job at once. Jobs are the k^2 SampleNTT
- * XOFs (about 3 blocks each, sometimes 4) and the caller's hashes (12 blocks each for
- * ML-KEM-1024), which start first because they are the longest. Keeping all four lanes busy this
- * way replaces the single permutations that a fixed grouping needs for the hashes and for the
- * polynomials that want a 4th block. With the 4-way permutation vectorised (AVX2) one call costs
- * about what one single permutation does; without it, the active lanes are permuted one by one,
- * so idle lanes cost nothing. */
+ * A lane scheduler over w = 4 or 8 Keccak states permuted together, stored interleaved (word i of
+ * lane l at s[i w + l], the layout of qstp_keccak_f1600_x4_lanes / _x8_lanes, so no transposition):
+ * every permutation advances the w jobs in the lanes, and a lane whose job ends takes the next job
+ * at once. Jobs are the k^2 SampleNTT XOFs (about 3 blocks each, sometimes 4) and the caller's
+ * hashes (12 blocks each for ML-KEM-1024), which start first because they are the longest.
+ * Keeping all lanes busy this way replaces the single permutations that a fixed grouping needs
+ * for the hashes and for the polynomials that want a 4th block. Eight lanes are used when the
+ * 8-way permutation is native (AVX-512); with four and the 4-way permutation vectorised (AVX2) one
+ * call costs about what one single permutation does; without it the busy lanes are permuted one
+ * by one, so idle lanes cost nothing. Unless a hash is marked secret (z in J(z || c)) every lane
+ * is public (the matrix is seeded by rho, H(ek) hashes the public key) and the no-scrub
+ * permutations are used; with a secret hash the scrubbing ones are, and the state is wiped. */
 
 enum { LANE_IDLE, LANE_XOF, LANE_HASH };
+enum { LANES_MAX = 8 };
 
 typedef struct {
     int kind;
@@ -61,23 +65,23 @@ typedef struct {
     unsigned ctr;   /* LANE_XOF: coefficients accepted */
 } lane_state;
 
-static void lane_clear(uint64_t s[4][25], unsigned l) { memset(s[l], 0, sizeof s[l]); }
-
-static void lane_xor(uint64_t s[4][25], unsigned l, const uint8_t *blk, unsigned rate)
+static void lane_clear(uint64_t *s, unsigned w, unsigned l)
 {
-    for (unsigned i = 0; i < rate / 8; i++)
-        s[l][i] ^= qstp_load64_le(blk + 8 * i);
+    for (unsigned i = 0; i < 25; i++)
+        s[i * w + l] = 0;
 }
 
-/* len bytes (a multiple of 8) of lane l's state: one copy on a little-endian machine. */
-static void lane_extract(uint8_t *out, const uint64_t *lane, size_t len)
+static void lane_xor(uint64_t *s, unsigned w, unsigned l, const uint8_t *blk, unsigned rate)
 {
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-    memcpy(out, lane, len);
-#else
+    for (unsigned i = 0; i < rate / 8; i++)
+        s[i * w + l] ^= qstp_load64_le(blk + 8 * i);
+}
+
+/* len bytes (a multiple of 8) of lane l's state. */
+static void lane_extract(uint8_t *out, const uint64_t *s, unsigned w, unsigned l, size_t len)
+{
     for (unsigned i = 0; i < len / 8; i++)
-        qstp_store64_le(out + 8 * i, lane[i]);
-#endif
+        qstp_store64_le(out + 8 * i, s[i * w + l]);
 }
 
 /* Block b of the padded message m0 || m1 at rate HASH_RATE (message bytes, then the domain suffix
@@ -105,43 +109,66 @@ static int hash_block(uint8_t blk[HASH_RATE], size_t b, const qstp_mlkem_lane_ha
     return 1;
 }
 
-/* Permute the lanes in use: the 4-way call when it is vectorised or all four are busy, else the
- * busy lanes one at a time. */
-static void permute_busy(uint64_t s[4][25], const lane_state lane[4])
+/* Permute the lanes in use: the w-way call when it is vectorised, else (w = 4, no AVX2) the busy
+ * lanes one at a time through a gathered copy (wiped when `secret`). */
+static void permute_busy(uint64_t *s, unsigned w, const lane_state *lane, int secret)
 {
-    const int all = lane[0].kind != LANE_IDLE && lane[1].kind != LANE_IDLE &&
-                    lane[2].kind != LANE_IDLE && lane[3].kind != LANE_IDLE;
-    if (all || qstp_cpu_has_avx2()) {
-        qstp_keccak_f1600_x4(s);
+    if (w == 8) {
+        if (secret)
+            qstp_keccak_f1600_x8_lanes((uint64_t (*)[8])s);
+        else
+            qstp_keccak_f1600_x8_lanes_public((uint64_t (*)[8])s);
         return;
     }
-    for (unsigned l = 0; l < 4; l++)
-        if (lane[l].kind != LANE_IDLE)
-            qstp_keccak_f1600(s[l]);
+    if (qstp_cpu_has_avx2()) {
+        if (secret)
+            qstp_keccak_f1600_x4_lanes((uint64_t (*)[4])s);
+        else
+            qstp_keccak_f1600_x4_lanes_public((uint64_t (*)[4])s);
+        return;
+    }
+    uint64_t t[25];
+    for (unsigned l = 0; l < 4; l++) {
+        if (lane[l].kind == LANE_IDLE)
+            continue;
+        for (unsigned i = 0; i < 25; i++)
+            t[i] = s[i * 4 + l];
+        qstp_keccak_f1600(t);
+        for (unsigned i = 0; i < 25; i++)
+            s[i * 4 + l] = t[i];
+    }
+    if (secret)
+        qstp_wipe(t, sizeof t);
 }
 
-void qstp_mlkem_gen_matrix_hashes(qstp_mlkem_poly *a, const uint8_t rho[32], unsigned k,
-                                  int transposed, const qstp_mlkem_lane_hash *hashes,
-                                  unsigned nhash)
+void qstp_mlkem_gen_matrix_hashes_lanes(qstp_mlkem_poly *a, const uint8_t rho[32], unsigned k,
+                                        int transposed, const qstp_mlkem_lane_hash *hashes,
+                                        unsigned nhash, unsigned w)
 {
-    _Alignas(32) uint64_t s[4][25];
+    _Alignas(64) uint64_t s[25 * LANES_MAX];
     uint8_t buf[SHAKE128_RATE]; /* 168 = 56 * 3: blocks hold whole 3-byte groups */
-    lane_state lane[4];
+    lane_state lane[LANES_MAX];
     const unsigned total = k * k;
+    int secret = 0;
     unsigned next_hash = 0, next_xof = 0;
 
+    if (w != 8)
+        w = 4;
+    for (unsigned h = 0; h < nhash; h++)
+        secret |= !hashes[h].public_input;
     memset(lane, 0, sizeof lane);
+    memset(s, 0, sizeof s); /* idle lanes of a vector call are permuted too: defined contents */
     for (;;) {
         /* Give idle lanes the next job: hashes first (the longest), then matrix entries. */
         int busy = 0;
-        for (unsigned l = 0; l < 4; l++) {
+        for (unsigned l = 0; l < w; l++) {
             if (lane[l].kind == LANE_IDLE && next_hash < nhash) {
                 lane[l].kind = LANE_HASH;
                 lane[l].job = next_hash++;
                 lane[l].block = 0;
-                lane_clear(s, l);
+                lane_clear(s, w, l);
                 lane[l].last = hash_block(buf, 0, &hashes[lane[l].job]);
-                lane_xor(s, l, buf, HASH_RATE);
+                lane_xor(s, w, l, buf, HASH_RATE);
             } else if (lane[l].kind == LANE_IDLE && next_xof < total) {
                 const unsigned i = next_xof / k, j = next_xof % k;
                 lane[l].kind = LANE_XOF;
@@ -155,17 +182,17 @@ void qstp_mlkem_gen_matrix_hashes(qstp_mlkem_poly *a, const uint8_t rho[32], uns
                 buf[33] = (uint8_t)(transposed ? j : i);
                 buf[34] = QSTP_KECCAK_DOMAIN_SHAKE;
                 buf[SHAKE128_RATE - 1] ^= 0x80;
-                lane_clear(s, l);
-                lane_xor(s, l, buf, SHAKE128_RATE);
+                lane_clear(s, w, l);
+                lane_xor(s, w, l, buf, SHAKE128_RATE);
             }
             busy |= lane[l].kind != LANE_IDLE;
         }
         if (!busy)
             break;
-        permute_busy(s, lane);
-        for (unsigned l = 0; l < 4; l++) {
+        permute_busy(s, w, lane, secret);
+        for (unsigned l = 0; l < w; l++) {
             if (lane[l].kind == LANE_XOF) {
-                lane_extract(buf, s[l], SHAKE128_RATE);
+                lane_extract(buf, s, w, l, SHAKE128_RATE);
                 lane[l].ctr = qstp_mlkem_rej_uniform(a[lane[l].job].c, lane[l].ctr, buf,
                                                      SHAKE128_RATE);
                 if (lane[l].ctr >= QSTP_MLKEM_N)
@@ -173,19 +200,48 @@ void qstp_mlkem_gen_matrix_hashes(qstp_mlkem_poly *a, const uint8_t rho[32], uns
             } else if (lane[l].kind == LANE_HASH) {
                 const qstp_mlkem_lane_hash *h = &hashes[lane[l].job];
                 if (lane[l].last) {
-                    lane_extract(h->out, s[l], 32);
+                    lane_extract(h->out, s, w, l, 32);
                     lane[l].kind = LANE_IDLE;
                 } else {
                     lane[l].last = hash_block(buf, ++lane[l].block, h);
-                    lane_xor(s, l, buf, HASH_RATE);
+                    lane_xor(s, w, l, buf, HASH_RATE);
                 }
             }
         }
     }
-    if (nhash > 0) { /* a hash input may be secret (z in J(z || c)) */
+    if (secret) {
         qstp_wipe(s, sizeof s);
         qstp_wipe(buf, sizeof buf);
     }
+}
+
+/* Eight lanes or four: the permutation calls either needs are about max(longest hash, all blocks
+ * / w) (SampleNTT ~3 blocks an entry), and a native 8-way call costs ~1.5 4-way calls (42 vs 57 ns
+ * per state, docs/BENCHMARKS.md bench_keccak), so eight pay only when calls fall by more than a
+ * third: ML-KEM-1024 and -768 keygen (48 blocks: 7 vs 13 calls; 27: 4 vs 7). A 12-block hash
+ * sets the pace of encaps (12 vs 16) and decaps (12 vs 19, measured no faster with 8 lanes), so
+ * with hashes four are kept. Public sizes only. */
+static unsigned choose_lanes(unsigned k, const qstp_mlkem_lane_hash *hashes, unsigned nhash)
+{
+    if (!qstp_keccak_x8_native() || nhash > 0)
+        return 4;
+    size_t blocks = 3u * k * k, longest = 3;
+    for (unsigned h = 0; h < nhash; h++) {
+        const size_t hb = (hashes[h].n0 + hashes[h].n1) / HASH_RATE + 1;
+        blocks += hb;
+        longest = hb > longest ? hb : longest;
+    }
+    const size_t c4 = (blocks + 3) / 4 > longest ? (blocks + 3) / 4 : longest;
+    const size_t c8 = (blocks + 7) / 8 > longest ? (blocks + 7) / 8 : longest;
+    return 3 * c8 < 2 * c4 ? 8u : 4u;
+}
+
+void qstp_mlkem_gen_matrix_hashes(qstp_mlkem_poly *a, const uint8_t rho[32], unsigned k,
+                                  int transposed, const qstp_mlkem_lane_hash *hashes,
+                                  unsigned nhash)
+{
+    qstp_mlkem_gen_matrix_hashes_lanes(a, rho, k, transposed, hashes, nhash,
+                                       choose_lanes(k, hashes, nhash));
 }
 
 void qstp_mlkem_gen_matrix(qstp_mlkem_poly *a, const uint8_t rho[32], unsigned k, int transposed)

@@ -24,13 +24,22 @@ typedef struct {
     size_t n1;
     uint8_t domain;
     uint8_t *out;
+    /* 1 only when m0 and m1 are public (H(ek)): with no secret hash the lanes run the no-scrub
+     * permutations and the state is not wiped. 0 (secret, e.g. J(z || c)) is the safe default. */
+    int public_input;
 } qstp_mlkem_lane_hash;
 
 /* gen_matrix plus hashes[0..nhash) (outputs written as each finishes; same results as the
- * one-at-a-time SHA3-256 / SHAKE256). Wipes its state when nhash > 0. */
+ * one-at-a-time SHA3-256 / SHAKE256). Wipes its state when a hash input is secret. */
 void qstp_mlkem_gen_matrix_hashes(qstp_mlkem_poly *a, const uint8_t rho[32], unsigned k,
                                   int transposed, const qstp_mlkem_lane_hash *hashes,
                                   unsigned nhash);
+
+/* The same with the lane count chosen: w = 8 (the 8-way Keccak; two 4-way passes when it is not
+ * native) or 4. gen_matrix_hashes picks 8 when qstp_keccak_x8_native(), else 4; tests compare. */
+void qstp_mlkem_gen_matrix_hashes_lanes(qstp_mlkem_poly *a, const uint8_t rho[32], unsigned k,
+                                        int transposed, const qstp_mlkem_lane_hash *hashes,
+                                        unsigned nhash, unsigned w);
 
 /* out[i] = SamplePolyCBD_{eta[i]}(PRF_{eta[i]}(seed, nonce0 + i)) for i < count. Constant time;
  * wipes its temporaries. */
