@@ -320,32 +320,3 @@ void qstp_mldsa_sample_mask_bytes_x4(uint8_t *const out[4], const qstp_mldsa_par
     qstp_wipe(seed, sizeof(seed));
     qstp_wipe(last, sizeof(last));
 }
-
-void qstp_mldsa_sample_mask_bytes_x8(uint8_t *const out[8], const qstp_mldsa_params *p,
-                                     const uint8_t rhopp[MLDSA_CRH_BYTES], const uint16_t nonces[8])
-{
-    const size_t len = 32u * p->gamma1_bits; /* 576 or 640: four whole blocks and a tail */
-    const unsigned full = (unsigned)(len / QSTP_KECCAK_RATE_256);
-    const size_t tail = len - (size_t)full * QSTP_KECCAK_RATE_256; /* 32 or 96: whole words */
-    qstp_keccak_x8_state st;
-    uint8_t seed[8][MLDSA_CRH_BYTES + 2];
-    const uint8_t *const in[8] = {seed[0], seed[1], seed[2], seed[3],
-                                  seed[4], seed[5], seed[6], seed[7]};
-
-    for (unsigned i = 0; i < 8; i++) {
-        memcpy(seed[i], rhopp, MLDSA_CRH_BYTES);
-        seed[i][MLDSA_CRH_BYTES] = (uint8_t)nonces[i];
-        seed[i][MLDSA_CRH_BYTES + 1] = (uint8_t)(nonces[i] >> 8);
-    }
-    /* y is secret: the scrubbing permutation throughout. */
-    qstp_keccak_x8_absorb_once(&st, QSTP_KECCAK_RATE_256, QSTP_KECCAK_DOMAIN_SHAKE, in, sizeof(seed[0]));
-    qstp_keccak_x8_squeezeblocks(&st, QSTP_KECCAK_RATE_256, out, full);
-    /* The tail straight from the state (no staging block: the frame stays small under the
-     * one-shot signer's 64 KiB budget). */
-    qstp_keccak_f1600_x8_lanes(st.s);
-    for (unsigned j = 0; j < 8; j++)
-        for (size_t w = 0; w < tail / 8; w++)
-            qstp_store64_le(out[j] + (size_t)full * QSTP_KECCAK_RATE_256 + 8 * w, st.s[w][j]);
-    qstp_keccak_x8_wipe(&st);
-    qstp_wipe(seed, sizeof(seed));
-}

@@ -67,10 +67,6 @@ void qstp_mldsa_sample_mask_bytes(uint8_t *out, const qstp_mldsa_params *p,
                                   const uint8_t rhopp[MLDSA_CRH_BYTES], uint16_t nonce);
 void qstp_mldsa_sample_mask_bytes_x4(uint8_t *const out[4], const qstp_mldsa_params *p,
                                      const uint8_t rhopp[MLDSA_CRH_BYTES], const uint16_t nonces[4]);
-/* Eight at once with the eight-way SHAKE256 (for the native 8-way Keccak); same bytes as eight
- * qstp_mldsa_sample_mask_bytes calls. Scrubs its state. */
-void qstp_mldsa_sample_mask_bytes_x8(uint8_t *const out[8], const qstp_mldsa_params *p,
-                                     const uint8_t rhopp[MLDSA_CRH_BYTES], const uint16_t nonces[8]);
 /* The RejNTTPoly filter over len bytes (a multiple of 3) into a[n..256); returns the new n.
  * AVX2 version (mldsa_sample_avx2.c): buf must be readable for len + 8 bytes. */
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))

@@ -63,22 +63,10 @@ static void c_times_s(oneshot_work *s, qstp_mldsa_poly *t, const qstp_mldsa_para
 }
 
 /* y = ExpandMask(rho'', kappa) as bytes into zb (Alg. 7 line 11), four per batch; a batch of
- * two or three uses spare lanes writing into the temporaries (free at this point). With the
- * native 8-way Keccak and l = 7 (ML-DSA-87) one eight-lane batch instead, its spare lane also
- * into a temporary. */
+ * two or three uses spare lanes writing into the temporaries (free at this point). */
 static void sample_y(oneshot_work *s, const qstp_mldsa_params *p, unsigned kappa)
 {
     unsigned j = 0;
-    if (p->l >= 6 && qstp_keccak_x8_native()) {
-        uint8_t *out[8];
-        uint16_t nonces[8];
-        for (unsigned e = 0; e < 8; e++) {
-            nonces[e] = (uint16_t)(kappa + e);
-            out[e] = e < p->l ? s->zb[e] : (uint8_t *)(void *)s->tmp[e - p->l].c;
-        }
-        qstp_mldsa_sample_mask_bytes_x8(out, p, s->rhopp, nonces);
-        return;
-    }
     while (p->l - j >= 2) {
         uint8_t *out[4];
         uint16_t nonces[4];
