@@ -103,6 +103,12 @@ int cli_join(char *out, size_t cap, const char *dir, const char *name);
 int cli_is_dir(const char *path);
 /* 1 if path exists (any type). */
 int cli_exists(const char *path);
+/* The root and server certificate files a client trusts: --root/--cert when given, else the
+ * standard names inside --dir (rp and cp hold those joined paths). 0, or the exit code after
+ * printing why (neither given, --dir missing, path too long). Used by client and vpn client. */
+int cli_trust_paths(const char *cmd, const char *dir, const char *root_s, const char *cert_s,
+                    char rp[CLI_PATH_MAX], char cp[CLI_PATH_MAX], const char **rootpath,
+                    const char **certpath);
 /* Creates dir (and no parents) with mode if missing. 0, or CLI_FILE after printing why. */
 int cli_make_dir(const char *dir, unsigned mode);
 /* Unix seconds now (UTC). */

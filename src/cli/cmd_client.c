@@ -570,19 +570,8 @@ int cli_cmd_client(int argc, char **argv)
                                connect_s);
     if (stdio_ && listen_s != NULL)
         return cli_usage_error("client", "choose --stdio or -L, not both");
-    if (dir == NULL && (root_s == NULL || cert_s == NULL))
-        return cli_usage_error("client", "give --dir DIR, or both --root FILE and --cert FILE (the "
-                                         "client needs the server's certificate)");
-    if (dir != NULL && !cli_is_dir(dir)) {
-        cli_err("directory %s does not exist; pass the directory holding %s and %s", dir,
-                CLI_ROOT_CERT_FILE, CLI_SERVER_CERT_FILE);
-        return CLI_FILE;
-    }
-    if ((root_s == NULL && cli_join(rp, sizeof(rp), dir, CLI_ROOT_CERT_FILE) != 0) ||
-        (cert_s == NULL && cli_join(cp, sizeof(cp), dir, CLI_SERVER_CERT_FILE) != 0))
-        return cli_usage_error("client", "--dir path is too long");
-    rootpath = root_s != NULL ? root_s : rp;
-    certpath = cert_s != NULL ? cert_s : cp;
+    if ((r = cli_trust_paths("client", dir, root_s, cert_s, rp, cp, &rootpath, &certpath)) != 0)
+        return r;
     qstp_client_options_default(&cfg.opt);
     cfg.linger_s = 2;
     cfg.verbose = verbose;

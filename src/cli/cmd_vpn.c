@@ -276,18 +276,8 @@ static int vpn_client(int argc, char **argv)
     if (cli_parse_hostport(connect_s, host, sizeof(host), &vc.port, 0, "") != 0)
         return cli_usage_error("vpn", "--connect wants HOST:PORT or [IPv6]:PORT, not '%s'",
                                connect_s);
-    if (dir == NULL && (root_s == NULL || cert_s == NULL))
-        return cli_usage_error("vpn", "give --dir DIR, or both --root FILE and --cert FILE");
-    if (dir != NULL && !cli_is_dir(dir)) {
-        cli_err("directory %s does not exist; pass the directory holding %s and %s", dir,
-                CLI_ROOT_CERT_FILE, CLI_SERVER_CERT_FILE);
-        return CLI_FILE;
-    }
-    if ((root_s == NULL && cli_join(rp, sizeof(rp), dir, CLI_ROOT_CERT_FILE) != 0) ||
-        (cert_s == NULL && cli_join(cp, sizeof(cp), dir, CLI_SERVER_CERT_FILE) != 0))
-        return cli_usage_error("vpn", "--dir path is too long");
-    rootpath = root_s != NULL ? root_s : rp;
-    certpath = cert_s != NULL ? cert_s : cp;
+    if ((r = cli_trust_paths("vpn", dir, root_s, cert_s, rp, cp, &rootpath, &certpath)) != 0)
+        return r;
     if (mtu_s != NULL && parse_mtu(mtu_s, &vc.mtu) != 0)
         return CLI_USAGE;
     /* Both ends are ours in VPN mode, so keep-alive is on by default (docs/PROTOCOL.md §3). */

@@ -189,3 +189,23 @@ uint64_t cli_now(void)
 {
     return (uint64_t)time(NULL);
 }
+
+int cli_trust_paths(const char *cmd, const char *dir, const char *root_s, const char *cert_s,
+                    char rp[CLI_PATH_MAX], char cp[CLI_PATH_MAX], const char **rootpath,
+                    const char **certpath)
+{
+    if (dir == NULL && (root_s == NULL || cert_s == NULL))
+        return cli_usage_error(cmd, "give --dir DIR, or both --root FILE and --cert FILE (the "
+                                    "client needs the server's certificate)");
+    if (dir != NULL && !cli_is_dir(dir)) {
+        cli_err("directory %s does not exist; pass the directory holding %s and %s", dir,
+                CLI_ROOT_CERT_FILE, CLI_SERVER_CERT_FILE);
+        return CLI_FILE;
+    }
+    if ((root_s == NULL && cli_join(rp, CLI_PATH_MAX, dir, CLI_ROOT_CERT_FILE) != 0) ||
+        (cert_s == NULL && cli_join(cp, CLI_PATH_MAX, dir, CLI_SERVER_CERT_FILE) != 0))
+        return cli_usage_error(cmd, "--dir path is too long");
+    *rootpath = root_s != NULL ? root_s : rp;
+    *certpath = cert_s != NULL ? cert_s : cp;
+    return 0;
+}

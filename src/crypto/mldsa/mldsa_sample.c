@@ -89,7 +89,7 @@ void qstp_mldsa_sample_a_x8(qstp_mldsa_poly *const a[8], const uint8_t rho[MLDSA
      * (not eight) keeps the frame small (the one-shot signer runs this under its 64 KiB budget). */
     uint8_t buf[QSTP_KECCAK_RATE_128 + REJ_PAD] = {0};
     unsigned n[8] = {0};
-    unsigned todo = 8;
+    unsigned busy = 8; /* lanes whose polynomial is not full yet */
 
     for (unsigned j = 0; j < 8; j++) {
         memcpy(seed[j], rho, MLDSA_SEED_BYTES);
@@ -99,16 +99,16 @@ void qstp_mldsa_sample_a_x8(qstp_mldsa_poly *const a[8], const uint8_t rho[MLDSA
     qstp_keccak_x8_absorb_once(&st, QSTP_KECCAK_RATE_128, QSTP_KECCAK_DOMAIN_SHAKE, in, sizeof(seed[0]));
     /* A is public (seeded by rho only): the no-scrub permutation is allowed here. All eight
      * lanes permute in lockstep; a lane already full skips its block. */
-    while (todo > 0) {
+    while (busy > 0) {
         qstp_keccak_f1600_x8_lanes_public(st.s);
-        todo = 0;
+        busy = 0;
         for (unsigned j = 0; j < 8; j++) {
             if (n[j] >= MLDSA_N)
                 continue;
             for (unsigned i = 0; i < QSTP_KECCAK_RATE_128 / 8; i++)
                 qstp_store64_le(buf + 8 * i, st.s[i][j]);
             n[j] = rej_ntt(a[j], n[j], buf, QSTP_KECCAK_RATE_128);
-            todo += n[j] < MLDSA_N;
+            busy += n[j] < MLDSA_N;
         }
     }
 }
