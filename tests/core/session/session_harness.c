@@ -204,3 +204,34 @@ int h_secrets_wiped(const qstp_session *s)
            qstp_ct_is_zero(S->ratchet_seed, sizeof(S->ratchet_seed)) &&
            qstp_ct_is_zero(S->sch, sizeof(S->sch));
 }
+
+size_t h_first_flight(endpoint *c, endpoint *s, const keyset *k, const qstp_server_config *cfg,
+                      uint64_t sseed, uint8_t *resp, size_t cap)
+{
+    h_endpoint_client(c, &k->ccfg, 5);
+    h_endpoint_server(s, cfg, k->suite, sseed);
+    c->peer = s;
+    s->peer = c;
+    CHECK(qstp_session_start(&c->s) == 0);
+    h_deliver(c);
+    return h_take(s, resp, cap);
+}
+
+void h_finish(endpoint *c, endpoint *s, const uint8_t *resp, size_t len, const uint8_t *msg,
+              size_t msglen, size_t backlen)
+{
+    static uint8_t out[512];
+    size_t outlen = 0;
+    h_feed(c, resp, len);
+    h_pump(c, s);
+    CHECK_MSG(c->established && s->established, "handshake (client err %d, server err %d)", c->err,
+              s->err);
+    if (!c->established || !s->established)
+        return;
+    CHECK(qstp_session_send(&c->s, msg, msglen, out, sizeof(out), &outlen) == 0);
+    h_feed(s, out, outlen);
+    CHECK(s->gotlen == msglen && memcmp(s->got, msg, msglen) == 0);
+    CHECK(qstp_session_send(&s->s, msg, backlen, out, sizeof(out), &outlen) == 0);
+    h_feed(c, out, outlen);
+    CHECK(c->gotlen == backlen && memcmp(c->got, msg, backlen) == 0);
+}

@@ -63,6 +63,14 @@ size_t h_deliver(endpoint *from);
 void h_pump(endpoint *a, endpoint *b);
 /* Take all pending output of e into buf (cap); returns its length, acked. */
 size_t h_take(endpoint *e, uint8_t *buf, size_t cap);
+/* Client c and server s (config cfg, server RNG seed sseed) at h_now: connect request in, the
+ * server's connect response out into resp. Returns its length. */
+size_t h_first_flight(endpoint *c, endpoint *s, const keyset *k, const qstp_server_config *cfg,
+                      uint64_t sseed, uint8_t *resp, size_t cap);
+/* Finish the handshake with the response taken out of s, then one record each way: msg (msglen
+ * bytes, at most 512) client to server, its first backlen bytes back. */
+void h_finish(endpoint *c, endpoint *s, const uint8_t *resp, size_t len, const uint8_t *msg,
+              size_t msglen, size_t backlen);
 /* 1 if every secret field of the session is zero (after a failure or close). */
 int h_secrets_wiped(const qstp_session *s);
 

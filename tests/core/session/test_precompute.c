@@ -20,6 +20,9 @@
 #include "qstp/precompute.h"
 #include "session_harness.h"
 
+/* The record sent each way after a handshake (h_finish). */
+static const uint8_t FINISH_MSG[] = "pooled hello";
+
 static keyset ks, ks2;
 
 #define ALIGN64(x) (((x) + 63u) & ~(size_t)63u)
@@ -38,40 +41,6 @@ static uint64_t le64(const uint8_t *p)
     for (int i = 7; i >= 0; i--)
         v = (v << 8) | p[i];
     return v;
-}
-
-/* Client c and server s (config cfg, server RNG seed sseed) at h_now: connect request in, the
- * server's connect response out into resp. Returns its length. */
-static size_t first_flight(endpoint *c, endpoint *s, const keyset *k, const qstp_server_config *cfg,
-                           uint64_t sseed, uint8_t *resp, size_t cap)
-{
-    h_endpoint_client(c, &k->ccfg, 5);
-    h_endpoint_server(s, cfg, k->suite, sseed);
-    c->peer = s;
-    s->peer = c;
-    CHECK(qstp_session_start(&c->s) == 0);
-    h_deliver(c);
-    return h_take(s, resp, cap);
-}
-
-/* Finish the handshake with the response taken out of s, then one record each way. */
-static void finish(endpoint *c, endpoint *s, const uint8_t *resp, size_t len)
-{
-    static uint8_t out[512];
-    size_t outlen = 0;
-    const uint8_t msg[] = "pooled hello";
-    h_feed(c, resp, len);
-    h_pump(c, s);
-    CHECK_MSG(c->established && s->established, "handshake after a pooled response (client err %d, server err %d)",
-              c->err, s->err);
-    if (!c->established || !s->established)
-        return;
-    CHECK(qstp_session_send(&c->s, msg, sizeof(msg), out, sizeof(out), &outlen) == 0);
-    h_feed(s, out, outlen);
-    CHECK(s->gotlen == sizeof(msg) && memcmp(s->got, msg, sizeof(msg)) == 0);
-    CHECK(qstp_session_send(&s->s, msg, 5, out, sizeof(out), &outlen) == 0);
-    h_feed(c, out, outlen);
-    CHECK(c->gotlen == 5 && memcmp(c->got, msg, 5) == 0);
 }
 
 static int fill(qstp_precompute_pool *pool, const qstp_server_keyref *key, uint64_t seed, uint8_t *work,
@@ -108,7 +77,7 @@ static void test_suite(uint8_t id)
     CHECK(qstp_precompute_init(&pool, su, mem, 2 * slot, 2, 0) == 0);
 
     /* 1. Byte identity: the fresh response at t0 from server seed 4242 ... */
-    n1 = first_flight(&c, &s, &ks, &ks.scfg, 4242, fresh, rlen + 64);
+    n1 = h_first_flight(&c, &s, &ks, &ks.scfg, 4242, fresh, rlen + 64);
     CHECK_MSG(n1 == rlen, "fresh response %zu bytes, expected %zu", n1, rlen);
     h_endpoint_free(&c);
     h_endpoint_free(&s);
@@ -117,12 +86,12 @@ static void test_suite(uint8_t id)
     CHECK(fill(&pool, &ks.keyref, 4242, work, worklen) == 0);
     CHECK(qstp_precompute_ready(&pool, t0) == 1 && qstp_precompute_vacant(&pool, t0) == 1);
     h_now = t0 + 10;
-    n2 = first_flight(&c, &s, &ks, &cfg, 999, pooled, rlen + 64);
+    n2 = h_first_flight(&c, &s, &ks, &cfg, 999, pooled, rlen + 64);
     CHECK_MSG(n2 == n1 && memcmp(fresh, pooled, n1) == 0, "suite 0x%02x: pooled response differs from fresh", id);
     CHECK(le64(pooled + 13) == t0); /* header time = build time (§4.4 construction 2) */
     CHECK(qstp_ct_is_zero(slot_ksk(mem, su, 0), su->kem_sk_size));
     CHECK(qstp_precompute_ready(&pool, h_now) == 0 && qstp_precompute_vacant(&pool, h_now) == 2);
-    finish(&c, &s, pooled, n2);
+    h_finish(&c, &s, pooled, n2, FINISH_MSG, sizeof(FINISH_MSG), 5);
     h_endpoint_free(&c);
     h_endpoint_free(&s);
 
@@ -130,23 +99,23 @@ static void test_suite(uint8_t id)
     h_now = t0 + 20;
     CHECK(fill(&pool, &ks.keyref, 11, work, worklen) == 0);
     h_now = t0 + 22;
-    n2 = first_flight(&c, &s, &ks, &cfg, 12, pooled, rlen + 64);
+    n2 = h_first_flight(&c, &s, &ks, &cfg, 12, pooled, rlen + 64);
     CHECK(n2 == rlen && le64(pooled + 13) == t0 + 20);
-    finish(&c, &s, pooled, n2);
+    h_finish(&c, &s, pooled, n2, FINISH_MSG, sizeof(FINISH_MSG), 5);
     h_endpoint_free(&c);
     h_endpoint_free(&s);
-    n2 = first_flight(&c, &s, &ks, &cfg, 13, pooled, rlen + 64);
+    n2 = h_first_flight(&c, &s, &ks, &cfg, 13, pooled, rlen + 64);
     CHECK(n2 == rlen && le64(pooled + 13) == t0 + 22);
-    finish(&c, &s, pooled, n2);
+    h_finish(&c, &s, pooled, n2, FINISH_MSG, sizeof(FINISH_MSG), 5);
     h_endpoint_free(&c);
     h_endpoint_free(&s);
 
     /* 3. Another key's slot is not used (and stays ready for that key). */
     CHECK(fill(&pool, &ks2.keyref, 14, work, worklen) == 0);
-    n2 = first_flight(&c, &s, &ks, &cfg, 15, pooled, rlen + 64);
+    n2 = h_first_flight(&c, &s, &ks, &cfg, 15, pooled, rlen + 64);
     CHECK(n2 == rlen && le64(pooled + 13) == t0 + 22);
     CHECK(memcmp(pooled + QSTP_PACKET_HEADER_SIZE, fresh + QSTP_PACKET_HEADER_SIZE, 64) != 0);
-    finish(&c, &s, pooled, n2);
+    h_finish(&c, &s, pooled, n2, FINISH_MSG, sizeof(FINISH_MSG), 5);
     h_endpoint_free(&c);
     h_endpoint_free(&s);
     CHECK(qstp_precompute_ready(&pool, h_now) == 1);
@@ -158,20 +127,20 @@ static void test_suite(uint8_t id)
     h_now = t0 + 100;
     CHECK(fill(&pool, &ks.keyref, 16, work, worklen) == 0);
     h_now = t0 + 130;
-    n2 = first_flight(&c, &s, &ks, &cfg, 17, pooled, rlen + 64);
+    n2 = h_first_flight(&c, &s, &ks, &cfg, 17, pooled, rlen + 64);
     CHECK(n2 == rlen && le64(pooled + 13) == t0 + 100);
-    finish(&c, &s, pooled, n2);
+    h_finish(&c, &s, pooled, n2, FINISH_MSG, sizeof(FINISH_MSG), 5);
     h_endpoint_free(&c);
     h_endpoint_free(&s);
     /* ... 31 s is not, and the stale slot is wiped on the way. */
     CHECK(fill(&pool, &ks.keyref, 18, work, worklen) == 0);
     h_now = t0 + 161;
     CHECK(qstp_precompute_ready(&pool, h_now) == 0 && qstp_precompute_vacant(&pool, h_now) == 2);
-    n2 = first_flight(&c, &s, &ks, &cfg, 19, pooled, rlen + 64);
+    n2 = h_first_flight(&c, &s, &ks, &cfg, 19, pooled, rlen + 64);
     CHECK(n2 == rlen && le64(pooled + 13) == t0 + 161);
     CHECK(qstp_ct_is_zero(slot_ksk(mem, su, 0), su->kem_sk_size));
     CHECK(qstp_ct_is_zero(slot_ksk(mem, su, 1), su->kem_sk_size));
-    finish(&c, &s, pooled, n2);
+    h_finish(&c, &s, pooled, n2, FINISH_MSG, sizeof(FINISH_MSG), 5);
     h_endpoint_free(&c);
     h_endpoint_free(&s);
     qstp_precompute_get_stats(&pool, &st);
@@ -181,7 +150,7 @@ static void test_suite(uint8_t id)
     CHECK(fill(&pool, &ks.keyref, 20, work, worklen) == 0);
     h_now = t0 + 160;
     CHECK(qstp_precompute_ready(&pool, h_now) == 0);
-    n2 = first_flight(&c, &s, &ks, &cfg, 21, pooled, rlen + 64);
+    n2 = h_first_flight(&c, &s, &ks, &cfg, 21, pooled, rlen + 64);
     CHECK(n2 == rlen && le64(pooled + 13) == t0 + 160);
     h_endpoint_free(&c);
     h_endpoint_free(&s);
@@ -202,7 +171,7 @@ static void test_suite(uint8_t id)
     h_now = t0 + 200;
     CHECK(fill(&pool, &ks.keyref, 22, work, worklen) == 0);
     h_now = t0 + 259;
-    n2 = first_flight(&c, &s, &ks, &cfg, 23, pooled, rlen + 64);
+    n2 = h_first_flight(&c, &s, &ks, &cfg, 23, pooled, rlen + 64);
     CHECK(n2 == rlen && le64(pooled + 13) == t0 + 200);
     h_now = t0 + 261;
     h_feed(&c, pooled, n2);

@@ -18,42 +18,11 @@
 #include "qstp/precompute.h"
 #include "session_harness.h"
 
+/* The record sent each way after a handshake (h_finish). */
+static const uint8_t FINISH_MSG[] = "signed with a precomputed key";
+
 static keyset ks;
 static uint8_t badsk[QSTP_SSK_MAX]; /* the server key with s1 out of range */
-
-/* Client c and server s (config cfg, server RNG seed sseed) at h_now: connect request in, the
- * server's connect response out into resp. Returns its length. */
-static size_t first_flight(endpoint *c, endpoint *s, const keyset *k, const qstp_server_config *cfg,
-                           uint64_t sseed, uint8_t *resp, size_t cap)
-{
-    h_endpoint_client(c, &k->ccfg, 5);
-    h_endpoint_server(s, cfg, k->suite, sseed);
-    c->peer = s;
-    s->peer = c;
-    CHECK(qstp_session_start(&c->s) == 0);
-    h_deliver(c);
-    return h_take(s, resp, cap);
-}
-
-/* Finish the handshake with the response taken out of s, then one record each way. */
-static void finish(endpoint *c, endpoint *s, const uint8_t *resp, size_t len)
-{
-    static uint8_t out[512];
-    size_t outlen = 0;
-    const uint8_t msg[] = "signed with a precomputed key";
-    h_feed(c, resp, len);
-    h_pump(c, s);
-    CHECK_MSG(c->established && s->established, "handshake (client err %d, server err %d)", c->err,
-              s->err);
-    if (!c->established || !s->established)
-        return;
-    CHECK(qstp_session_send(&c->s, msg, sizeof(msg), out, sizeof(out), &outlen) == 0);
-    h_feed(s, out, outlen);
-    CHECK(s->gotlen == sizeof(msg) && memcmp(s->got, msg, sizeof(msg)) == 0);
-    CHECK(qstp_session_send(&s->s, msg, 7, out, sizeof(out), &outlen) == 0);
-    h_feed(c, out, outlen);
-    CHECK(c->gotlen == 7 && memcmp(c->got, msg, 7) == 0);
-}
 
 static void test_suite(uint8_t id)
 {
@@ -108,24 +77,24 @@ static void test_suite(uint8_t id)
     cfg.keys = &ref;
 
     /* 1. Byte identity with the plain path: same time, same server random bytes. */
-    n1 = first_flight(&c, &s, &ks, &ks.scfg, 4242, plain, rlen + 64);
+    n1 = h_first_flight(&c, &s, &ks, &ks.scfg, 4242, plain, rlen + 64);
     CHECK_MSG(n1 == rlen, "plain response %zu bytes, expected %zu", n1, rlen);
-    finish(&c, &s, plain, n1);
+    h_finish(&c, &s, plain, n1, FINISH_MSG, sizeof(FINISH_MSG), 7);
     h_endpoint_free(&c);
     h_endpoint_free(&s);
-    n2 = first_flight(&c, &s, &ks, &cfg, 4242, fast, rlen + 64);
+    n2 = h_first_flight(&c, &s, &ks, &cfg, 4242, fast, rlen + 64);
     CHECK_MSG(n2 == n1 && memcmp(plain, fast, n1) == 0,
               "suite 0x%02x: response with the precomputed signer differs from the plain one", id);
-    finish(&c, &s, fast, n2);
+    h_finish(&c, &s, fast, n2, FINISH_MSG, sizeof(FINISH_MSG), 7);
     h_endpoint_free(&c);
     h_endpoint_free(&s);
 
     /* 2. The signer serves the next connection unchanged, and it is what signs: with sigkey
      * swapped for the malformed key the plain path could not sign at all. */
     ref.sigkey = badsk;
-    n2 = first_flight(&c, &s, &ks, &cfg, 99, fast, rlen + 64);
+    n2 = h_first_flight(&c, &s, &ks, &cfg, 99, fast, rlen + 64);
     CHECK(n2 == rlen);
-    finish(&c, &s, fast, n2);
+    h_finish(&c, &s, fast, n2, FINISH_MSG, sizeof(FINISH_MSG), 7);
     h_endpoint_free(&c);
     h_endpoint_free(&s);
     ref.sigkey = ks.keyref.sigkey;
@@ -142,10 +111,10 @@ static void test_suite(uint8_t id)
             qstp_precompute_init(&pool, su, pmem, slot, 1, 0) == 0) {
             pcfg.precompute = &pool;
             CHECK(qstp_precompute_fill_one(&pool, &env, &ref, work, worklen) == 0);
-            n2 = first_flight(&c, &s, &ks, &pcfg, 1, fast, rlen + 64);
+            n2 = h_first_flight(&c, &s, &ks, &pcfg, 1, fast, rlen + 64);
             CHECK_MSG(n2 == n1 && memcmp(plain, fast, n1) == 0,
                       "suite 0x%02x: pooled response with the precomputed signer differs", id);
-            finish(&c, &s, fast, n2);
+            h_finish(&c, &s, fast, n2, FINISH_MSG, sizeof(FINISH_MSG), 7);
             h_endpoint_free(&c);
             h_endpoint_free(&s);
             qstp_precompute_clear(&pool);
@@ -159,7 +128,7 @@ static void test_suite(uint8_t id)
     CHECK(ref.sig_precomp == NULL);
     CHECK(qstp_ct_is_zero((const uint8_t *)mem, need));
     qstp_server_keyref_precompute_wipe(&ref); /* twice is harmless */
-    n2 = first_flight(&c, &s, &ks, &cfg, 4242, fast, rlen + 64);
+    n2 = h_first_flight(&c, &s, &ks, &cfg, 4242, fast, rlen + 64);
     CHECK(n2 == n1 && memcmp(plain, fast, n1) == 0);
     h_endpoint_free(&c);
     h_endpoint_free(&s);
