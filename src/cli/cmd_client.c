@@ -512,6 +512,7 @@ static int run_listen(const client_cfg *cfg, const char *spec)
         }
         lc->cfg = cfg;
         lc->fd = fd;
+        qstp_net_tune_stream(fd, (struct sockaddr *)&ss);
         qstp_net_addr_format((struct sockaddr *)&ss, sl, lc->peer);
         pthread_attr_init(&attr);
         pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);

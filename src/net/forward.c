@@ -225,7 +225,7 @@ void srv_fwd_open(srv_tunnel *t)
     srv_loop *l = t->loop;
     struct qstp_server *srv = l->srv;
     srv_fwd *f = calloc(1, sizeof(*f));
-    int fd, one = 1;
+    int fd;
     if (f == NULL) {
         srv_tunnel_close(t, qstp_error_memory_allocation);
         return;
@@ -242,7 +242,7 @@ void srv_fwd_open(srv_tunnel *t)
     }
     f->fd = fd;
     atomic_fetch_add(&srv->backends, 1);
-    (void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+    qstp_net_tune_stream(fd, (const struct sockaddr *)&srv->fwd_addr);
     f->connecting = 1;
     f->deadline = qstp_net_mono_ms() + srv->opt.forward_connect_ms;
     if (connect(fd, (const struct sockaddr *)&srv->fwd_addr, srv->fwd_addrlen) != 0 &&

@@ -506,7 +506,6 @@ static void new_tunnel(srv_loop *l, int fd, const struct sockaddr_storage *ss, s
     struct qstp_server *srv = l->srv;
     srv_tunnel *t = NULL;
     uint32_t slot;
-    int one = 1;
     void *mem = srv_slab_alloc(&l->slab);
     if (mem == NULL || slot_alloc(l, &slot) != 0) {
         srv_slab_free(&l->slab, mem);
@@ -536,7 +535,7 @@ static void new_tunnel(srv_loop *l, int fd, const struct sockaddr_storage *ss, s
         refuse(l, fd, peer, qstp_error_memory_allocation, "cannot start a session");
         return;
     }
-    (void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+    qstp_net_tune_stream(fd, (const struct sockaddr *)ss);
     l->slots[slot] = t;
     l->live++;
     t->state = T_HANDSHAKE;

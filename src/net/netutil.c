@@ -115,6 +115,45 @@ int qstp_net_set_nonblocking(int fd)
     return 0;
 }
 
+int qstp_net_is_loopback(const struct sockaddr *sa)
+{
+    static const uint8_t v4mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+    if (sa == NULL)
+        return 0;
+    if (sa->sa_family == AF_INET) {
+        const struct sockaddr_in *s4 = (const struct sockaddr_in *)(const void *)sa;
+        return (ntohl(s4->sin_addr.s_addr) >> 24) == 127;
+    }
+    if (sa->sa_family == AF_INET6) {
+        const struct sockaddr_in6 *s6 = (const struct sockaddr_in6 *)(const void *)sa;
+        const uint8_t *a = s6->sin6_addr.s6_addr;
+        if (memcmp(a, v4mapped, 12) == 0)
+            return a[12] == 127;
+        return IN6_IS_ADDR_LOOPBACK(&s6->sin6_addr);
+    }
+    return 0;
+}
+
+void qstp_net_tune_stream(int fd, const struct sockaddr *peer)
+{
+    int one = 1;
+    char cc[16];
+    socklen_t cl = sizeof(cc);
+    /* Records are whole packets; do not let Nagle hold the last segment of one back. */
+    (void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+    /* A pacing congestion control (BBR) on a loopback connection spaces segments with kernel
+     * timers that protect no queue: on lo (no fq qdisc) it cost the sending end of a tunnel ~10%
+     * of its CPU (docs/BENCHMARKS.md, bench_tunnel). Loopback legs use cubic instead (reno where
+     * cubic is not allowed); any other peer keeps the system's choice. */
+    if (!qstp_net_is_loopback(peer))
+        return;
+    memset(cc, 0, sizeof(cc));
+    if (getsockopt(fd, IPPROTO_TCP, TCP_CONGESTION, cc, &cl) != 0 || strncmp(cc, "bbr", 3) != 0)
+        return;
+    if (setsockopt(fd, IPPROTO_TCP, TCP_CONGESTION, "cubic", 5) != 0)
+        (void)setsockopt(fd, IPPROTO_TCP, TCP_CONGESTION, "reno", 4);
+}
+
 static int remaining_ms(uint64_t deadline_ms)
 {
     uint64_t now;
@@ -129,13 +168,12 @@ static int remaining_ms(uint64_t deadline_ms)
 static int connect_one(const struct addrinfo *ai, uint64_t deadline_ms)
 {
     struct pollfd pfd;
-    int err = 0, fd, one = 1;
+    int err = 0, fd;
     socklen_t elen = sizeof(err);
     fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC | SOCK_NONBLOCK, ai->ai_protocol);
     if (fd < 0)
         return -1;
-    /* Records are whole packets; do not let Nagle hold the last segment of one back. */
-    (void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+    qstp_net_tune_stream(fd, ai->ai_addr);
     if (connect(fd, ai->ai_addr, ai->ai_addrlen) == 0)
         return fd;
     if (errno != EINPROGRESS)

@@ -36,6 +36,12 @@ void qstp_net_env(qstp_env *env);
 
 int qstp_net_set_nonblocking(int fd);
 
+/* 1 if sa is 127.0.0.0/8, ::1 or ::ffff:127.0.0.0/104. */
+int qstp_net_is_loopback(const struct sockaddr *sa);
+/* Every TCP stream we open or accept: TCP_NODELAY (records are whole packets), and for a loopback
+ * peer a non-pacing congestion control in place of BBR (its pacing timers are pure cost there). */
+void qstp_net_tune_stream(int fd, const struct sockaddr *peer);
+
 /* Resolve host:port (IPv4, IPv6 or a name) and connect a non-blocking TCP socket to the first
  * address that answers within the deadline (qstp_net_mono_ms() value). Returns the fd, or a
  * negated qstp_errors code (connection_failure, timeout). */
