@@ -12,6 +12,14 @@
 # tunnel ends and the source/sink share the machine's cores, as they would on one host.
 # Target: QSTP tunnel >= 0.8x single-core RCS-256 seal speed at 16 KiB records.
 #
+# Congestion control: with BBR (a pacing algorithm) on lo, which has no fq qdisc, TCP spaces
+# segments with kernel timers; they fire while whichever process is on the CPU and their work is
+# charged to it. qstp uses cubic on loopback legs in place of BBR (src/net/netutil.c,
+# qstp_net_tune_stream); the source and sink here do the same on their own sockets (they are the
+# measuring instrument, not the tunnel; HARNESS_CC=system keeps them on the system's choice).
+# stunnel keeps the system's choice. TCP_CC=NAME runs the whole script in a private network
+# namespace (unshare -n, root) whose default congestion control is NAME, for every program alike.
+#
 # Usage: bench/bench_tunnel.sh [BUILD_DIR] [SIZE_MIB] [ROUNDS]
 #   BUILD_DIR (default build-perfnet) must hold bin/qstp and bin/bench_rcs; they are built there
 #   if missing (targets qstp_cli and bench_rcs). stunnel4 is installed with apt-get if missing
@@ -19,6 +27,12 @@
 #   CLI's default).
 set -u
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
+if [ -n "${TCP_CC:-}" ] && [ -z "${BENCH_TUNNEL_NETNS:-}" ]; then
+  [ "$(id -u)" = 0 ] || { echo "bench_tunnel: TCP_CC needs root (a private network namespace)" >&2; exit 1; }
+  exec env BENCH_TUNNEL_NETNS=1 unshare -n bash -c \
+    'ip link set lo up && sysctl -qw net.ipv4.tcp_congestion_control="$TCP_CC" && exec bash "$0" "$@"' \
+    "$0" "$@"
+fi
 B=${1:-$ROOT/build-perfnet}
 SIZE=${2:-256}
 ROUNDS=${3:-5}
@@ -64,6 +78,12 @@ cat >"$T/sink.py" <<'PY'
 import socket, sys, threading, time
 port, size, outdir = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
 ls = socket.socket(); ls.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+import os
+def no_pacing(s):  # the harness's own sockets: cubic in place of BBR, as qstp does on loopback
+    cc = s.getsockopt(socket.IPPROTO_TCP, socket.TCP_CONGESTION, 16).rstrip(b"\0")
+    if os.environ.get("HARNESS_CC") != "system" and cc.startswith(b"bbr"):
+        s.setsockopt(socket.IPPROTO_TCP, socket.TCP_CONGESTION, b"cubic")
+no_pacing(ls)
 ls.bind(("127.0.0.1", port)); ls.listen(64)
 lock = threading.Lock()
 count = [0]
@@ -95,7 +115,11 @@ PY
 cat >"$T/source.py" <<'PY'
 import os, socket, sys, time
 port, size, result = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
-s = socket.create_connection(("127.0.0.1", port))
+s = socket.socket()
+cc = s.getsockopt(socket.IPPROTO_TCP, socket.TCP_CONGESTION, 16).rstrip(b"\0")
+if os.environ.get("HARNESS_CC") != "system" and cc.startswith(b"bbr"):
+    s.setsockopt(socket.IPPROTO_TCP, socket.TCP_CONGESTION, b"cubic")  # as the sink does
+s.connect(("127.0.0.1", port))
 chunk = os.urandom(65536)
 sent = 0
 while sent < size:
@@ -230,6 +254,13 @@ OPEN=$(printf '%s\n' "$RCSOUT" | awk '$1 == "16384" { print $3; exit }')
 
 echo "bench_tunnel: $SIZE MiB per run, $ROUNDS runs per path (interleaved), loopback, $(nproc) cores"
 echo "machine: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')"
+SYSCC=$(sysctl -n net.ipv4.tcp_congestion_control 2>/dev/null || echo unknown)
+case $SYSCC in
+  bbr*) LOCC="qstp and source/sink sockets use cubic on loopback instead (stunnel keeps $SYSCC)"
+        [ "${HARNESS_CC:-}" = system ] && LOCC="qstp uses cubic on loopback instead; source/sink and stunnel keep $SYSCC" ;;
+  *) LOCC="every program uses it" ;;
+esac
+echo "TCP congestion control: $SYSCC (system default$([ -n "${BENCH_TUNNEL_NETNS:-}" ] && echo " of this script's private network namespace, TCP_CC=$TCP_CC")); $LOCC"
 echo "QSTP: qstp client -L -> qstp server --forward ($SUITE_NAME); stunnel: $("${STUNNEL:-true}" -version 2>&1 | grep -m1 -o 'stunnel [0-9.]*' || echo 'not available'), TLS 1.3 TLS_AES_256_GCM_SHA384"
 echo
 printf '%-40s %10s %10s %12s %12s %8s\n' "path" "best MB/s" "median" "client MB/cpu-s" "server MB/cpu-s" "vs RCS"

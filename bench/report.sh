@@ -122,6 +122,10 @@ if [ "$RUN" = 1 ]; then
   [ -x "$B/bin/bench_rcs" ] && run bench_rcs_csv "$limit" "$BREL/bin/bench_rcs" --csv
   if [ "$MODE" = full ]; then
     run bench_tunnel "$limit" bash bench/bench_tunnel.sh "$BREL"
+    # The same with cubic for every program (stunnel too), in a private network namespace.
+    if [ "$(id -u)" = 0 ]; then
+      run bench_tunnel_cubic "$limit" env TCP_CC=cubic bash bench/bench_tunnel.sh "$BREL"
+    fi
     if [ "$(id -u)" = 0 ]; then
       run bench_vpn "$limit" bash bench/bench_vpn.sh "$BREL/bin/qstp"
     else
@@ -269,7 +273,7 @@ GEN=$(mktemp)
     echo "beyond the core count the latency is mostly waiting for a CPU; handshakes/s shows the saturation."
     echo
   fi
-  for name in $PROGRAMS bench_tunnel bench_vpn; do
+  for name in $PROGRAMS bench_tunnel bench_tunnel_cubic bench_vpn; do
     [ -f "$OUT/$name.txt" ] || continue
     echo "### $name"
     echo
