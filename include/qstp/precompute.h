@@ -15,6 +15,10 @@
  *  - a slot older than max_age seconds (default 30, at most 59) is never used: it is wiped when a
  *    take or a fill meets it, or by qstp_precompute_expire(). With max_age = 30 a pooled response
  *    still tolerates 30 s of client clock skew / transit time, against 60 s for a fresh one;
+ *  - a slot is used only for a client that will accept it: the connect request's header time
+ *    tells the server the client's clock, and a client running ahead of the server would see a
+ *    pooled response older than a fresh one; a slot that would look more than 50 s old to it
+ *    (60 s window, 10 s left for transit) is left in the pool and the session builds its own;
  *  - a slot is used only for the key that built it (same serial and sch0); withdrawing a key
  *    (revocation) therefore also retires its slots, since the session no longer selects that key.
  *

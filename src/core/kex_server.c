@@ -113,7 +113,7 @@ int qstp_kex_server_connect_response(qstp_session_impl *S, const uint8_t *body)
      * have built at its fill time (same construction, seq 0); take one if a fresh one for this
      * key is ready, else build it now. */
     if (S->txseq != 0 || S->scfg->precompute == NULL ||
-        qstp_precompute_take(S->scfg->precompute, key, now, pkt, ksk, S->sch) != 0) {
+        qstp_precompute_take_peer(S->scfg->precompute, key, now, S->cur.utctime, pkt, ksk, S->sch) != 0) {
         ret = qstp_kex_server_build_response(key, now, S->txseq, pkt, ksk,
                                              l.kgw_len ? S->ws + l.kgw_off : NULL, l.kgw_len,
                                              S->env.random, S->env.ctx, S->sch);

@@ -74,6 +74,19 @@ static int is_fresh(const pool_impl *P, uint64_t created, uint64_t now)
     return created <= now && now - created <= P->max_age;
 }
 
+/* R3-PRE-1: the client judges a pooled response by its build time against its own clock
+ * (§2.3), and the server knows that clock from the connect request's header time (peer_time,
+ * already checked to be within 60 s of `now`). A client whose clock runs ahead sees a pooled
+ * response peer_time - created seconds old, more than a fresh one; such a slot is used only while
+ * that leaves SKEW_MARGIN seconds for the response's transit, else the session builds a fresh
+ * response (stamped now) and the slot stays for another client. A client not ahead of the server
+ * sees at most the slot's age, which max_age bounds. peer_time is public (it came in clear). */
+#define SKEW_MARGIN 10u
+static int suits_peer(uint64_t created, uint64_t now, uint64_t peer_time)
+{
+    return peer_time <= now || peer_time - created <= QSTP_PACKET_TIME_THRESHOLD - SKEW_MARGIN;
+}
+
 static uint8_t *slot_pkt(const pool_impl *P, size_t i)
 {
     return P->mem + i * P->slot_size;
@@ -218,6 +231,12 @@ int qstp_precompute_fill_one(qstp_precompute_pool *pool, const qstp_env *env, co
 int qstp_precompute_take(qstp_precompute_pool *pool, const qstp_server_keyref *key, uint64_t now,
                          uint8_t *pkt, uint8_t *ksk, uint8_t sch[32])
 {
+    return qstp_precompute_take_peer(pool, key, now, now, pkt, ksk, sch);
+}
+
+int qstp_precompute_take_peer(qstp_precompute_pool *pool, const qstp_server_keyref *key, uint64_t now,
+                              uint64_t peer_time, uint8_t *pkt, uint8_t *ksk, uint8_t sch[32])
+{
     pool_impl *P = pimpl(pool);
     if (P->magic != POOL_MAGIC || key->suite != P->suite)
         return qstp_fail(qstp_error_invalid_state);
@@ -241,7 +260,8 @@ int qstp_precompute_take(qstp_precompute_pool *pool, const qstp_server_keyref *k
         /* Key match: serial and schash (the serial alone could repeat across roots). Neither is
          * secret (the serial is in the client's request, sch0 is a hash of two public
          * certificates), so plain compares are fine. */
-        if (!is_fresh(P, created, now) || memcmp(m->serial, key->serial, sizeof(m->serial)) != 0 ||
+        if (!is_fresh(P, created, now) || !suits_peer(created, now, peer_time) ||
+            memcmp(m->serial, key->serial, sizeof(m->serial)) != 0 ||
             memcmp(m->sch0, key->sch0, sizeof(m->sch0)) != 0) {
             atomic_store_explicit(&m->state, SLOT_READY, memory_order_release);
             continue;

@@ -161,9 +161,13 @@ size_t qstp_kex_expected_msglen(const qstp_session_impl *S);
 /* ---- precompute.c ---- */
 /* Moves a fresh ready connect response built for `key` into pkt (the whole packet) and its
  * secret key into ksk, sets sch to its sch1, and wipes the slot. 0 on success; -invalid_state if
- * no fresh slot for this key is ready (nothing written). */
+ * no suitable slot for this key is ready (nothing written). The _peer form also takes the
+ * connect request's header time (the client's clock) and leaves a slot the client would judge
+ * too old (precompute.c suits_peer); the plain form assumes the client's clock equals now. */
 int qstp_precompute_take(qstp_precompute_pool *pool, const qstp_server_keyref *key, uint64_t now,
                          uint8_t *pkt, uint8_t *ksk, uint8_t sch[32]);
+int qstp_precompute_take_peer(qstp_precompute_pool *pool, const qstp_server_keyref *key, uint64_t now,
+                              uint64_t peer_time, uint8_t *pkt, uint8_t *ksk, uint8_t sch[32]);
 
 /* ---- record.c ---- */
 /* §5.1: ++txseq, header(flag, n+32, txseq, utctime), AD = header, seal. Writes n + 53 bytes. */
