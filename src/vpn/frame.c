@@ -117,6 +117,14 @@ int qstp_vpn_ipv4_addrs(const uint8_t *pkt, size_t len, uint32_t *src, uint32_t 
     return 0;
 }
 
+int qstp_vpn_client_accepts(const qstp_vpn_assign *a, unsigned mtu, const uint8_t *pkt, size_t len)
+{
+    uint32_t src, dst;
+    if (a == NULL || len > mtu || qstp_vpn_ipv4_addrs(pkt, len, &src, &dst) != 0)
+        return 0;
+    return dst == a->client_addr;
+}
+
 int qstp_vpn_cidr_parse(const char *s, uint32_t *net, uint8_t *prefix)
 {
     unsigned o[4], p;

@@ -60,6 +60,13 @@ void qstp_vpn_noaddr_encode(uint8_t out[QSTP_VPN_NOADDR_SIZE]);
  * one packet). */
 int qstp_vpn_ipv4_addrs(const uint8_t *pkt, size_t len, uint32_t *src, uint32_t *dst);
 
+/* Whether the client writes a packet from the server to its TUN (R3-VPN-2): an IPv4 packet
+ * (qstp_vpn_ipv4_addrs) addressed to the client's own address, at most mtu bytes (the
+ * interface's MTU). The server routes only such packets; anything else (IPv6, a packet for
+ * another host, an oversized one) would be injected into the client's network stack and, with
+ * forwarding on, beyond it. */
+int qstp_vpn_client_accepts(const qstp_vpn_assign *a, unsigned mtu, const uint8_t *pkt, size_t len);
+
 /* Netmask of a prefix length (0..32). */
 uint32_t qstp_vpn_prefix_mask(unsigned prefix);
 /* "A.B.C.D/N" with no host bits set and N in [QSTP_VPN_PREFIX_MIN, QSTP_VPN_PREFIX_MAX]. */

@@ -55,6 +55,11 @@ static int64_t slot_of(const qstp_vpn_pool *p, uint32_t addr)
     return (int64_t)(addr - p->network);
 }
 
+void qstp_vpn_pool_set_mtu(qstp_vpn_pool *p, uint32_t mtu)
+{
+    p->mtu = mtu;
+}
+
 int qstp_vpn_pool_alloc(qstp_vpn_pool *p, uint64_t id, uint32_t *addr)
 {
     if (p == NULL || p->slots == NULL || p->used >= qstp_vpn_pool_capacity(p))
@@ -124,7 +129,7 @@ qstp_vpn_route qstp_vpn_route_from_tunnel(const qstp_vpn_pool *p, uint64_t from,
     uint32_t src, dst;
     uint64_t owner;
     int64_t i;
-    if (qstp_vpn_ipv4_addrs(pkt, len, &src, &dst) != 0)
+    if (qstp_vpn_ipv4_addrs(pkt, len, &src, &dst) != 0 || (p->mtu != 0 && len > p->mtu))
         return QSTP_VPN_ROUTE_DROP;
     if (qstp_vpn_pool_lookup(p, src, &owner) != 0 || owner != from)
         return QSTP_VPN_ROUTE_DROP; /* anti-spoofing: a client speaks only from its address */

@@ -29,6 +29,7 @@ typedef struct qstp_vpn_pool {
     uint32_t size;   /* addresses in the pool, network and broadcast included */
     uint32_t cursor; /* where the next allocation starts looking */
     uint32_t used;   /* client addresses held (pending or active) */
+    uint32_t mtu;    /* largest packet a tunnel may send (the tunnel MTU); 0: no limit */
     qstp_vpn_slot *slots;
 } qstp_vpn_pool;
 
@@ -51,13 +52,18 @@ int qstp_vpn_pool_release_id(qstp_vpn_pool *p, uint64_t id, uint32_t *addr);
 /* The ACTIVE tunnel holding addr, or -1. */
 int qstp_vpn_pool_lookup(const qstp_vpn_pool *p, uint32_t addr, uint64_t *id);
 
+/* Sets the tunnel MTU the server announced: a packet longer than it from a tunnel is dropped
+ * (R3-VPN-1: the client's TUN never produces one, so only a misbehaving peer sends it, and the
+ * server's TUN and the other clients' TUNs are configured for mtu). 0: no limit. */
+void qstp_vpn_pool_set_mtu(qstp_vpn_pool *p, uint32_t mtu);
+
 /* Routing decisions of the server (docs/VPN.md "Routing"):
  * - a packet read from the server's TUN goes to the tunnel holding its destination, else DROP;
  * - a packet from tunnel `from` must be IPv4 with the source address `from` was assigned (else
  *   DROP: no spoofing of other clients); a destination held by another client goes straight to
  *   that tunnel; the server's address, and everything outside the pool, goes to the TUN (the
  *   kernel then delivers or forwards it as configured); the pool's unassigned addresses,
- *   network and broadcast are dropped. */
+ *   network and broadcast are dropped. So is a packet from a tunnel longer than the pool's MTU. */
 qstp_vpn_route qstp_vpn_route_from_tun(const qstp_vpn_pool *p, const uint8_t *pkt, size_t len,
                                        uint64_t *to);
 qstp_vpn_route qstp_vpn_route_from_tunnel(const qstp_vpn_pool *p, uint64_t from, const uint8_t *pkt,

@@ -76,8 +76,11 @@ static void on_data(qstp_client *qc, const uint8_t *data, size_t len, void *ctx)
         wake(c);
         break;
     case QSTP_VPN_KIND_IPV4:
-    case QSTP_VPN_KIND_IPV6:
-        if (atomic_load(&c->forwarding) && write(c->tunfd, data, len) == (ssize_t)len)
+        /* Only what the server routes to this client: IPv4 for our address, within the MTU the
+         * server announced (frame.h qstp_vpn_client_accepts). c->assign is written before
+         * forwarding is set (this thread) and not changed while it is. */
+        if (atomic_load(&c->forwarding) && qstp_vpn_client_accepts(&c->assign, c->assign.mtu, data, len) &&
+            write(c->tunfd, data, len) == (ssize_t)len)
             atomic_fetch_add(&c->to_tun, 1);
         else
             atomic_fetch_add(&c->dropped, 1);

@@ -200,6 +200,7 @@ int qstp_vpn_server_start(qstp_vpn_server **out, const qstp_vpn_server_config *c
                  QSTP_VPN_PREFIX_MIN, QSTP_VPN_PREFIX_MAX);
         goto fail;
     }
+    qstp_vpn_pool_set_mtu(&v->pool, cfg->mtu);
     v->stopfd = eventfd(0, EFD_CLOEXEC);
     if (v->stopfd < 0) {
         snprintf(err, errcap, "cannot create an eventfd: %s", strerror(errno));
