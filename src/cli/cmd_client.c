@@ -1,5 +1,6 @@
-/* `qstp client`: the blocking client (include/qstp/client.h) as nc (--stdio) or as a local port
- * forwarder (-L, each local TCP connection gets its own tunnel, like ssh -L / stunnel client).
+/* `qstp client`: the blocking client (include/qstp/client.h) as nc (--stdio), or a local port
+ * forwarder (-L, each local TCP connection gets its own tunnel, like ssh -L / stunnel client)
+ * that runs as one event loop (src/net/local_fwd.h) whatever the number of connections.
  *
  * Ending: QSTP has no half-close (a close record ends the tunnel, WIRE §3.4). When the local side
  * (stdin or the local connection) ends, the client keeps the tunnel open until the server closes
@@ -22,6 +23,7 @@
 
 #include "crypto/ct.h"
 #include "net/keyfile.h"
+#include "net/local_fwd.h"
 #include "net/netutil.h"
 #include "qstp/client.h"
 #include "qstp/revoke.h"
@@ -69,7 +71,6 @@ typedef struct tunnel_io {
     int closed;
     qstp_errors reason;
     int out_failed;
-    int stop; /* -L: the command is stopping */
     uint64_t last_rx_ms;
     uint64_t rx_bytes, tx_bytes;
 } tunnel_io;
@@ -78,12 +79,15 @@ typedef struct tunnel_io {
  * async-signal-safe), so Ctrl-C still ends the tunnel with a close record. */
 static volatile sig_atomic_t g_stop;
 static volatile int g_sig_evfd = -1;
+static qstp_local_fwd *volatile g_fwd; /* -L: the running forwarder */
 
 static void on_signal(int sig)
 {
     uint64_t one = 1;
     (void)sig;
     g_stop = 1;
+    if (g_fwd != NULL)
+        qstp_local_fwd_stop(g_fwd); /* async-signal-safe: a flag and an eventfd write */
     if (g_sig_evfd >= 0) {
         ssize_t n = write(g_sig_evfd, &one, sizeof(one));
         (void)n;
@@ -204,12 +208,11 @@ static qstp_errors pump(tunnel_io *t, int infd, uint32_t linger_s, int *peer_clo
         return qstp_error_memory_allocation;
     for (;;) {
         struct pollfd p[2];
-        int closed, out_failed, stop, timeout = -1;
+        int closed, out_failed, timeout = -1;
         uint64_t last;
         pthread_mutex_lock(&t->mtx);
         closed = t->closed;
         out_failed = t->out_failed;
-        stop = t->stop;
         why = t->reason;
         last = t->last_rx_ms;
         pthread_mutex_unlock(&t->mtx);
@@ -217,7 +220,7 @@ static qstp_errors pump(tunnel_io *t, int infd, uint32_t linger_s, int *peer_clo
             *peer_closed = 1;
             break;
         }
-        if (out_failed || stop || g_stop)
+        if (out_failed || g_stop)
             break;
         if (!in_open) {
             uint64_t now = qstp_net_mono_ms(), from = last > eof_ms ? last : eof_ms;
@@ -330,115 +333,28 @@ static int run_stdio(const client_cfg *cfg)
 
 /* ---------------- -L: local port forwarding ---------------- */
 
-typedef struct local_conn {
-    struct local_conn *next;
-    const client_cfg *cfg;
-    int fd;
-    tunnel_io *t; /* while registered */
-    char peer[QSTP_NET_ADDRSTR];
-} local_conn;
-
-/* Open local connections, so a stop can close their tunnels (with close records) before the
- * configuration they point to is freed. */
-static pthread_mutex_t g_mtx = PTHREAD_MUTEX_INITIALIZER;
-static pthread_cond_t g_idle = PTHREAD_COND_INITIALIZER;
-static local_conn *g_conns;
-static unsigned g_active;
-
-static void conn_register(local_conn *lc, tunnel_io *t)
+/* The forwarder is one event loop on this thread (src/net/local_fwd.c): no thread, buffer or
+ * blocking client per local connection. These are its log lines. */
+static void on_fwd_event(const qstp_local_fwd_event *ev, void *ctx)
 {
-    pthread_mutex_lock(&g_mtx);
-    if (g_stop)
-        t->stop = 1; /* started after the stop was announced */
-    lc->t = t;
-    lc->next = g_conns;
-    g_conns = lc;
-    pthread_mutex_unlock(&g_mtx);
-}
-
-static void conn_unregister(local_conn *lc)
-{
-    local_conn **pp;
-    pthread_mutex_lock(&g_mtx);
-    for (pp = &g_conns; *pp != NULL; pp = &(*pp)->next)
-        if (*pp == lc) {
-            *pp = lc->next;
-            break;
-        }
-    g_active--;
-    pthread_cond_broadcast(&g_idle);
-    pthread_mutex_unlock(&g_mtx);
-}
-
-/* Asks every open tunnel to close and waits for the threads (at most wait_ms). */
-static void conns_stop(uint64_t wait_ms)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    ts.tv_sec += (time_t)(wait_ms / 1000u) + 1;
-    pthread_mutex_lock(&g_mtx);
-    for (local_conn *lc = g_conns; lc != NULL; lc = lc->next) {
-        uint64_t one = 1;
-        ssize_t n;
-        pthread_mutex_lock(&lc->t->mtx);
-        lc->t->stop = 1;
-        pthread_mutex_unlock(&lc->t->mtx);
-        n = write(lc->t->evfd, &one, sizeof(one));
-        (void)n;
+    const client_cfg *cfg = ctx;
+    switch (ev->kind) {
+    case QSTP_LOCAL_FWD_OPEN:
+        cli_log("client", "%s: tunnel to %s port %u open (handshake %llu ms)", ev->peer, cfg->host,
+                (unsigned)cfg->port, (unsigned long long)ev->handshake_ms);
+        break;
+    case QSTP_LOCAL_FWD_FAILED:
+        (void)cli_explain_connect(ev->error, cfg->host, cfg->port);
+        cli_log("client", "%s: no tunnel (see above); closing the local connection", ev->peer);
+        break;
+    case QSTP_LOCAL_FWD_CLOSED:
+        cli_log("client", "%s: tunnel closed by %s%s%s (%llu bytes sent, %llu received)", ev->peer,
+                ev->by_server ? "the server" : "the local side",
+                ev->reason != qstp_error_none ? ": " : "",
+                ev->reason != qstp_error_none ? cli_errstr(ev->reason) : "",
+                (unsigned long long)ev->tx_bytes, (unsigned long long)ev->rx_bytes);
+        break;
     }
-    while (g_active > 0)
-        if (pthread_cond_timedwait(&g_idle, &g_mtx, &ts) != 0)
-            break;
-    pthread_mutex_unlock(&g_mtx);
-}
-
-static void *local_thread(void *arg)
-{
-    local_conn *lc = arg;
-    tunnel_io t;
-    uint64_t hs;
-    int rc, peer_closed = 0;
-    qstp_errors why;
-    if (tunnel_io_init(&t, lc->fd) != 0) {
-        conn_unregister(lc);
-        goto out;
-    }
-    conn_register(lc, &t);
-    t.c = open_tunnel(lc->cfg, &rc, &hs, 0);
-    if (t.c == NULL) {
-        cli_log("client", "%s: no tunnel (see above); closing the local connection", lc->peer);
-        conn_unregister(lc);
-        tunnel_io_free(&t);
-        goto out;
-    }
-    cli_log("client", "%s: tunnel to %s port %u open (handshake %llu ms)", lc->peer, lc->cfg->host,
-            (unsigned)lc->cfg->port, (unsigned long long)hs);
-    if (qstp_client_start_receiver(t.c, on_data, on_closed, &t) != 0) {
-        qstp_client_close(t.c);
-        conn_unregister(lc);
-        tunnel_io_free(&t);
-        goto out;
-    }
-    why = pump(&t, lc->fd, lc->cfg->linger_s, &peer_closed);
-    qstp_client_close(t.c); /* stops the receive thread: no more writes to lc->fd */
-    if (why != qstp_error_none) {
-        /* The tunnel failed (cut short, bad record, reset): a FIN would tell the local peer that
-         * what it got is complete. Reset the connection instead (closed below). */
-        struct linger lg = {1, 0};
-        (void)setsockopt(lc->fd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
-    } else {
-        shutdown(lc->fd, SHUT_WR); /* the server's end (or ours), passed on to the local peer */
-    }
-    cli_log("client", "%s: tunnel closed by %s%s%s (%llu bytes sent, %llu received)", lc->peer,
-            peer_closed ? "the server" : "the local side", why != qstp_error_none ? ": " : "",
-            why != qstp_error_none ? cli_errstr(why) : "",
-            (unsigned long long)t.tx_bytes, (unsigned long long)t.rx_bytes);
-    conn_unregister(lc);
-    tunnel_io_free(&t);
-out:
-    close(lc->fd);
-    free(lc);
-    return NULL;
 }
 
 static int listen_local(const char *bind_host, uint16_t port)
@@ -475,6 +391,7 @@ static int run_listen(const client_cfg *cfg, const char *spec)
     uint64_t hs;
     int rc;
     qstp_client *probe;
+    qstp_local_fwd *fwd = NULL;
     if (cli_parse_hostport(spec, bind_host, sizeof(bind_host), &lport, 1, "127.0.0.1") != 0)
         return cli_usage_error("client", "-L wants [BIND:]PORT, not '%s'", spec);
     /* One tunnel first, so a wrong address or certificate is reported now, not per connection. */
@@ -488,50 +405,36 @@ static int run_listen(const client_cfg *cfg, const char *spec)
                 (unsigned)lport, strerror(errno));
         return CLI_NET;
     }
+    {
+        qstp_local_fwd_config fc;
+        memset(&fc, 0, sizeof(fc));
+        fc.root = cfg->root;
+        fc.cert = cfg->cert;
+        fc.host = cfg->host;
+        fc.port = cfg->port;
+        fc.timeout_ms = cfg->opt.timeout_ms;
+        fc.keepalive_interval = cfg->opt.keepalive_interval;
+        fc.session_options = cfg->opt.session_options;
+        fc.linger_ms = cfg->linger_s * 1000u;
+        fc.on_event = on_fwd_event;
+        fc.ctx = (void *)cfg;
+        rc = qstp_local_fwd_new(&fwd, &fc, lfd);
+        if (rc != 0) {
+            close(lfd);
+            return cli_explain_connect(rc, cfg->host, cfg->port);
+        }
+    }
+    g_fwd = fwd;
     catch_signals();
     cli_log("client", "forwarding %s port %u to %s port %u through QSTP (handshake %llu ms); "
             "Ctrl-C stops", bind_host, (unsigned)lport, cfg->host, (unsigned)cfg->port,
             (unsigned long long)hs);
-    while (!g_stop) {
-        struct pollfd p = {lfd, POLLIN, 0};
-        struct sockaddr_storage ss;
-        socklen_t sl = sizeof(ss);
-        local_conn *lc;
-        pthread_t th;
-        pthread_attr_t attr;
-        int fd;
-        if (poll(&p, 1, 500) <= 0)
-            continue;
-        fd = accept4(lfd, (struct sockaddr *)&ss, &sl, SOCK_CLOEXEC);
-        if (fd < 0)
-            continue;
-        lc = calloc(1, sizeof(*lc));
-        if (lc == NULL) {
-            close(fd);
-            continue;
-        }
-        lc->cfg = cfg;
-        lc->fd = fd;
-        qstp_net_tune_stream(fd, (struct sockaddr *)&ss);
-        qstp_net_addr_format((struct sockaddr *)&ss, sl, lc->peer);
-        pthread_attr_init(&attr);
-        pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
-        pthread_attr_setstacksize(&attr, CLI_THREAD_STACK);
-        pthread_mutex_lock(&g_mtx);
-        g_active++;
-        pthread_mutex_unlock(&g_mtx);
-        if (pthread_create(&th, &attr, local_thread, lc) != 0) {
-            pthread_mutex_lock(&g_mtx);
-            g_active--;
-            pthread_mutex_unlock(&g_mtx);
-            close(fd);
-            free(lc);
-        }
-        pthread_attr_destroy(&attr);
-    }
+    if (g_stop) /* a signal that came before g_fwd was set */
+        qstp_local_fwd_stop(fwd);
+    (void)qstp_local_fwd_run(fwd); /* until SIGINT/SIGTERM; every tunnel gets a close record */
+    g_fwd = NULL;
+    qstp_local_fwd_free(fwd);
     close(lfd);
-    /* close the open tunnels with close records; a tunnel still connecting gets its timeout */
-    conns_stop(cfg->opt.timeout_ms + 1000u);
     cli_log("client", "stopped");
     return CLI_OK;
 }
