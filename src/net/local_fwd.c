@@ -90,6 +90,7 @@ struct qstp_local_fwd {
     size_t wslen;
     lf_conn *live, *dead;
     _Atomic size_t nlive;
+    _Atomic size_t peak; /* the most buffer memory one connection held (tests) */
     uint64_t next_scan;
     uint8_t *readbuf;  /* one tunnel read (ciphertext) */
     uint8_t *plain;    /* one local read (plaintext: wiped when the loop ends) */
@@ -157,6 +158,12 @@ static void update(qstp_local_fwd *f, lf_conn *c)
     }
     set_ev(f, c->lfd, &c->lev, lw, (uint64_t)(uintptr_t)c);
     set_ev(f, c->tfd, &c->tev, tw, (uint64_t)(uintptr_t)c | TAG_TUNNEL);
+    {
+        const size_t held = c->out_cap + (c->lpend != NULL ? LF_LPEND_CAP : 0u) +
+                            (c->rxbuf != NULL ? QSTP_SESSION_RX_BUFFER_SIZE : 0u);
+        if (held > atomic_load_explicit(&f->peak, memory_order_relaxed))
+            atomic_store_explicit(&f->peak, held, memory_order_relaxed);
+    }
 }
 
 static void emit(qstp_local_fwd *f, const lf_conn *c, qstp_local_fwd_event *ev)
@@ -1087,6 +1094,11 @@ void qstp_local_fwd_stop(qstp_local_fwd *f)
 size_t qstp_local_fwd_count(const qstp_local_fwd *f)
 {
     return f != NULL ? atomic_load(&((qstp_local_fwd *)f)->nlive) : 0;
+}
+
+size_t qstp_local_fwd_peak_buffers(const qstp_local_fwd *f)
+{
+    return f != NULL ? atomic_load(&((qstp_local_fwd *)f)->peak) : 0;
 }
 
 void qstp_local_fwd_free(qstp_local_fwd *f)

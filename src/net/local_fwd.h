@@ -91,6 +91,11 @@ void qstp_local_fwd_stop(qstp_local_fwd *f);
 /* Open local connections right now (tests). */
 size_t qstp_local_fwd_count(const qstp_local_fwd *f);
 
+/* The most buffer memory (receive buffer, unsent plaintext, unsent records) one connection has
+ * held at a time so far, in bytes (tests: the bound above; QSTP_LOCAL_FWD_CONN_MAX). */
+size_t qstp_local_fwd_peak_buffers(const qstp_local_fwd *f);
+#define QSTP_LOCAL_FWD_CONN_MAX (350u * 1024u)
+
 /* Frees everything (after run() returned, or instead of it). NULL is ignored. */
 void qstp_local_fwd_free(qstp_local_fwd *f);
 
