@@ -170,7 +170,9 @@ int qstp_server_send(qstp_server *srv, qstp_tunnel_id id, const uint8_t *data, s
 int qstp_server_close_tunnel(qstp_server *srv, qstp_tunnel_id id, qstp_errors code);
 
 /* Replace the signing keys without dropping tunnels: new handshakes use the new set; tunnels
- * keep the keys they were made with until they end. Same rules as qstp_server_start. */
+ * keep the keys they were made with until they end. Same rules as qstp_server_start. A key the
+ * root withdrew by a revocation notice while this server ran stays out (logged); if every key
+ * given was withdrawn, nothing changes and the result is certificate_revoked. */
 int qstp_server_reload(qstp_server *srv, const qstp_server_key *keys, size_t nkeys);
 
 void qstp_server_get_stats(const qstp_server *srv, qstp_server_stats *st);

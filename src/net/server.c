@@ -246,29 +246,71 @@ static void keyset_swap(struct qstp_server *srv, srv_keyset *ks)
     srv_keyset_put(old);
 }
 
+/* 1 if serial was withdrawn by a revocation notice (withdraw_mtx held). */
+static int is_revoked(const struct qstp_server *srv, const uint8_t serial[16])
+{
+    for (size_t i = 0; i < srv->nrevoked; i++)
+        if (memcmp(srv->revoked[i], serial, 16) == 0)
+            return 1;
+    return 0;
+}
+
 int qstp_server_reload(qstp_server *srv, const qstp_server_key *keys, size_t nkeys)
 {
-    srv_keyset *ks, *cur;
+    srv_keyset *ks = NULL, *cur;
+    qstp_server_key *keep;
+    size_t n = 0;
     int ret;
-    if (srv == NULL)
+    if (srv == NULL || keys == NULL || nkeys == 0)
         return qstp_fail(qstp_error_invalid_input);
-    cur = srv_keyset_get(srv);
-    ret = keyset_make(&ks, &srv->opt, keys, nkeys, cur != NULL ? cur->revroot : NULL);
-    srv_keyset_put(cur);
-    if (ret != 0)
-        return ret;
-    keyset_swap(srv, ks);
-    srv_log(srv, QSTP_LOG_INFO, "keys reloaded: %zu key(s); existing tunnels kept", nkeys);
-    return 0;
+    keep = malloc(nkeys * sizeof(*keep));
+    if (keep == NULL)
+        return qstp_fail(qstp_error_memory_allocation);
+    pthread_mutex_lock(&srv->withdraw_mtx);
+    for (size_t i = 0; i < nkeys; i++) {
+        if (is_revoked(srv, keys[i].serial))
+            srv_log(srv, QSTP_LOG_WARN, "reload: key %zu was revoked by the root; not served", i + 1);
+        else
+            memcpy(&keep[n++], &keys[i], sizeof(*keep));
+    }
+    if (n == 0) {
+        ret = qstp_fail(qstp_error_certificate_revoked); /* every key revoked: keep the current set */
+    } else {
+        cur = srv_keyset_get(srv);
+        ret = keyset_make(&ks, &srv->opt, keep, n, cur != NULL ? cur->revroot : NULL);
+        srv_keyset_put(cur);
+        if (ret == 0)
+            keyset_swap(srv, ks);
+    }
+    pthread_mutex_unlock(&srv->withdraw_mtx);
+    for (size_t i = 0; i < n; i++)
+        qstp_server_key_clear(&keep[i]);
+    free(keep);
+    if (ret == 0)
+        srv_log(srv, QSTP_LOG_INFO, "keys reloaded: %zu key(s); existing tunnels kept", n);
+    return ret;
 }
 
 void srv_withdraw_key(struct qstp_server *srv, const uint8_t serial[16])
 {
-    srv_keyset *cur = srv_keyset_get(srv), *ks = NULL;
+    srv_keyset *cur, *ks = NULL;
     qstp_server_key *keep;
     size_t n = 0;
-    if (cur == NULL)
+    pthread_mutex_lock(&srv->withdraw_mtx);
+    /* Remember the serial (once) so a reload cannot bring it back. Only root-signed notices
+     * get here, so the list grows only by what the root revoked. */
+    if (!is_revoked(srv, serial)) {
+        uint8_t (*r)[16] = realloc(srv->revoked, (srv->nrevoked + 1) * sizeof(*r));
+        if (r != NULL) {
+            srv->revoked = r;
+            memcpy(r[srv->nrevoked++], serial, 16);
+        }
+    }
+    cur = srv_keyset_get(srv);
+    if (cur == NULL) {
+        pthread_mutex_unlock(&srv->withdraw_mtx);
         return;
+    }
     keep = malloc(cur->nkeys * sizeof(*keep));
     if (keep != NULL) {
         for (size_t i = 0; i < cur->nkeys; i++) {
@@ -291,6 +333,7 @@ void srv_withdraw_key(struct qstp_server *srv, const uint8_t serial[16])
         free(keep);
     }
     srv_keyset_put(cur);
+    pthread_mutex_unlock(&srv->withdraw_mtx);
 }
 
 /* ---------------------------------------------------------------- per-address rate */
@@ -360,6 +403,8 @@ static void server_free(qstp_server *srv)
     srv_ws_pool_free(srv);
     keyset_swap(srv, NULL);
     pthread_mutex_destroy(&srv->ks_mtx);
+    pthread_mutex_destroy(&srv->withdraw_mtx);
+    free(srv->revoked);
     pthread_mutex_destroy(&srv->rate_mtx);
     pthread_mutex_destroy(&srv->job_mtx);
     pthread_cond_destroy(&srv->job_cv);
@@ -414,6 +459,7 @@ int qstp_server_start(qstp_server **out, const qstp_server_options *opt,
     srv->port = d.port;
     qstp_net_env(&srv->env);
     pthread_mutex_init(&srv->ks_mtx, NULL);
+    pthread_mutex_init(&srv->withdraw_mtx, NULL);
     pthread_mutex_init(&srv->rate_mtx, NULL);
     pthread_mutex_init(&srv->job_mtx, NULL);
     pthread_cond_init(&srv->job_cv, NULL);

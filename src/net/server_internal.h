@@ -165,6 +165,12 @@ struct qstp_server {
     /* keys */
     pthread_mutex_t ks_mtx;
     srv_keyset *ks;
+    /* Serials withdrawn by revocation notices. Withdrawals and reloads each read the current key
+     * set, derive a new one and swap it in; holding withdraw_mtx across the three keeps one from
+     * undoing another, and a reload leaves these serials out (revocation is permanent). */
+    pthread_mutex_t withdraw_mtx;
+    uint8_t (*revoked)[16];
+    size_t nrevoked;
     /* limits and counters */
     atomic_uint tunnels;
     atomic_uint handshakes;
