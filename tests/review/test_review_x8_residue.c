@@ -23,6 +23,7 @@
 #include <string.h>
 
 #include "crypto/cpu.h"
+#include "crypto/ct.h"
 #include "crypto/keccak.h"
 #include "crypto/keccak_round.h"
 #include "crypto/slhdsa/slh_hash.h"
@@ -124,9 +125,10 @@ __attribute__((noinline)) static size_t scan_dead_stack(void)
 }
 
 typedef struct {
-    int kind; /* 0: x8 lanes fn, 1: x4 lanes fn, 2: slh f_x8, 3: slh chain_x8 */
+    int kind; /* 0: x8 lanes fn, 1: x4 lanes fn, 2: slh f_x8, 3: slh chain_x8, 4: slh f_x4, 5: chain_x4 */
     void (*x8)(uint64_t s[25][8]);
     void (*x4)(uint64_t s[25][4]);
+    unsigned slh_x4; /* kinds 4, 5: the context's x4 backend (1 AVX2, 2 AVX-512VL) */
 } target;
 
 static uint64_t st8[25][8], st4[25][4];
@@ -165,6 +167,18 @@ __attribute__((noinline)) static void run_target(const target *t)
     case 0: t->x8(st8); store_vector_registers(); break;
     case 1: t->x4(st4); store_vector_registers(); break;
     case 2: qstp_slh_f_x8(&ctx, outs, ads, ins); store_vector_registers(); break;
+    case 4:
+        ctx.x4 = t->slh_x4;
+        qstp_slh_f_x4(&ctx, outs, ads, ins);
+        store_vector_registers();
+        break;
+    case 5:
+        ctx.x4 = t->slh_x4;
+        for (int j = 0; j < 4; j++)
+            memcpy(slh_out[j], slh_in[j], 32);
+        qstp_slh_chain_x4(&ctx, outs, ads, 0, 3);
+        store_vector_registers();
+        break;
     default:
         for (int j = 0; j < 8; j++)
             memcpy(slh_out[j], slh_in[j], 32);
@@ -186,11 +200,13 @@ __attribute__((noinline)) static size_t residue(const target *t)
     return hits;
 }
 
-/* Words of the stored registers that are secret-derived. */
-static size_t register_residue(void)
+/* Words of the stored registers 0 .. nregs-1 that are secret-derived. An AVX2 path is checked on
+ * registers 0-15 only: 16-31 are not its own, and on this machine the C library's EVEX memcpy
+ * leaves copied bytes there (any memcpy of a key does; not this code's residue). */
+static size_t register_residue(int nregs)
 {
     size_t hits = 0;
-    for (int r = 0; r < 32; r++)
+    for (int r = 0; r < nregs; r++)
         for (int k = 0; k < 8; k++) {
             const tagged key = {regs[r][k], 0, 0, 0};
             const tagged *t = interesting(key.v) ? bsearch(&key, values, nvalues, sizeof values[0], cmp_u64) : NULL;
@@ -232,10 +248,12 @@ static void slh_state(uint64_t s[25], const uint8_t adrs[32], const uint8_t in[3
 /* secret: 1 = stack and registers must be clean; 2 = the stack must be clean, the registers are
  * reported only (R3-X8-2: the x4 backends, not this review's files, still return with secret
  * lanes in vector registers; the fix is the one kx8_clear_registers applies to the x8 code). */
-static void check(const char *name, const target *t, int secret, uint64_t *prng)
+/* Fills the target's inputs and collects its values. Not inlined: the input words pass through
+ * this function's registers, and a callee-saved register still holding one in check() would be
+ * pushed by the target's prologue and found in the scan (a false report; seen). */
+__attribute__((noinline)) static void prepare(const target *t, uint64_t *prng)
 {
     uint64_t one[25];
-    size_t hits, rhits;
 
     nvalues = 0;
     skip_public = t->kind >= 2;
@@ -264,11 +282,12 @@ static void check(const char *name, const target *t, int secret, uint64_t *prng)
             test_prng_bytes(prng, slh_in[j], 32);
             test_prng_bytes(prng, slh_adrs[j], 32);
         }
-        for (int j = 0; j < 8; j++) {
+        const int lanes = t->kind >= 4 ? 4 : 8;
+        for (int j = 0; j < lanes; j++) {
             cur_state = j;
             for (int i = 0; i < 4; i++)
                 add(le64(slh_in[j] + 8 * i), -1, 29 + i); /* the secret input words */
-            if (t->kind == 2) {
+            if (t->kind == 2 || t->kind == 4) {
                 slh_state(one, slh_adrs[j], slh_in[j], 0, 0);
                 collect(one);
             } else {
@@ -285,8 +304,16 @@ static void check(const char *name, const target *t, int secret, uint64_t *prng)
             }
         }
     }
+    qstp_wipe(one, sizeof one);
+}
+
+static void check(const char *name, const target *t, int secret, uint64_t *prng)
+{
+    size_t hits, rhits;
+
+    prepare(t, prng);
     hits = residue(t);
-    rhits = register_residue();
+    rhits = register_residue(t->slh_x4 == 1 || t->x4 == qstp_keccak_f1600_x4_lanes_avx2 ? 16 : 32);
     if (secret) {
         CHECK_MSG(hits == 0, "%s: %zu secret-derived words left in the dead stack", name, hits);
         if (secret == 1)
@@ -320,13 +347,15 @@ int main(void)
         CHECK(ctx.x8 == 1);
     }
     for (int round = 0; round < 3; round++) {
-        const target x8s = {0, qstp_keccak_f1600_x8_lanes_avx512, NULL};
-        const target x8p = {0, qstp_keccak_f1600_x8_lanes_public_avx512, NULL};
-        const target x4s = {1, NULL, qstp_keccak_f1600_x4_lanes_avx512};
-        const target x4p = {1, NULL, qstp_keccak_f1600_x4_lanes_public_avx512};
-        const target x4a = {1, NULL, qstp_keccak_f1600_x4_lanes_avx2};
-        const target f8 = {2, NULL, NULL};
-        const target c8 = {3, NULL, NULL};
+        const target x8s = {0, qstp_keccak_f1600_x8_lanes_avx512, NULL, 0};
+        const target x8p = {0, qstp_keccak_f1600_x8_lanes_public_avx512, NULL, 0};
+        const target x4s = {1, NULL, qstp_keccak_f1600_x4_lanes_avx512, 0};
+        const target x4p = {1, NULL, qstp_keccak_f1600_x4_lanes_public_avx512, 0};
+        const target x4a = {1, NULL, qstp_keccak_f1600_x4_lanes_avx2, 0};
+        const target f8 = {2, NULL, NULL, 0};
+        const target c8 = {3, NULL, NULL, 0};
+        const target f4a = {4, NULL, NULL, 1}, c4a = {5, NULL, NULL, 1};
+        const target f4b = {4, NULL, NULL, 2}, c4b = {5, NULL, NULL, 2};
         check("x8 lanes avx512 (public, control)", &x8p, 0, &prng);
         check("x8 lanes avx512", &x8s, 1, &prng);
         check("x4 lanes avx512 (public, control)", &x4p, 0, &prng);
@@ -334,6 +363,10 @@ int main(void)
         check("x4 lanes avx2", &x4a, 2, &prng);
         check("slh f_x8 avx512 (SK.seed / chain input)", &f8, 1, &prng);
         check("slh chain_x8 avx512 (3 steps)", &c8, 1, &prng);
+        check("slh f_x4 avx2", &f4a, 1, &prng);
+        check("slh chain_x4 avx2 (3 steps)", &c4a, 1, &prng);
+        check("slh f_x4 avx512vl", &f4b, 1, &prng);
+        check("slh chain_x4 avx512vl (3 steps)", &c4b, 1, &prng);
     }
     qstp_slh_ctx_wipe(&ctx);
     return test_report();
