@@ -687,6 +687,8 @@ static void tunnel_event(qstp_local_fwd *f, lf_conn *c, uint32_t events)
             server_closed(f, c, partial ? qstp_error_receive_failure : qstp_error_none);
         } else if (!again()) {
             tunnel_failed(f, c, qstp_error_receive_failure);
+        } else {
+            update(f, c); /* the flush above may have emptied out: read the local side again */
         }
         return;
     }
