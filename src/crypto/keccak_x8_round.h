@@ -116,16 +116,34 @@ __attribute__((noinline)) static void kx8_permute(__m512i v[25])
 
 /* The permutation's register spills (32 zmm registers for 25 state + 10 theta + 25 rho/pi
  * values: a few 64-byte slots; its frame is about 300 bytes with gcc 12 and clang 14) may hold
- * secret lanes. Called right after kx8_permute from the
- * same frame, this function's buffer lies over the addresses that frame used and zeroes them
- * (CONVENTIONS.md "Secrets"), as kx4_scrub does for the 4-way code. */
+ * secret lanes. Called right after kx8_permute from the same frame, this function zeroes the
+ * KX8_SCRUB_BYTES below its own return address, where that frame was (CONVENTIONS.md
+ * "Secrets"). R3-X8-3: it used to zero a local buffer instead, and clang realigns a frame with a
+ * large buffer to 64 bytes and puts the buffer at its bottom, so the 64-127 bytes right below the
+ * return address, where kx8_permute keeps its spills, were left (test_review_x8_residue found 14
+ * state words there). The stores go below the stack pointer from asm, so no compiler layout can
+ * leave a gap; only this function's saved frame pointer, if it keeps one, sits in between. */
 #ifndef KX8_SCRUB_BYTES
 #define KX8_SCRUB_BYTES 1024
+#endif
+__attribute__((noinline, unused)) static void kx8_scrub(void)
+{
+    void *d;
+    unsigned long c;
+    __asm__ __volatile__("lea -%c[n](%%rsp), %%rdi\n\t"
+                         "mov %[n], %%ecx\n\t"
+                         "xor %%eax, %%eax\n\t"
+                         "rep stosb"
+                         : "=&D"(d), "=&c"(c)
+                         : [n] "i"(KX8_SCRUB_BYTES)
+                         : "rax", "memory", "cc");
+}
+
 /* Zeroes every vector register (zmm0-31; vzeroall covers 0-15). A secret path calls it last:
  * the round leaves state lanes in registers, and vzeroupper at return clears only bits 128+ of
  * zmm0-15, so zmm16-31 and the low halves of the others would keep secret lanes until the next
- * XSAVE (a signal frame, the dynamic linker's lazy binding) writes them to memory. About 20
- * instructions against a 24-round permutation. */
+ * XSAVE (a signal frame, the dynamic linker's lazy binding) writes them to memory (R3-X8-1).
+ * About 20 instructions against a 24-round permutation. */
 #define KX8_ZERO(n) "vpxord %%zmm" #n ", %%zmm" #n ", %%zmm" #n "\n\t"
 static inline __attribute__((always_inline, unused)) void kx8_clear_registers(void)
 {
@@ -138,14 +156,6 @@ static inline __attribute__((always_inline, unused)) void kx8_clear_registers(vo
                            "xmm10", "xmm11", "xmm12", "xmm13", "xmm14", "xmm15", "xmm16", "xmm17", "xmm18",
                            "xmm19", "xmm20", "xmm21", "xmm22", "xmm23", "xmm24", "xmm25", "xmm26", "xmm27",
                            "xmm28", "xmm29", "xmm30", "xmm31");
-}
-
-#endif
-__attribute__((noinline, unused)) static void kx8_scrub(void)
-{
-    unsigned char buf[KX8_SCRUB_BYTES];
-    memset(buf, 0, sizeof buf);
-    __asm__ __volatile__("" : : "r"(buf) : "memory");
 }
 
 #endif

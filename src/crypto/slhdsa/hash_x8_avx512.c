@@ -14,14 +14,11 @@
 #include "crypto/keccak_x8_round.h"
 
 /* The permutation's register spills may hold a state that absorbed SK.seed (PRF) or a secret
- * chain value. As in slh_keccak4.h, callers that hash secrets call this once when done: called
- * from the same frame that called kx8_permute (never inlined, frame about 300 bytes), its buffer
- * lies over the spill slots. 1 KiB covers it with room to spare (4 KiB cost ~1% of signing). */
-__attribute__((noinline)) static void slh_x8_scrub(void)
-{
-    uint8_t z[1024];
-    qstp_wipe(z, sizeof z);
-}
+ * chain value. As in slh_keccak4.h, callers that hash secrets scrub once when done, from the same
+ * frame that called kx8_permute (never inlined, frame about 300 bytes): kx8_scrub zeroes the
+ * 1 KiB below its return address, which covers that frame whatever the compiler's layout (a
+ * local buffer, as here before, can leave the top of it: R3-X8-3). */
+#define slh_x8_scrub kx8_scrub
 
 static inline uint64_t slh_x8_load64(const uint8_t *p)
 {
