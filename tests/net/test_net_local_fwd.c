@@ -11,7 +11,8 @@
  *      forwarder's buffers stay under QSTP_LOCAL_FWD_CONN_MAX, and everything arrives intact
  *      once it reads;
  *   7. stop with open tunnels: each sends a close record (seen on the wire by a relay) and the
- *      local peers get EOF.
+ *      local peers get EOF;
+ *   8. keep-alive: an idle tunnel sends requests (seen by the relay) and stays up.
  * The server is the net layer's own (qstp_server) with a small command protocol; a relay
  * between forwarder and server watches or cuts the stream. */
 #include <dirent.h>
@@ -38,6 +39,7 @@
 #define FLOOD_BYTES (48u << 20)
 
 static net_keys K;
+static uint32_t g_keepalive; /* keep-alive interval of the next forwarder started */
 
 /* ---------------------------------------------------------------- helpers */
 
@@ -230,6 +232,7 @@ typedef struct relay {
     uint16_t port, server_port;
     atomic_int cut, armed, stop;
     atomic_int close_records; /* connections whose last packet from the client was a close */
+    atomic_int keepalives;    /* keep-alive requests (flag 0x21) from clients */
     atomic_int ended;         /* connections finished */
     pthread_t th;
 } relay;
@@ -275,6 +278,8 @@ static void *relay_conn_main(void *arg)
                 hdr[hlen++] = buf[i++];
                 if (hlen == 21) {
                     last_flag = hdr[0];
+                    if (hdr[0] == 0x21u)
+                        atomic_fetch_add(&r->keepalives, 1);
                     body = (size_t)hdr[1] | (size_t)hdr[2] << 8 | (size_t)hdr[3] << 16 |
                            (size_t)hdr[4] << 24;
                     hlen = 0;
@@ -410,6 +415,7 @@ static int fwd_start(fwd_run *fr, const qstp_server_certificate *cert, uint16_t 
     c.port = server_port;
     c.timeout_ms = timeout_ms;
     c.linger_ms = linger_ms;
+    c.keepalive_interval = g_keepalive;
     c.on_event = on_event;
     c.ctx = fr;
     if (qstp_local_fwd_new(&fr->f, &c, fr->lfd) != 0)
@@ -752,6 +758,38 @@ static void test_stop(void)
     qstp_server_quit(srv);
 }
 
+/* ---------------------------------------------------------------- 8. keep-alive */
+
+static void test_keepalive(void)
+{
+    srv_ctx sc;
+    qstp_server *srv;
+    fwd_run fr;
+    relay rl;
+    uint8_t buf[16];
+    int fd;
+    memset(&sc, 0, sizeof(sc));
+    srv = start_server(&sc, &K.skey, 0, NULL);
+    CHECK(srv != NULL);
+    if (srv == NULL)
+        return;
+    CHECK(relay_start(&rl, qstp_server_port(srv)) == 0);
+    g_keepalive = 1;
+    CHECK(fwd_start(&fr, &K.cert, rl.port, 500, 10000) == 0);
+    g_keepalive = 0;
+    fd = connect_local(fr.port);
+    CHECK(fd >= 0 && send(fd, "ping", 4, 0) == 4 && read_exact(fd, buf, 4) == 4);
+    sleep_ms(3500); /* idle: a request after each idle second, each answered by our server */
+    CHECK_MSG(atomic_load(&rl.keepalives) >= 2, "keep-alive 1 s: %d requests in 3.5 idle seconds",
+              atomic_load(&rl.keepalives));
+    CHECK(send(fd, "pong", 4, 0) == 4 && read_exact(fd, buf, 4) == 4 && memcmp(buf, "pong", 4) == 0);
+    CHECK(fwd_get(&fr, &fr.closed) == 0);
+    close(fd);
+    fwd_stop(&fr);
+    relay_stop(&rl);
+    qstp_server_quit(srv);
+}
+
 int main(int argc, char **argv)
 {
     size_t n = argc > 1 ? (size_t)strtoul(argv[1], NULL, 10) : 500;
@@ -769,6 +807,7 @@ int main(int argc, char **argv)
     test_no_tunnel();
     test_backpressure();
     test_stop();
+    test_keepalive();
     test_many(n);
     return test_report();
 }
