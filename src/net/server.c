@@ -462,7 +462,15 @@ int qstp_server_start(qstp_server **out, const qstp_server_options *opt,
     pthread_mutex_init(&srv->withdraw_mtx, NULL);
     pthread_mutex_init(&srv->rate_mtx, NULL);
     pthread_mutex_init(&srv->job_mtx, NULL);
-    pthread_cond_init(&srv->job_cv, NULL);
+    {
+        /* The workers' timed wait (workers.c wait_for_job) runs on the monotonic clock: on the
+         * wall clock a step back would stall pool refills and expiry for as long (R3-PRE-2). */
+        pthread_condattr_t ca;
+        pthread_condattr_init(&ca);
+        pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+        pthread_cond_init(&srv->job_cv, &ca);
+        pthread_condattr_destroy(&ca);
+    }
     pthread_mutex_init(&srv->ws_mtx, NULL);
     ret = srv_fwd_resolve(srv);
     if (ret != 0) {

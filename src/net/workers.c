@@ -92,7 +92,7 @@ static unsigned fill_limit(const struct qstp_server *srv)
 static void wait_for_job(struct qstp_server *srv)
 {
     struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
+    clock_gettime(CLOCK_MONOTONIC, &ts); /* job_cv uses the monotonic clock (server.c) */
     ts.tv_sec += SRV_FILL_POLL_MS / 1000u;
     (void)pthread_cond_timedwait(&srv->job_cv, &srv->job_mtx, &ts);
 }
