@@ -35,6 +35,8 @@
 #define LF_OUT_MARK LF_SEAL_CAP
 #define LF_CLOSE_DRAIN_MS 1000u  /* our close record out, the server's end of stream in */
 #define LF_LOCAL_DRAIN_MS 30000u /* a local peer that takes nothing for this long is gone */
+#define LF_WRITE_TIMEOUT_MS 30000u /* a server that takes nothing for this long is gone (as the
+                                      blocking client's write timeout) */
 #define LF_STOP_MS 1500u         /* stop: how long the close records may take in all */
 #define LF_SCAN_MAX_MS 1000u     /* timers are looked at at least this often */
 #define LF_KEEPALIVE_SCAN_MS 250u
@@ -63,6 +65,7 @@ typedef struct lf_conn {
     uint8_t busy;    /* sealed into out since the last timer scan */
     uint8_t ai_next; /* the server address to try after the current one */
     uint64_t start_ms, eof_ms, last_rx_ms, deadline_ms;
+    uint64_t out_ms; /* when the tunnel last took bytes, or out filled */
     uint64_t tx, rx;
     uint8_t *ws;     /* handshake workspace */
     uint8_t *rxbuf;  /* attached while the session holds part of a record */
@@ -84,6 +87,7 @@ struct qstp_local_fwd {
     volatile sig_atomic_t stop_req;
     int stopping;
     uint64_t stop_deadline, accept_resume;
+    uint32_t write_timeout_ms;
     struct sockaddr_storage addrs[4];
     socklen_t addrlens[4];
     uint8_t naddrs;
@@ -232,6 +236,7 @@ static int out_flush(lf_conn *c)
         ssize_t w = send(c->tfd, c->out + c->out_off, c->out_len, MSG_NOSIGNAL | MSG_DONTWAIT);
         if (w < 0)
             return again() ? 0 : -1;
+        c->out_ms = qstp_net_mono_ms();
         c->out_off += (size_t)w;
         c->out_len -= (size_t)w;
     }
@@ -254,6 +259,8 @@ static int out_put(lf_conn *c, const uint8_t *p, size_t n)
         if (n == 0)
             return 0;
     }
+    if (c->out_len == 0)
+        c->out_ms = qstp_net_mono_ms(); /* the write timeout runs from here */
     if (c->out != NULL && p >= c->out && p < c->out + c->out_cap) {
         /* sealed in place at the start of out (only when out was empty) */
         c->out_off = (size_t)(p - c->out);
@@ -902,6 +909,10 @@ static void scan(qstp_local_fwd *f, uint64_t now)
                 if (c->state != C_OPEN)
                     continue;
             }
+            if (c->out_len > 0 && now - c->out_ms >= f->write_timeout_ms) {
+                tunnel_failed(f, c, qstp_error_timeout); /* the server takes nothing */
+                continue;
+            }
             if (c->out != NULL && c->out_len == 0 && !c->busy)
                 out_free(c); /* not streaming any more: an idle tunnel holds no buffer */
             c->busy = 0;
@@ -1050,6 +1061,7 @@ int qstp_local_fwd_new(qstp_local_fwd **out, const qstp_local_fwd_config *cfg, i
     f->cfg = *cfg;
     if (f->cfg.timeout_ms == 0)
         f->cfg.timeout_ms = LF_DEFAULT_TIMEOUT_MS;
+    f->write_timeout_ms = cfg->write_timeout_ms != 0 ? cfg->write_timeout_ms : LF_WRITE_TIMEOUT_MS;
     f->lfd = listen_fd;
     f->epfd = f->wakefd = -1;
     qstp_net_env(&f->env);

@@ -70,6 +70,8 @@ typedef struct qstp_local_fwd_config {
     uint32_t keepalive_interval; /* seconds; 0 = none (docs/PROTOCOL.md §3) */
     uint32_t session_options;    /* QSTP_OPT_* */
     uint32_t linger_ms;          /* after a local end of stream, see above */
+    uint32_t write_timeout_ms;   /* an open tunnel whose server takes no byte for this long
+                                    fails (timeout; the local side is reset); 0 = 30 s */
     /* Called on the loop's thread for each event; may be NULL. */
     void (*on_event)(const qstp_local_fwd_event *ev, void *ctx);
     void *ctx;

@@ -12,7 +12,9 @@
  *      once it reads;
  *   7. stop with open tunnels: each sends a close record (seen on the wire by a relay) and the
  *      local peers get EOF;
- *   8. keep-alive: an idle tunnel sends requests (seen by the relay) and stays up.
+ *   8. keep-alive: an idle tunnel sends requests (seen by the relay) and stays up;
+ *   9. a server that takes nothing for the write timeout: the tunnel fails, the local peer is
+ *      reset.
  * The server is the net layer's own (qstp_server) with a small command protocol; a relay
  * between forwarder and server watches or cuts the stream. */
 #include <dirent.h>
@@ -39,7 +41,8 @@
 #define FLOOD_BYTES (48u << 20)
 
 static net_keys K;
-static uint32_t g_keepalive; /* keep-alive interval of the next forwarder started */
+static uint32_t g_keepalive;     /* keep-alive interval of the next forwarder started */
+static uint32_t g_write_timeout; /* and its write timeout (0: the default) */
 
 /* ---------------------------------------------------------------- helpers */
 
@@ -231,6 +234,7 @@ typedef struct relay {
     int lfd;
     uint16_t port, server_port;
     atomic_int cut, armed, stop;
+    atomic_int freeze;        /* stop reading what clients send */
     atomic_int close_records; /* connections whose last packet from the client was a close */
     atomic_int keepalives;    /* keep-alive requests (flag 0x21) from clients */
     atomic_int ended;         /* connections finished */
@@ -260,11 +264,12 @@ static void *relay_conn_main(void *arg)
     if (buf == NULL || b < 0 || connect(b, (struct sockaddr *)&sa, sizeof(sa)) != 0)
         goto out;
     while (!atomic_load(&r->stop)) {
-        struct pollfd p[2] = {{a, POLLIN, 0}, {b, POLLIN, 0}};
+        const int frozen = atomic_load(&r->freeze);
+        struct pollfd p[2] = {{frozen ? -1 : a, POLLIN, 0}, {b, POLLIN, 0}};
         ssize_t n;
         if (poll(p, 2, 200) <= 0)
             continue;
-        if (p[0].revents) {
+        if (p[0].revents && !frozen) {
             n = recv(a, buf, 65536, 0);
             if (n <= 0)
                 break;
@@ -416,6 +421,7 @@ static int fwd_start(fwd_run *fr, const qstp_server_certificate *cert, uint16_t 
     c.timeout_ms = timeout_ms;
     c.linger_ms = linger_ms;
     c.keepalive_interval = g_keepalive;
+    c.write_timeout_ms = g_write_timeout;
     c.on_event = on_event;
     c.ctx = fr;
     if (qstp_local_fwd_new(&fr->f, &c, fr->lfd) != 0)
@@ -790,6 +796,53 @@ static void test_keepalive(void)
     qstp_server_quit(srv);
 }
 
+/* ---------------------------------------------------------------- 9. a server that takes nothing */
+
+static void test_write_timeout(void)
+{
+    srv_ctx sc;
+    qstp_server *srv;
+    fwd_run fr;
+    relay rl;
+    uint8_t *buf = calloc(1, 65536);
+    int fd, reset = 0;
+    uint64_t t0, deadline;
+    memset(&sc, 0, sizeof(sc));
+    srv = start_server(&sc, &K.skey, 0, NULL);
+    CHECK(srv != NULL && buf != NULL);
+    if (srv == NULL || buf == NULL)
+        goto out;
+    CHECK(relay_start(&rl, qstp_server_port(srv)) == 0);
+    g_write_timeout = 1000;
+    CHECK(fwd_start(&fr, &K.cert, rl.port, 500, 10000) == 0);
+    g_write_timeout = 0;
+    fd = connect_local(fr.port);
+    CHECK(fd >= 0 && send(fd, "ping", 4, 0) == 4 && read_exact(fd, buf, 4) == 4);
+    atomic_store(&rl.freeze, 1); /* the "server" reads nothing from now on */
+    t0 = now_ms();
+    deadline = t0 + 20000u;
+    while (!reset && now_ms() < deadline) {
+        struct pollfd p = {fd, POLLIN, 0};
+        ssize_t w = send(fd, buf, 65536, MSG_NOSIGNAL | MSG_DONTWAIT);
+        if (w < 0 && (errno == ECONNRESET || errno == EPIPE))
+            reset = 1;
+        if (poll(&p, 1, 50) > 0 && recv(fd, buf, 65536, MSG_DONTWAIT) < 0 && errno == ECONNRESET)
+            reset = 1;
+    }
+    CHECK_MSG(reset, "a server that takes nothing: the local peer was not reset within 20 s");
+    CHECK_MSG(fwd_get(&fr, &fr.closed_error) == 1, "write timeout: %d tunnels closed with an error",
+              fwd_get(&fr, &fr.closed_error));
+    fprintf(stderr, "  write timeout 1 s: local peer reset after %llu ms of writing\n",
+            (unsigned long long)(now_ms() - t0));
+    close(fd);
+    fwd_stop(&fr);
+    atomic_store(&rl.freeze, 0);
+    relay_stop(&rl);
+    qstp_server_quit(srv);
+out:
+    free(buf);
+}
+
 int main(int argc, char **argv)
 {
     size_t n = argc > 1 ? (size_t)strtoul(argv[1], NULL, 10) : 500;
@@ -808,6 +861,7 @@ int main(int argc, char **argv)
     test_backpressure();
     test_stop();
     test_keepalive();
+    test_write_timeout();
     test_many(n);
     return test_report();
 }
