@@ -69,7 +69,10 @@ static int load_any(const char *path, loaded *l)
     errno = 0;
     r = qstp_file_read(path, QSTP_KEYFILE_DEFAULT_CAP, &data, &len, NULL);
     if (r != 0) {
-        if (qstp_error_of(r) == qstp_error_io)
+        if (qstp_error_of(r) == qstp_error_io && errno != ENOENT && cli_is_dir(path))
+            cli_err("%s is a directory; name a certificate or key file inside it (%s, %s, ...)",
+                    path, CLI_ROOT_CERT_FILE, CLI_SERVER_CERT_FILE);
+        else if (qstp_error_of(r) == qstp_error_io)
             cli_err("cannot read %s: %s; check the path", path,
                     errno == ENOENT ? "no such file" : strerror(errno));
         else
@@ -86,6 +89,11 @@ static int load_any(const char *path, loaded *l)
     else if (qstp_server_key_decode(&l->u.skey, data, len, &l->enc) == 0)
         l->kind = K_SERVER_KEY;
     qstp_file_free(data, len);
+    if (l->kind == K_NONE && len == 0) {
+        cli_err("%s is empty, not a QSTP certificate or key; it was cut short or never written",
+                path);
+        return CLI_FILE;
+    }
     if (l->kind == K_NONE) {
         cli_err("%s is not a QSTP certificate or key (%zu bytes; expected a .qrr, .qrc or .qsk "
                 "file in binary, reference text or PEM form)", path, len);

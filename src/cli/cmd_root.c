@@ -242,6 +242,7 @@ int cli_root_sign(const char *rootdir, const char *outdir, const char *issuer, u
     char kpath[CLI_PATH_MAX], cpath[CLI_PATH_MAX];
     char skpath[CLI_PATH_MAX], scpath[CLI_PATH_MAX], rcpath[CLI_PATH_MAX];
     char skpem[CLI_PATH_MAX], scpem[CLI_PATH_MAX], rcpem[CLI_PATH_MAX];
+    char rootkey_out[CLI_PATH_MAX];
     char serial[2 * QSTP_SERIAL_SIZE + 1];
     qstp_root_key *rkey = calloc(1, sizeof(*rkey));
     qstp_root_certificate *rcert = calloc(1, sizeof(*rcert));
@@ -265,6 +266,15 @@ int cli_root_sign(const char *rootdir, const char *outdir, const char *issuer, u
     }
     if ((rc = load_root(rootdir, rkey, rcert, kpath, cpath, sizeof(kpath))) != 0)
         goto done;
+    /* A server directory is copied to the server whole (--dir): it must never carry the root's
+     * secret key, which is what `--out` naming the root directory would do. */
+    if (cli_join(rootkey_out, sizeof(rootkey_out), outdir, CLI_ROOT_KEY_FILE) == 0 &&
+        cli_exists(rootkey_out)) {
+        cli_err("--out %s holds a root secret key (%s); a server directory must not carry the "
+                "root's key, so choose another --out", outdir, rootkey_out);
+        rc = CLI_FILE;
+        goto done;
+    }
     if ((rc = check_free(skpath, force)) != 0 || (rc = check_free(scpath, force)) != 0)
         goto done;
     if ((rc = cli_make_dir(outdir, 0700)) != 0)

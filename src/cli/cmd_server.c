@@ -4,8 +4,10 @@
  * reloads the key and certificates (qstp_server_reload: existing tunnels keep their keys). */
 #include "cli.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -43,6 +45,8 @@ static const char SERVER_HELP[] =
     "  --threads N          event loops and handshake workers (default: one per core)\n"
     "  --max-queued MB      unsent MiB per tunnel before a client that does not read is\n"
     "                       dropped (default 8; --forward pauses the backend instead)\n"
+    "  --config FILE        services from a file ([service NAME] sections of key = value\n"
+    "                       lines, the option names without dashes; docs/CLI.md)\n"
     "  --log-format F       text (default) or json (one JSON object per line)\n"
     "  --quiet              log warnings and errors only\n"
     "  --verbose            log debug lines too\n"
@@ -77,11 +81,20 @@ typedef struct srv_state {
     uint16_t port, fport;
     qstp_server_options opt;
     uint8_t root_alg, root_serial[QSTP_SERIAL_SIZE];
+    /* While qstp_server_start runs, the library's error lines are kept here instead of being
+     * logged, so a failed start is one sentence (the line and what to do), not two. */
+    atomic_int starting;
+    char start_err[256];
 } srv_state;
 
 static void log_line(void *ctx, qstp_log_level level, const char *line)
 {
     srv_state *st = ctx;
+    if (level == QSTP_LOG_ERROR && atomic_load(&st->starting)) {
+        if (st->start_err[0] == '\0') /* the first error is the cause */
+            snprintf(st->start_err, sizeof(st->start_err), "%s", line);
+        return;
+    }
     if (cli_log_is_json()) {
         cli_log_json_line(st->who, level == QSTP_LOG_ERROR ? "error" : level == QSTP_LOG_WARN ?
                           "warning" : level == QSTP_LOG_DEBUG ? "debug" : "info", line);
@@ -348,6 +361,13 @@ static int prepare(const cli_server_conf *c, srv_state *st, int named)
                               "PORT, not '%s'", listen_s);
         }
     }
+    {
+        unsigned char a[sizeof(struct in6_addr)];
+        if (inet_pton(AF_INET, st->host, a) != 1 && inet_pton(AF_INET6, st->host, a) != 1)
+            return conf_error(c, L(CLI_SO_LISTEN), "--listen takes an IP address, not a name "
+                              "('%s'); use e.g. 127.0.0.1:PORT, [::1]:PORT or 0.0.0.0:PORT",
+                              st->host);
+    }
     if (st->fwd_s != NULL && cli_parse_hostport(st->fwd_s, st->fhost, sizeof(st->fhost),
                                                 &st->fport, 0, "") != 0)
         return conf_error(c, L(CLI_SO_FORWARD), "--forward wants HOST:PORT, not '%s'", st->fwd_s);
@@ -391,6 +411,31 @@ static int prepare(const cli_server_conf *c, srv_state *st, int named)
     return CLI_OK;
 }
 
+/* A failed qstp_server_start as one sentence: the library's first error line says what failed
+ * (listen or backend), the errno text in it says why; we add what to do. */
+static void explain_start(const srv_state *st, int r)
+{
+    const char *e = st->start_err;
+    const unsigned port = st->port;
+    if (strstr(e, "address in use") != NULL)
+        cli_err("cannot listen on %s port %u: another program already listens there; stop it or "
+                "choose another --listen port", st->host, port);
+    else if (strstr(e, "Cannot assign requested address") != NULL)
+        cli_err("cannot listen on %s port %u: that address is not on this machine; use one of "
+                "its addresses, or 0.0.0.0 / [::] for all", st->host, port);
+    else if (strstr(e, "Permission denied") != NULL)
+        cli_err("cannot listen on %s port %u: permission denied (ports below 1024 need root or "
+                "CAP_NET_BIND_SERVICE); choose a port from 1024 up", st->host, port);
+    else if (strstr(e, "cannot resolve the backend") != NULL)
+        cli_err("cannot resolve the --forward backend %s; check the host name (the server "
+                "resolves it once, at start)", st->fwd_s);
+    else if (e[0] != '\0')
+        cli_err("cannot start the server on %s port %u: %s", st->host, port, e);
+    else
+        cli_err("cannot start the server on %s port %u: %s", st->host, port,
+                cli_errstr(qstp_error_of(r)));
+}
+
 /* Loads the material and starts the server of one prepared service. */
 static int start_one(srv_state *st)
 {
@@ -409,14 +454,17 @@ static int start_one(srv_state *st)
         st->opt.forward_host = st->fhost;
         st->opt.forward_port = st->fport;
     }
+    st->start_err[0] = '\0';
+    atomic_store(&st->starting, 1);
     r = qstp_server_start(&st->srv, &st->opt, keys, st->npairs, root);
+    atomic_store(&st->starting, 0);
     if (r != 0) {
         st->srv = NULL;
-        cli_err("cannot start the server on %s port %u: %s; is the port in use or the address "
-                "not on this machine?", st->host, (unsigned)st->port,
-                cli_errstr(qstp_error_of(r)));
+        explain_start(st, r);
         goto done;
     }
+    if (st->start_err[0] != '\0') /* an error that did not stop the start: log it after all */
+        log_line(st, QSTP_LOG_ERROR, st->start_err);
     st->root_alg = root->algorithm;
     memcpy(st->root_serial, root->serial, QSTP_SERIAL_SIZE);
     {

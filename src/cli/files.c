@@ -5,19 +5,65 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "crypto/ct.h"
 #include "net/keyfile.h"
 #include "qstp/revoke.h"
 
-/* what: "root certificate"; hint: the file a person should pass instead. */
-static int explain_load(int ret, int saved_errno, const char *path, const char *what,
-                        const char *hint)
+/* What a file that did not load as the kind asked for really is ("a server certificate"), so the
+ * sentence can say "X is a server certificate, not a root certificate". NULL if it is no QSTP
+ * certificate or key. Secret keys decoded here are cleared before the buffer is freed. */
+static const char *actual_kind(const char *path, size_t *size)
 {
+    union {
+        qstp_root_certificate root;
+        qstp_server_certificate server;
+        qstp_root_key rkey;
+        qstp_server_key skey;
+    } *u = NULL;
+    uint8_t *data = NULL;
+    size_t len = 0;
+    const char *kind = NULL;
+    *size = 0;
+    if (qstp_file_read(path, QSTP_KEYFILE_DEFAULT_CAP, &data, &len, NULL) != 0)
+        return NULL;
+    *size = len;
+    u = calloc(1, sizeof(*u));
+    if (u != NULL) {
+        if (qstp_root_certificate_decode(&u->root, data, len, NULL) == 0) {
+            kind = "a root certificate";
+        } else if (qstp_server_certificate_decode(&u->server, data, len, NULL) == 0) {
+            kind = "a server certificate";
+        } else if (qstp_root_key_decode(&u->rkey, data, len, NULL) == 0) {
+            kind = "a root secret key";
+            qstp_root_key_clear(&u->rkey);
+        } else if (qstp_server_key_decode(&u->skey, data, len, NULL) == 0) {
+            kind = "a server secret key";
+            qstp_server_key_clear(&u->skey);
+        }
+        qstp_wipe(u, sizeof(*u));
+        free(u);
+    }
+    qstp_file_free(data, len);
+    return kind;
+}
+
+/* what: "root certificate"; name: its standard file name (for a directory given instead of the
+ * file); hint: the file a person should pass instead. */
+static int explain_load(int ret, int saved_errno, const char *path, const char *what,
+                        const char *name, const char *hint)
+{
+    const char *kind;
+    size_t size;
     switch (qstp_error_of(ret)) {
     case qstp_error_io:
         if (saved_errno == ENOENT)
             cli_err("cannot read %s %s: no such file; %s", what, path, hint);
+        else if (cli_is_dir(path))
+            cli_err("%s is a directory, not a %s file; pass the file inside it (%s/%s) or use "
+                    "--dir", path, what, path, name);
         else
             cli_err("cannot read %s %s: %s; check the path and its permissions", what, path,
                     strerror(saved_errno));
@@ -33,7 +79,15 @@ static int explain_load(int ret, int saved_errno, const char *path, const char *
         cli_err("%s %s has an unsupported version byte (expected 1); re-issue it", what, path);
         break;
     default:
-        cli_err("%s is not a %s (wrong size, kind or encoding); %s", path, what, hint);
+        kind = actual_kind(path, &size);
+        if (kind != NULL)
+            cli_err("%s is %s, not a %s; %s", path, kind, what, hint);
+        else if (size == 0)
+            cli_err("%s is empty, not a %s; %s", path, what, hint);
+        else
+            cli_err("%s is not a %s: its %zu bytes are no QSTP certificate or key in binary, "
+                    "reference text or PEM form (damaged, truncated or another kind of file); %s",
+                    path, what, size, hint);
         break;
     }
     return CLI_FILE;
@@ -52,7 +106,7 @@ int cli_load_root_cert(const char *path, qstp_root_certificate *cert)
     errno = 0;
     r = qstp_keyfile_load_root_certificate(path, cert, NULL);
     if (r != 0)
-        return explain_load(r, errno, path, "root certificate",
+        return explain_load(r, errno, path, "root certificate", CLI_ROOT_CERT_FILE,
                             "pass the root's " CLI_ROOT_CERT_FILE " (made by 'qstp root init')");
     return 0;
 }
@@ -63,7 +117,7 @@ int cli_load_server_cert(const char *path, qstp_server_certificate *cert)
     errno = 0;
     r = qstp_keyfile_load_server_certificate(path, cert, NULL);
     if (r != 0)
-        return explain_load(r, errno, path, "server certificate",
+        return explain_load(r, errno, path, "server certificate", CLI_SERVER_CERT_FILE,
                             "pass the server's " CLI_SERVER_CERT_FILE " (made by 'qstp root sign')");
     return 0;
 }
@@ -75,7 +129,7 @@ int cli_load_root_key(const char *path, qstp_root_key *key)
     errno = 0;
     r = qstp_keyfile_load_root_key(path, key, NULL, &w);
     if (r != 0)
-        return explain_load(r, errno, path, "root secret key",
+        return explain_load(r, errno, path, "root secret key", CLI_ROOT_KEY_FILE,
                             "pass the root directory made by 'qstp root init' (it holds "
                             CLI_ROOT_KEY_FILE ")");
     warn_perms(w, path);
@@ -89,7 +143,7 @@ int cli_load_server_key(const char *path, qstp_server_key *key)
     errno = 0;
     r = qstp_keyfile_load_server_key(path, key, NULL, &w);
     if (r != 0)
-        return explain_load(r, errno, path, "server secret key",
+        return explain_load(r, errno, path, "server secret key", CLI_SERVER_KEY_FILE,
                             "pass the server's " CLI_SERVER_KEY_FILE " (made by 'qstp root sign')");
     warn_perms(w, path);
     return 0;

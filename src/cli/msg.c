@@ -198,6 +198,24 @@ int cli_explain_connect(int ret, const char *host, uint16_t port)
                 "not match the certificate you gave); make sure --cert and --root belong to that "
                 "server", host, (unsigned)port);
         return CLI_NET;
+    case qstp_error_message_time_invalid:
+    case qstp_error_packet_unsequenced:
+    case qstp_error_unknown_protocol:
+    case qstp_error_malformed:
+    case qstp_error_invalid_request:
+        /* The first bytes back were no QSTP packet of the right kind and time: most often the
+         * port belongs to another service (an HTTP server answers with "HTTP/1.1 ...", whose
+         * bytes read as a header with an absurd time stamp); otherwise a clock is wrong. */
+        cli_err("%s port %u did not answer with a valid QSTP handshake packet (%s); check that "
+                "this port is a 'qstp server' and not another service, and that both machines' "
+                "clocks are right", host, (unsigned)port, cli_errstr(e));
+        return CLI_NET;
+    case qstp_error_receive_failure:
+    case qstp_error_transmit_failure:
+        cli_err("the connection to %s port %u broke during the handshake (%s); check that this "
+                "port is a 'qstp server' and see its log (it may have refused the tunnel)", host,
+                (unsigned)port, cli_errstr(e));
+        return CLI_NET;
     default:
         cli_err("tunnel to %s port %u failed: %s", host, (unsigned)port, cli_errstr(e));
         return CLI_NET;

@@ -40,9 +40,64 @@ expect_fail() {
   fi
 }
 
-# A TCP port nobody listens on right now.
+# A TCP port nobody listens on right now. Racy: another program (a test running in parallel) may
+# take it before it is used; for a port that must stay closed use fake_peer closed.
 free_port() {
   python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
+}
+
+# wait_file FILE: until FILE is not empty (60 s: python's start-up on a loaded machine is slow,
+# and a short wait here once failed a test with no reason shown)
+wait_file() {
+  for _ in $(seq 1 600); do
+    [ -s "$1" ] && return 0
+    sleep 0.1
+  done
+  return 1
+}
+
+# fake_peer MODE: a python3 TCP peer on 127.0.0.1 that is not a QSTP server; sets FPORT (empty
+# and a FAIL line if it did not start). Modes:
+#   closed  the port is bound but not listening, so connecting is refused; held until the
+#           script ends, so no other program can take it meanwhile (unlike free_port)
+#   silent  accepts and never answers
+#   http    answers whatever it reads like an HTTP server ("HTTP/1.1 400 ...")
+#   close   accepts and closes at once
+fake_peer() {
+  local f="$T/fake.$1.$RANDOM.port"
+  python3 - "$1" "$f" <<'PY' &
+import os, socket, sys, time
+mode, portfile = sys.argv[1], sys.argv[2]
+s = socket.socket()
+s.bind(("127.0.0.1", 0))
+if mode != "closed":
+    s.listen(16)
+with open(portfile + ".tmp", "w") as f:
+    f.write(str(s.getsockname()[1]))
+os.rename(portfile + ".tmp", portfile)  # the reader sees the whole number or nothing
+deadline = time.time() + 600
+held = []
+while time.time() < deadline:
+    if mode == "closed":
+        time.sleep(1)
+        continue
+    c, _ = s.accept()
+    if mode == "http":
+        c.settimeout(10)
+        try:
+            c.recv(65536)
+            c.sendall(b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+        except OSError:
+            pass
+        c.close()
+    elif mode == "close":
+        c.close()
+    else:
+        held.append(c)  # silent: keep it open, never answer
+PY
+  PIDS+=($!)
+  FPORT=""
+  if wait_file "$f"; then FPORT=$(cat "$f"); else bad "fake peer '$1' did not start in 60 s"; fi
 }
 
 # start_server LOG ARGS...: runs "qstp server ARGS" in the background with --listen
@@ -53,7 +108,7 @@ start_server() {
   SPID=$!
   PIDS+=("$SPID")
   SPORT=""
-  for _ in $(seq 1 100); do
+  for _ in $(seq 1 300); do  # 30 s: an ASan server on a loaded machine starts slowly
     SPORT=$(grep -o 'ready on 127.0.0.1 port [0-9]*' "$log" 2>/dev/null | awk '{print $5}')
     [ -n "$SPORT" ] && return 0
     kill -0 "$SPID" 2>/dev/null || break
