@@ -75,8 +75,9 @@ typedef struct tunnel_io {
     uint64_t rx_bytes, tx_bytes;
 } tunnel_io;
 
-/* SIGINT/SIGTERM: set g_stop, and in --stdio mode wake the pump through its eventfd (write(2) is
- * async-signal-safe), so Ctrl-C still ends the tunnel with a close record. */
+/* SIGINT/SIGTERM: set g_stop, and wake whoever waits (write(2) to an eventfd is
+ * async-signal-safe): the --stdio pump, or the -L event loop, so Ctrl-C still ends every tunnel
+ * with a close record. */
 static volatile sig_atomic_t g_stop;
 static volatile int g_sig_evfd = -1;
 static qstp_local_fwd *volatile g_fwd; /* -L: the running forwarder */
@@ -374,7 +375,8 @@ static int listen_local(const char *bind_host, uint16_t port)
         if (fd < 0)
             continue;
         setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-        if (bind(fd, ai->ai_addr, ai->ai_addrlen) == 0 && listen(fd, 128) == 0)
+        /* a busy forwarded port may see a burst of connections: the system's largest backlog */
+        if (bind(fd, ai->ai_addr, ai->ai_addrlen) == 0 && listen(fd, SOMAXCONN) == 0)
             break;
         close(fd);
         fd = -1;
