@@ -136,6 +136,23 @@ const struct qstp_suite *cli_suite_lookup(const char *s);
 /* Prints the known suites (one per line) to stderr, for "unknown suite" errors and help. */
 void cli_list_suites(void);
 
+/* ---------------- cert show --json (cert_json.c) ---------------- */
+/* The public fields of one certificate or key file. */
+typedef struct cli_cert_summary {
+    const char *path, *kind, *encoding; /* kind: "root certificate", "server secret key", ... */
+    size_t size;
+    const uint8_t *issuer, *serial;     /* QSTP_ISSUER_SIZE, QSTP_SERIAL_SIZE bytes */
+    uint8_t algorithm;
+    uint64_t from, to;
+    int has_root_serial;                /* a server certificate: root_serial, NULL if unsigned */
+    const uint8_t *root_serial;
+    int self_signature;                 /* a root certificate: 1 valid, 0 not; else -1 */
+    const uint8_t *hash;                /* QSTP_HASH_SIZE bytes, or NULL */
+    int secret_key;                     /* a key file: says the key is present, never shows it */
+} cli_cert_summary;
+/* Prints f as one JSON object on one line on stdout. */
+void cli_cert_json(const cli_cert_summary *f);
+
 /* ---------------- key material generation (cmd_root.c, also used by the demo) ---------------- */
 /* Root key + self-signed certificate written to dir (created 0700 if missing). */
 int cli_root_init(const char *dir, const char *issuer, uint32_t days, const struct qstp_suite *suite,

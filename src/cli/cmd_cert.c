@@ -12,15 +12,20 @@
 #include "qstp/revoke.h"
 
 static const char CERT_SHOW_HELP[] =
-    "usage: qstp cert show [--brief] FILE\n"
+    "usage: qstp cert show [--brief | --json] FILE\n"
     "\n"
     "Prints what FILE is (root or server certificate, root or server secret key; binary,\n"
     "reference text or PEM), its issuer, serials, suite and validity, and for a certificate\n"
     "its reference text form. Secret key material is never printed.\n"
     "\n"
     "  --brief   only the summary, not the text form\n"
+    "  --json    the summary as one JSON object on one line (for scripts): file, kind,\n"
+    "            encoding, size, issuer, serial, suite, suite_id, valid_from, valid_to (UTC),\n"
+    "            status (valid, expired, not_yet_valid), days_left, root_serial, hash, ...\n"
     "\n"
-    "example: qstp cert show server/server_public_cert.qrc\n";
+    "examples:\n"
+    "  qstp cert show server/server_public_cert.qrc\n"
+    "  qstp cert show --json server/server_public_cert.qrc | jq .days_left\n";
 
 static const char CERT_VERIFY_HELP[] =
     "usage: qstp cert verify --root FILE [--revocation FILE] CERT\n"
@@ -181,16 +186,72 @@ static void show_text_server(const qstp_server_certificate *c)
     free(buf);
 }
 
+/* --json: the summary fields of l (cert_json.c). */
+static void show_json(const char *path, loaded *l)
+{
+    cli_cert_summary f;
+    uint8_t h[QSTP_HASH_SIZE];
+    memset(&f, 0, sizeof(f));
+    f.path = path;
+    f.encoding = enc_name(l->enc);
+    f.size = l->size;
+    f.self_signature = -1;
+    switch (l->kind) {
+    case K_ROOT_CERT:
+        f.kind = "root certificate";
+        f.issuer = l->u.root.issuer;
+        f.serial = l->u.root.serial;
+        f.algorithm = l->u.root.algorithm;
+        f.from = l->u.root.from;
+        f.to = l->u.root.to;
+        f.self_signature = qstp_root_certificate_verify(&l->u.root, l->u.root.from + 1) == 0;
+        f.hash = qstp_root_certificate_hash(h, &l->u.root) == 0 ? h : NULL;
+        break;
+    case K_SERVER_CERT:
+        f.kind = "server certificate";
+        f.issuer = l->u.server.issuer;
+        f.serial = l->u.server.serial;
+        f.algorithm = l->u.server.algorithm;
+        f.from = l->u.server.from;
+        f.to = l->u.server.to;
+        f.has_root_serial = 1;
+        f.root_serial = all_zero(l->u.server.rootser, QSTP_SERIAL_SIZE) ? NULL : l->u.server.rootser;
+        f.hash = qstp_server_certificate_hash(h, &l->u.server) == 0 ? h : NULL;
+        break;
+    case K_ROOT_KEY:
+        f.kind = "root secret key";
+        f.issuer = l->u.rkey.issuer;
+        f.serial = l->u.rkey.serial;
+        f.algorithm = l->u.rkey.algorithm;
+        f.from = l->u.rkey.from;
+        f.to = l->u.rkey.to;
+        f.secret_key = 1;
+        break;
+    case K_SERVER_KEY:
+        f.kind = "server secret key";
+        f.issuer = l->u.skey.issuer;
+        f.serial = l->u.skey.serial;
+        f.algorithm = l->u.skey.algorithm;
+        f.from = l->u.skey.from;
+        f.to = l->u.skey.to;
+        f.secret_key = 1;
+        break;
+    default:
+        return;
+    }
+    cli_cert_json(&f);
+}
+
 static int cmd_show(int argc, char **argv)
 {
-    int brief = 0, r;
+    int brief = 0, json = 0, r;
     const char *pos[1];
     size_t npos;
     uint8_t h[QSTP_HASH_SIZE];
     char line[200];
     loaded *l;
-    const cli_opt opts[] = {{"--brief", NULL, 0, NULL, &brief}};
-    r = cli_parse("cert show", argc, argv, opts, 1, pos, 1, &npos);
+    const cli_opt opts[] = {{"--brief", NULL, 0, NULL, &brief}, {"--json", NULL, 0, NULL, &json}};
+    r = cli_parse("cert show", argc, argv, opts, 2, pos, 1, &npos);
     if (r == CLI_PARSE_HELP) {
         fputs(CERT_SHOW_HELP, stdout);
         return CLI_OK;
@@ -202,9 +263,22 @@ static int cmd_show(int argc, char **argv)
     l = calloc(1, sizeof(*l));
     if (l == NULL)
         return CLI_FILE;
+    if (brief && json) {
+        free(l);
+        return cli_usage_error("cert show", "--brief and --json do not go together");
+    }
     if ((r = load_any(pos[0], l)) != 0) {
         free(l);
         return r;
+    }
+    if (json) {
+        show_json(pos[0], l);
+        if (l->kind == K_ROOT_KEY)
+            qstp_root_key_clear(&l->u.rkey);
+        else if (l->kind == K_SERVER_KEY)
+            qstp_server_key_clear(&l->u.skey);
+        free(l);
+        return CLI_OK;
     }
     switch (l->kind) {
     case K_ROOT_CERT:

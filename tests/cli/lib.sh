@@ -46,6 +46,12 @@ free_port() {
   python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
 }
 
+# "${WITH_SIGINT[@]}" CMD... &: runs CMD with SIGINT at its default action, as a foreground
+# program in a terminal gets it (a non-interactive shell starts background jobs with SIGINT
+# ignored, so `kill -INT` would not be the user's Ctrl-C). An array, not a function: a function
+# in the background is a bash subshell, and $! would be that shell's pid, not CMD's.
+WITH_SIGINT=(python3 -c 'import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_DFL); os.execvp(sys.argv[1], sys.argv[1:])')
+
 # wait_file FILE: until FILE is not empty (60 s: python's start-up on a loaded machine is slow,
 # and a short wait here once failed a test with no reason shown)
 wait_file() {

@@ -53,6 +53,38 @@ check "cert show on a secret key names it and hides the key" bash -c \
 check "cert show on a server secret key" bash -c "'$QSTP' cert show '$T/srv/server_secret_key.qsk' | grep -q 'server SECRET key'"
 check "cert show on PEM" bash -c "'$QSTP' cert show --brief '$T/root/root_public_cert.qrr.pem' | grep -q 'root certificate (PEM'"
 check "cert show on a PEM secret key" bash -c "'$QSTP' cert show '$T/root/root_secret_key.qsk.pem' | grep -q 'root SECRET key (PEM'"
+# cert show --json: one object per file, for scripts; the same values as the text summary
+for f in "$T/srv/server_public_cert.qrc" "$T/root/root_public_cert.qrr" "$T/srv/server_secret_key.qsk"; do
+  "$QSTP" cert show --json "$f" >"$T/json" 2>&1
+  "$QSTP" cert show --brief "$f" >"$T/brief" 2>&1
+  check "cert show --json $(basename "$f"): one line of JSON with the text form's serial, suite and expiry" python3 -c "
+import json, sys, re
+lines = open('$T/json').read().splitlines()
+assert len(lines) == 1, lines
+j = json.loads(lines[0])
+brief = open('$T/brief').read()
+serial = re.search(r'serial +([0-9A-F]{32})', brief).group(1)
+assert j['serial'] == serial, (j['serial'], serial)
+assert j['file'] == '$f' and j['size'] > 7000 and j['suite_id'] == '0x03'
+assert j['suite'] == 'dilithium-s5_kyber-s5_rcs-256_sha3-256' and j['signature'] == 'ML-DSA-87'
+assert j['status'] == 'valid' and j['days_left'] == int(re.search(r'\((\d+) days left\)', brief).group(1))
+assert re.fullmatch(r'\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ', j['valid_to'])
+kind = {'qrc': 'server certificate', 'qrr': 'root certificate', 'qsk': 'server secret key'}['$f'[-3:]]
+assert j['kind'] == kind, j['kind']
+if kind == 'server certificate': assert re.fullmatch('[0-9A-F]{32}', j['root_serial'])
+if kind == 'root certificate': assert j['self_signature'] == 'valid'
+if kind == 'server secret key': assert j['secret_key'] == 'present (not shown)' and len(lines[0]) < 1000
+"
+done
+check "cert show --json on an unsigned certificate: root_serial is null" bash -c \
+  "'$QSTP' cert show --json '$REF/qstp_refhost.qrc.unsigned' | python3 -c 'import json,sys; assert json.load(sys.stdin)[\"root_serial\"] is None'"
+if [ -x "$MKCERTS" ]; then
+  mkdir -p "$T/exp" && "$MKCERTS" "$T/exp" expired >/dev/null 2>&1
+  check "cert show --json on an expired certificate: status expired, days_left negative" bash -c \
+    "'$QSTP' cert show --json '$T/exp/server_public_cert.qrc' | python3 -c 'import json,sys; j=json.load(sys.stdin); assert j[\"status\"] == \"expired\" and j[\"days_left\"] < 0, j'"
+fi
+check "cert show --brief --json is a usage error" bash -c "'$QSTP' cert show --brief --json '$T/root/root_public_cert.qrr' 2>/dev/null; [ \$? = 1 ]"
+
 # the reference's own files
 "$QSTP" cert show "$REF/root_public_cert.qrr" >"$T/refroot" 2>&1
 check "cert show on the reference root (names $REF/root_public_cert.qrr)" bash -c \

@@ -116,6 +116,15 @@ expect_fail "client: a peer that hangs up at once" 3 "the connection to 127.0.0.
 # (a name with spaces fails in the resolver library at once: no DNS query, no network needed)
 expect_fail "server: --forward to a name that does not resolve" 3 "^qstp: cannot resolve the --forward backend no such host:80; check the host name" "$QSTP" server --dir "$T/srv" --forward "no such host:80" --listen 127.0.0.1:0
 expect_fail "server: --listen on an address not on this machine" 3 "^qstp: cannot listen on 203.0.113.7 port [0-9]+: that address is not on this machine" "$QSTP" server --dir "$T/srv" --echo --listen 203.0.113.7:32119
+# Ctrl-C while the client waits for the handshake: it stops at once with 130 (128 + SIGINT)
+fake_peer silent
+"${WITH_SIGINT[@]}" "$QSTP" client --dir "$T/srv" --connect 127.0.0.1:"$FPORT" --timeout 30 </dev/null >"$T/int.out" 2>"$T/int.err" &
+CPID=$!
+for _ in $(seq 1 100); do case $(readlink "/proc/$CPID/exe") in *qstp*) break ;; esac; sleep 0.1; done
+sleep 1  # the client is past start-up, waiting for the peer's answer
+t0=$(date +%s); kill -INT "$CPID"; wait "$CPID"; rc=$?; elapsed=$(( $(date +%s) - t0 ))
+check "Ctrl-C during the handshake: exit 130 at once (exit $rc after $elapsed s), nothing printed" \
+  bash -c "[ $rc = 130 ] && [ $elapsed -lt 5 ] && [ ! -s '$T/int.out' ]"
 start_server "$T/srv.log" --dir "$T/srv" --echo || bad "server start"
 expect_fail "server: port already in use" 3 "^qstp: cannot listen on 127.0.0.1 port $SPORT: another program already listens there; stop it or choose another --listen port" "$QSTP" server --dir "$T/srv" --echo --listen 127.0.0.1:"$SPORT"
 expect_fail "client: the server does not hold this certificate's key" 3 "port $SPORT" "$QSTP" client --dir "$T/srvB" --connect 127.0.0.1:"$SPORT"
