@@ -177,6 +177,11 @@ int cli_make_dir(const char *dir, unsigned mode)
 {
     if (cli_is_dir(dir))
         return 0;
+    if (cli_exists(dir)) {
+        cli_err("%s exists and is not a directory; choose another --out (a directory, created if "
+                "missing)", dir);
+        return CLI_FILE;
+    }
     if (mkdir(dir, (mode_t)mode) != 0) {
         cli_err("cannot create directory %s: %s; check the path and permissions", dir,
                 strerror(errno));

@@ -83,6 +83,7 @@ expect_fail "client: an empty certificate" 2 "$T/empty.qrc is empty, not a serve
 expect_fail "client: a truncated certificate" 2 "$T/trunc.qrc is not a server certificate: its 3000 bytes are no QSTP certificate or key .*truncated" "$QSTP" client --root "$T/root/root_public_cert.qrr" --cert "$T/trunc.qrc" --connect 127.0.0.1:"$DOWN"
 expect_fail "server: a directory as the key" 2 "$T/adir is a directory, not a server secret key file; pass the file inside it \($T/adir/server_secret_key.qsk\) or use --dir" "$QSTP" server --key "$T/adir" --cert "$T/srv/server_public_cert.qrc" --root "$T/root/root_public_cert.qrr" --echo --listen 127.0.0.1:0
 expect_fail "server: the root key as the key" 2 "root_secret_key.qsk is a root secret key, not a server secret key" "$QSTP" server --key "$T/root/root_secret_key.qsk" --cert "$T/srv/server_public_cert.qrc" --root "$T/root/root_public_cert.qrr" --echo --listen 127.0.0.1:0
+expect_fail "root init --out a file" 2 "$T/empty.qrc exists and is not a directory; choose another --out" "$QSTP" root init --out "$T/empty.qrc"
 # root sign --out ROOTDIR would put a server key next to the root key, in a directory meant to be
 # copied to the server: refused, and nothing is written
 expect_fail "root sign --out the root directory" 2 "--out $T/root holds a root secret key .*must not carry the root's key" "$QSTP" root sign --root "$T/root" --out "$T/root"
@@ -103,9 +104,10 @@ expect_fail "client: revocation list of another root" 2 "revocation list .* does
 expect_fail "client: nothing listens" 3 "cannot connect to 127.0.0.1 port $DOWN.*check that 'qstp server' runs there" "$QSTP" client --dir "$T/srv" --connect 127.0.0.1:"$DOWN"
 expect_fail "client -L: nothing listens" 3 "cannot connect to 127.0.0.1 port $DOWN" "$QSTP" client --dir "$T/srv" --connect 127.0.0.1:"$DOWN" -L "$(free_port)"
 expect_fail "root revoke --notify: nothing listens" 3 "cannot connect to 127.0.0.1 port $DOWN" "$QSTP" root revoke --root "$T/root" --cert "$T/srv/server_public_cert.qrc" --notify 127.0.0.1:"$DOWN"
-# a silent peer: a listening socket that never answers. (This check once failed on a loaded
-# machine with no reason shown: the peer's port file was waited for 5 s only, and the port was
-# read while python was still writing it. fake_peer waits 60 s and renames the file into place.)
+# a silent peer: a listening socket that never answers. (This check failed once on a loaded
+# machine with no visible reason: the python peer's port file was waited for 5 s only, so a late
+# python3 left the port empty and the client failed with a usage error instead; reproduced with a
+# python3 that starts 6 s late. fake_peer waits 60 s and says so if the peer does not start.)
 fake_peer silent
 expect_fail "client: the peer never answers (--timeout 1)" 3 "no answer from 127.0.0.1 port $FPORT in time" "$QSTP" client --dir "$T/srv" --connect 127.0.0.1:"$FPORT" --timeout 1
 # something that is not a QSTP server on the port
