@@ -38,11 +38,27 @@ static const char CERT_VERIFY_HELP[] =
     "\n"
     "example: qstp cert verify --root root/root_public_cert.qrr server/server_public_cert.qrc\n";
 
+static const char CERT_EXPORT_HELP[] =
+    "usage: qstp cert export --format binary|pem|text [--out FILE] [--force] FILE\n"
+    "\n"
+    "Writes FILE (any certificate or key file, in any encoding) in another encoding: binary\n"
+    "(the reference's .qrr/.qrc/.qsk files), pem, or text (the reference's printable form;\n"
+    "certificates only). A certificate goes to stdout without --out (text and pem only). A\n"
+    "secret key is only ever written to a file (--out, mode 0600), never to stdout.\n"
+    "\n"
+    "  --format F   binary, pem or text\n"
+    "  --out FILE   write here (atomically); refused if it exists, unless --force\n"
+    "\n"
+    "examples:\n"
+    "  qstp cert export --format pem server/server_public_cert.qrc > server.pem\n"
+    "  qstp cert export --format binary --out server_public_cert.qrc server.pem\n";
+
 static const char CERT_HELP[] =
-    "usage: qstp cert show|verify [options]\n"
+    "usage: qstp cert show|verify|export [options]\n"
     "\n"
     "  show    print a certificate or key file\n"
     "  verify  check a server certificate against its root\n"
+    "  export  write a certificate or key file in another encoding (binary, pem, text)\n"
     "\n"
     "example: qstp cert show root/root_public_cert.qrr\n";
 
@@ -412,6 +428,108 @@ done:
     return rc;
 }
 
+static int export_stdout(const loaded *l, qstp_encoding enc, const char *path)
+{
+    size_t cap = qstp_encoded_size_max(l->kind == K_ROOT_CERT
+                                           ? qstp_root_certificate_size(l->u.root.algorithm)
+                                           : qstp_server_certificate_size(l->u.server.algorithm));
+    size_t n = 0;
+    uint8_t *buf = malloc(cap + 1);
+    int r;
+    if (buf == NULL)
+        return CLI_FILE;
+    r = l->kind == K_ROOT_CERT ? qstp_root_certificate_encode(buf, cap + 1, &n, &l->u.root, enc)
+                               : qstp_server_certificate_encode(buf, cap + 1, &n, &l->u.server, enc);
+    if (r == 0 && (fwrite(buf, 1, n, stdout) != n || fflush(stdout) != 0))
+        r = -1;
+    free(buf);
+    if (r != 0) {
+        cli_err("cannot write %s to stdout: %s", path,
+                r == -1 ? strerror(errno) : cli_errstr(qstp_error_of(r)));
+        return CLI_FILE;
+    }
+    return CLI_OK;
+}
+
+static int cmd_export(int argc, char **argv)
+{
+    const char *fmt = NULL, *out = NULL, *pos[1];
+    int force = 0, r, rc;
+    size_t npos;
+    qstp_encoding enc;
+    loaded *l;
+    const cli_opt opts[] = {
+        {"--format", NULL, 1, &fmt, NULL},
+        {"--out", NULL, 1, &out, NULL},
+        {"--force", NULL, 0, NULL, &force},
+    };
+    r = cli_parse("cert export", argc, argv, opts, 3, pos, 1, &npos);
+    if (r == CLI_PARSE_HELP) {
+        fputs(CERT_EXPORT_HELP, stdout);
+        return CLI_OK;
+    }
+    if (r != 0)
+        return r;
+    if (fmt == NULL)
+        return cli_usage_error("cert export", "--format binary|pem|text is required");
+    if (strcmp(fmt, "binary") == 0)
+        enc = QSTP_ENCODING_BINARY;
+    else if (strcmp(fmt, "pem") == 0)
+        enc = QSTP_ENCODING_PEM;
+    else if (strcmp(fmt, "text") == 0)
+        enc = QSTP_ENCODING_TEXT;
+    else
+        return cli_usage_error("cert export", "--format is binary, pem or text, not '%s'", fmt);
+    if (npos != 1)
+        return cli_usage_error("cert export", "name the file to export");
+    l = calloc(1, sizeof(*l));
+    if (l == NULL)
+        return CLI_FILE;
+    if ((rc = load_any(pos[0], l)) != 0) {
+        free(l);
+        return rc;
+    }
+    rc = CLI_USAGE;
+    if ((l->kind == K_ROOT_KEY || l->kind == K_SERVER_KEY) && enc == QSTP_ENCODING_TEXT) {
+        cli_usage_error("cert export", "%s is a secret key, and keys have no text form; use "
+                        "--format pem or binary", pos[0]);
+    } else if ((l->kind == K_ROOT_KEY || l->kind == K_SERVER_KEY) && out == NULL) {
+        cli_usage_error("cert export", "%s is a secret key, which is never written to stdout; "
+                        "give --out FILE (written with mode 0600)", pos[0]);
+    } else if (out == NULL && enc == QSTP_ENCODING_BINARY) {
+        cli_usage_error("cert export", "binary output goes to a file: give --out FILE, or use "
+                        "--format pem or text for stdout");
+    } else if (out != NULL && !force && cli_exists(out)) {
+        cli_err("%s already exists; pass --force to overwrite it or choose another --out", out);
+        rc = CLI_FILE;
+    } else if (out == NULL) {
+        rc = export_stdout(l, enc, pos[0]);
+    } else {
+        switch (l->kind) { /* cli_save_*: atomic, keys 0600, certificates 0644 */
+        case K_ROOT_CERT:
+            rc = cli_save_root_cert(out, &l->u.root, enc);
+            break;
+        case K_SERVER_CERT:
+            rc = cli_save_server_cert(out, &l->u.server, enc);
+            break;
+        case K_ROOT_KEY:
+            rc = cli_save_root_key(out, &l->u.rkey, enc);
+            break;
+        default:
+            rc = cli_save_server_key(out, &l->u.skey, enc);
+            break;
+        }
+        if (rc == 0)
+            printf("%s written (%s, from %s)\n", out, fmt, pos[0]);
+    }
+    if (l->kind == K_ROOT_KEY)
+        qstp_root_key_clear(&l->u.rkey);
+    else if (l->kind == K_SERVER_KEY)
+        qstp_server_key_clear(&l->u.skey);
+    free(l);
+    return rc;
+}
+
 int cli_cmd_cert(int argc, char **argv)
 {
     if (argc < 1 || strcmp(argv[0], "--help") == 0 || strcmp(argv[0], "-h") == 0 ||
@@ -423,5 +541,7 @@ int cli_cmd_cert(int argc, char **argv)
         return cmd_show(argc - 1, argv + 1);
     if (strcmp(argv[0], "verify") == 0)
         return cmd_verify(argc - 1, argv + 1);
-    return cli_usage_error("cert", "unknown subcommand '%s' (show or verify)", argv[0]);
+    if (strcmp(argv[0], "export") == 0)
+        return cmd_export(argc - 1, argv + 1);
+    return cli_usage_error("cert", "unknown subcommand '%s' (show, verify or export)", argv[0]);
 }

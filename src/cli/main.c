@@ -21,6 +21,7 @@ static const char MAIN_HELP[] =
     "  root revoke     withdraw a server certificate\n"
     "  cert show       print a certificate or key file\n"
     "  cert verify     check a server certificate against its root\n"
+    "  cert export     write a certificate or key file as binary, PEM or text\n"
     "  server          run a server: --echo, --forward HOST:PORT or --stdio\n"
     "  client          open a tunnel: --stdio (like nc) or -L [BIND:]PORT (port forwarding)\n"
     "  vpn             layer-3 VPN over TUN interfaces: vpn server / vpn client\n"

@@ -8,7 +8,7 @@ REF=$SHARED/vectors/reference/mldsa87/deterministic
 # ---- version and help
 check "version names the protocol" bash -c "'$QSTP' version | grep -q 'QSTP 1.4'"
 check "version lists the default suite" bash -c "'$QSTP' version | grep -q '0x03.*dilithium-s5_kyber-s5_rcs-256_sha3-256.*default'"
-for c in "" "root" "root init" "root sign" "root revoke" "cert" "cert show" "cert verify" \
+for c in "" "root" "root init" "root sign" "root revoke" "cert" "cert show" "cert verify" "cert export" \
          "server" "client" "demo" "version"; do
   # shellcheck disable=SC2086
   check "qstp $c --help has usage and an example" bash -c "'$QSTP' $c --help | grep -q '^usage: qstp' && '$QSTP' $c --help | grep -qi 'example'"
@@ -84,6 +84,28 @@ if [ -x "$MKCERTS" ]; then
     "'$QSTP' cert show --json '$T/exp/server_public_cert.qrc' | python3 -c 'import json,sys; j=json.load(sys.stdin); assert j[\"status\"] == \"expired\" and j[\"days_left\"] < 0, j'"
 fi
 check "cert show --brief --json is a usage error" bash -c "'$QSTP' cert show --brief --json '$T/root/root_public_cert.qrr' 2>/dev/null; [ \$? = 1 ]"
+
+# cert export: every encoding round-trips to the same bytes; secret keys only to files, 0600
+mkdir -p "$T/ex"
+"$QSTP" cert export --format pem "$T/srv/server_public_cert.qrc" >"$T/ex/s.pem"
+check "cert export --format pem to stdout is the PEM twin root sign --pem writes" bash -c \
+  "grep -q -- '-----BEGIN QSTP SERVER CERTIFICATE-----' '$T/ex/s.pem' && '$QSTP' cert show --brief '$T/ex/s.pem' | grep -q 'server certificate (PEM'"
+"$QSTP" cert export --format text "$T/root/root_public_cert.qrr" >"$T/ex/r.txt"
+check "cert export --format text prints the reference text form" grep -q -- '------BEGIN QSTP ROOT PUBLIC CERTIFICATE BLOCK------' "$T/ex/r.txt"
+"$QSTP" cert export --format binary --out "$T/ex/s.qrc" "$T/ex/s.pem" >/dev/null
+"$QSTP" cert export --format binary --out "$T/ex/r.qrr" "$T/ex/r.txt" >/dev/null
+check "cert export: PEM and text back to binary give the original bytes" bash -c \
+  "cmp -s '$T/ex/s.qrc' '$T/srv/server_public_cert.qrc' && cmp -s '$T/ex/r.qrr' '$T/root/root_public_cert.qrr' && [ \"\$(stat -c %a '$T/ex/s.qrc')\" = 644 ]"
+"$QSTP" cert export --format pem --out "$T/ex/k.pem" "$T/srv/server_secret_key.qsk" >/dev/null
+"$QSTP" cert export --format binary --out "$T/ex/k.qsk" "$T/ex/k.pem" >/dev/null
+check "cert export: a secret key through PEM and back is the same file, mode 0600 both times" bash -c \
+  "cmp -s '$T/ex/k.qsk' '$T/srv/server_secret_key.qsk' && [ \"\$(stat -c %a '$T/ex/k.pem')\" = 600 ] && [ \"\$(stat -c %a '$T/ex/k.qsk')\" = 600 ]"
+check "cert export: a secret key is never written to stdout (exit 1, nothing on stdout)" bash -c \
+  "'$QSTP' cert export --format pem '$T/srv/server_secret_key.qsk' >'$T/ex/leak' 2>/dev/null; [ \$? = 1 ] && [ ! -s '$T/ex/leak' ]"
+check "cert export: an existing --out is kept without --force (exit 2), replaced with it" bash -c \
+  "'$QSTP' cert export --format binary --out '$T/ex/s.qrc' '$T/ex/s.pem' 2>/dev/null; [ \$? = 2 ] && '$QSTP' cert export --format binary --force --out '$T/ex/s.qrc' '$T/ex/s.pem' >/dev/null"
+check "cert export: binary to stdout and keys as text are usage errors" bash -c \
+  "'$QSTP' cert export --format binary '$T/ex/s.pem' >/dev/null 2>&1; a=\$?; '$QSTP' cert export --format text --out '$T/ex/k.txt' '$T/srv/server_secret_key.qsk' 2>/dev/null; b=\$?; [ \$a = 1 ] && [ \$b = 1 ] && [ ! -e '$T/ex/k.txt' ]"
 
 # the reference's own files
 "$QSTP" cert show "$REF/root_public_cert.qrr" >"$T/refroot" 2>&1
