@@ -7,6 +7,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "crypto/ct.h"
 #include "net/keyfile.h"
@@ -57,10 +59,17 @@ static int explain_load(int ret, int saved_errno, const char *path, const char *
 {
     const char *kind;
     size_t size;
+    struct stat st;
     switch (qstp_error_of(ret)) {
     case qstp_error_io:
         if (saved_errno == ENOENT)
             cli_err("cannot read %s %s: no such file; %s", what, path, hint);
+        else if (saved_errno == EACCES && stat(path, &st) == 0)
+            cli_err("cannot read %s %s: permission denied (owner uid %u, mode %04o; qstp runs as "
+                    "uid %u); run qstp as the owner or give it read access%s", what, path,
+                    (unsigned)st.st_uid, (unsigned)(st.st_mode & 07777), (unsigned)getuid(),
+                    strstr(what, "secret") != NULL ? ", keeping the key private to that user"
+                                                   : "");
         else if (cli_is_dir(path))
             cli_err("%s is a directory, not a %s file; pass the file inside it (%s/%s) or use "
                     "--dir", path, what, path, name);

@@ -84,6 +84,14 @@ expect_fail "client: a truncated certificate" 2 "$T/trunc.qrc is not a server ce
 expect_fail "server: a directory as the key" 2 "$T/adir is a directory, not a server secret key file; pass the file inside it \($T/adir/server_secret_key.qsk\) or use --dir" "$QSTP" server --key "$T/adir" --cert "$T/srv/server_public_cert.qrc" --root "$T/root/root_public_cert.qrr" --echo --listen 127.0.0.1:0
 expect_fail "server: the root key as the key" 2 "root_secret_key.qsk is a root secret key, not a server secret key" "$QSTP" server --key "$T/root/root_secret_key.qsk" --cert "$T/srv/server_public_cert.qrc" --root "$T/root/root_public_cert.qrr" --echo --listen 127.0.0.1:0
 expect_fail "root init --out a file" 2 "$T/empty.qrc exists and is not a directory; choose another --out" "$QSTP" root init --out "$T/empty.qrc"
+# a key this user may not read (as root: run the server as nobody; skipped for other users)
+if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null && setpriv --reuid=65534 --regid=65534 --clear-groups "$QSTP" version >/dev/null 2>&1; then
+  mkdir -p "$T/nob" && cp "$T/srv/"* "$T/nob/" && chmod 755 "$T" "$T/nob"
+  expect_fail "server: a key this user cannot read" 2 "cannot read server secret key $T/nob/server_secret_key.qsk: permission denied \(owner uid 0, mode 0600; qstp runs as uid 65534\); run qstp as the owner" \
+    setpriv --reuid=65534 --regid=65534 --clear-groups "$QSTP" server --dir "$T/nob" --echo --listen 127.0.0.1:0
+else
+  echo "     (not root or no setpriv: the unreadable-key check is skipped)"
+fi
 # root sign --out ROOTDIR would put a server key next to the root key, in a directory meant to be
 # copied to the server: refused, and nothing is written
 expect_fail "root sign --out the root directory" 2 "--out $T/root holds a root secret key .*must not carry the root's key" "$QSTP" root sign --root "$T/root" --out "$T/root"
