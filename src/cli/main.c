@@ -34,7 +34,7 @@ static const char MAIN_HELP[] =
     "  echo hello | qstp client --dir server --connect 127.0.0.1:32119\n"
     "\n"
     "exit status: 0 ok, 1 usage error, 2 file or certificate problem, 3 network or handshake "
-    "failure\n";
+    "failure,\n130 Ctrl-C before a tunnel was up\n";
 
 int cli_cmd_vpn(int argc, char **argv); /* cmd_vpn.c */
 
