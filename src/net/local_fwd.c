@@ -21,6 +21,7 @@
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -66,6 +67,7 @@ typedef struct lf_conn {
     uint8_t ai_next; /* the server address to try after the current one */
     uint64_t start_ms, eof_ms, last_rx_ms, deadline_ms;
     uint64_t out_ms; /* when the tunnel last took bytes, or out filled */
+    uint64_t lp_ms;  /* when the local peer last took plaintext, or lpend filled */
     uint64_t tx, rx;
     uint8_t *ws;     /* handshake workspace */
     uint8_t *rxbuf;  /* attached while the session holds part of a record */
@@ -364,6 +366,7 @@ static void hs_failed(qstp_local_fwd *f, lf_conn *c, int err)
         (void)drain_session(c); /* an error packet tells the server why, if it fits now */
     }
     emit(f, c, &ev);
+    reset_local(c); /* a FIN would be an empty stream that looks complete (R4-LF-5) */
     destroy(f, c);
 }
 
@@ -402,18 +405,37 @@ static void server_closed(qstp_local_fwd *f, lf_conn *c, qstp_errors why)
     destroy(f, c);
 }
 
-/* We end an open tunnel (local side finished, or stop): close record, then wait for the
- * server's end of stream so our close does not turn into a reset that could discard it. */
-static void close_tunnel(qstp_local_fwd *f, lf_conn *c)
+/* Plaintext for the local peer is known to be left behind: kept here, held in part by the
+ * session, or already in the tunnel socket unread. */
+static int cut_short(const lf_conn *c)
+{
+    int unread = 0;
+    if (c->lpend_len > 0 || qstp_session_rx_pending(&c->s) > 0)
+        return 1;
+    return c->tfd >= 0 && ioctl(c->tfd, FIONREAD, &unread) == 0 && unread > 0;
+}
+
+/* We end an open tunnel (local side finished or failed, or stop): close record, then wait for
+ * the server's end of stream so our close does not turn into a reset that could discard it.
+ * A normal end is a FIN to the local peer and a close record with code 0 to the server. When
+ * either stream is incomplete (the local peer reset or stopped reading, or bytes for it are
+ * dropped here: R4-LF-1/2/3) the close record carries why, so the server resets its backend,
+ * and the local connection is reset: neither side may take a cut stream for a complete one. */
+static void close_tunnel(qstp_local_fwd *f, lf_conn *c, qstp_errors why)
 {
     if (c->state != C_OPEN)
         return;
-    emit_closed(f, c, 0, qstp_error_none);
-    (void)qstp_session_close(&c->s, qstp_error_none);
+    if (why == qstp_error_none && cut_short(c))
+        why = qstp_error_connection_failure;
+    emit_closed(f, c, 0, why);
+    (void)qstp_session_close(&c->s, why);
     rx_release(f, c);
     lpend_free(c);
     set_ev(f, c->lfd, &c->lev, 0, 0);
-    (void)shutdown(c->lfd, SHUT_WR);
+    if (why != qstp_error_none)
+        reset_local(c);
+    else
+        (void)shutdown(c->lfd, SHUT_WR);
     close(c->lfd);
     c->lfd = -1;
     c->state = C_CLOSING;
@@ -568,6 +590,8 @@ static int deliver(lf_conn *c, const uint8_t *d, size_t n)
     }
     if (c->lpend_off + c->lpend_len + n > LF_LPEND_CAP)
         return -2;
+    if (c->lpend_len == 0)
+        c->lp_ms = qstp_net_mono_ms(); /* the local drain timeout runs from here */
     memcpy(c->lpend + c->lpend_off + c->lpend_len, d, n);
     c->lpend_len += n;
     return 0;
@@ -631,7 +655,8 @@ static void process_records(qstp_local_fwd *f, lf_conn *c, const uint8_t *in, si
     if (qstp_session_rx_pending(&c->s) == 0)
         rx_release(f, c);
     if (local_gone) {
-        close_tunnel(f, c); /* the local reader is gone: end the tunnel normally */
+        /* the local reader is gone: what the server sent was not delivered */
+        close_tunnel(f, c, qstp_error_connection_failure);
         return;
     }
     if (c->local_eof) {
@@ -747,11 +772,17 @@ static void local_readable(qstp_local_fwd *f, lf_conn *c)
     }
     if (r < 0 && again())
         return;
-    /* End of the local stream (or its failure, which ends it the same way): linger. */
+    if (r < 0) {
+        /* The local peer reset (or its socket failed): what it sent may be incomplete, and it
+         * reads no reply. The server must not pass this on as a complete stream (R4-LF-3). */
+        close_tunnel(f, c, qstp_error_connection_failure);
+        return;
+    }
+    /* End of the local stream: linger. */
     c->local_eof = 1;
     c->eof_ms = qstp_net_mono_ms();
     if (f->cfg.linger_ms == 0) {
-        close_tunnel(f, c);
+        close_tunnel(f, c, qstp_error_none);
         return;
     }
     c->deadline_ms = (c->last_rx_ms > c->eof_ms ? c->last_rx_ms : c->eof_ms) + f->cfg.linger_ms;
@@ -766,6 +797,7 @@ static int lpend_flush(lf_conn *c)
         ssize_t w = send(c->lfd, c->lpend + c->lpend_off, c->lpend_len, MSG_NOSIGNAL | MSG_DONTWAIT);
         if (w < 0)
             return again() ? 0 : -1;
+        c->lp_ms = qstp_net_mono_ms();
         c->lpend_off += (size_t)w;
         c->lpend_len -= (size_t)w;
     }
@@ -783,6 +815,8 @@ static void local_event(qstp_local_fwd *f, lf_conn *c, uint32_t events)
         } else if (c->lpend_len == 0) {
             (void)shutdown(c->lfd, SHUT_WR);
             destroy(f, c);
+        } else {
+            c->deadline_ms = c->lp_ms + LF_LOCAL_DRAIN_MS; /* a slow reader that still reads */
         }
         return;
     }
@@ -790,10 +824,17 @@ static void local_event(qstp_local_fwd *f, lf_conn *c, uint32_t events)
         return;
     if ((events & (EPOLLOUT | EPOLLERR | EPOLLHUP)) && (had & EPOLLOUT)) {
         if (lpend_flush(c) != 0) {
-            close_tunnel(f, c); /* the local reader is gone */
+            close_tunnel(f, c, qstp_error_connection_failure); /* the local reader is gone */
             return;
         }
         if (c->lpend_len == 0) {
+            /* The tunnel is read again from now: its silence (linger, keep-alive) counts from
+             * here, not from before the local peer made us stop reading (R4-LF-1/4). */
+            c->last_rx_ms = qstp_net_mono_ms();
+            if (c->local_eof) {
+                c->deadline_ms = c->last_rx_ms + f->cfg.linger_ms;
+                want_scan(f, c->deadline_ms);
+            }
             update(f, c); /* read the tunnel again */
             if (c->state != C_OPEN)
                 return;
@@ -858,8 +899,16 @@ static void on_accept(qstp_local_fwd *f)
 static void run_keepalive(qstp_local_fwd *f, lf_conn *c)
 {
     const uint64_t now = qstp_net_unix_now(NULL);
-    const uint64_t next = qstp_session_next_timeout(&c->s, now);
+    uint64_t next;
     qstp_event ev;
+    /* The session's keep-alive counts the server's silence. While plaintext waits for the local
+     * peer the tunnel is not read, so that silence is ours, and records keep arriving unread
+     * (the keep-alive response among them, in order): no timer then, and none until a whole
+     * interval has passed since the tunnel was last read or read again (R4-LF-4). */
+    if (c->lpend_len > 0 ||
+        qstp_net_mono_ms() - c->last_rx_ms < (uint64_t)f->cfg.keepalive_interval * 1000u)
+        return;
+    next = qstp_session_next_timeout(&c->s, now);
     if (next == UINT64_MAX || now < next)
         return;
     qstp_session_timeout(&c->s, &ev);
@@ -900,8 +949,13 @@ static void scan(qstp_local_fwd *f, uint64_t now)
             }
             break;
         case C_OPEN:
-            if (c->local_eof && now >= c->deadline_ms) {
-                close_tunnel(f, c); /* lingered long enough */
+            if (c->local_eof && now >= c->deadline_ms && c->lpend_len > 0 &&
+                now - c->lp_ms < LF_LOCAL_DRAIN_MS) {
+                /* the linger counts the server's silence, and we are not reading the tunnel
+                 * while the local peer takes what waits for it (R4-LF-1) */
+                c->deadline_ms = c->lp_ms + LF_LOCAL_DRAIN_MS;
+            } else if (c->local_eof && now >= c->deadline_ms) {
+                close_tunnel(f, c, qstp_error_none); /* lingered long enough (cut_short) */
                 continue;
             }
             if (f->cfg.keepalive_interval != 0) {
@@ -945,10 +999,12 @@ static void begin_stop(qstp_local_fwd *f)
     set_ev(f, f->lfd, &f->lfd_ev, 0, TAG_LISTEN);
     for (c = f->live; c != NULL; c = next) {
         next = c->next;
-        if (c->state == C_OPEN)
-            close_tunnel(f, c); /* close record */
-        else if (c->state == C_CONNECTING || c->state == C_HANDSHAKE)
-            destroy(f, c); /* no tunnel yet: nothing to tell the server */
+        if (c->state == C_OPEN) {
+            close_tunnel(f, c, qstp_error_none); /* close record (RST if cut short: R4-LF-2) */
+        } else if (c->state == C_CONNECTING || c->state == C_HANDSHAKE) {
+            reset_local(c); /* no tunnel, nothing to tell the server; not an empty stream */
+            destroy(f, c);
+        }
     }
 }
 

@@ -1,0 +1,458 @@
+/* Review 4: the client forwarder of `qstp client -L` (src/net/local_fwd.c) as an attacker and
+ * a demanding user would use it. Each check failed before its fix (R4-LF-n in the report):
+ *   1. local end of stream, then the reply is read slowly: the linger expired while plaintext
+ *      still waited for the local peer; it was dropped and the local peer got a FIN, so a cut
+ *      reply looked complete. Now: every byte, then EOF;
+ *   2. stop while plaintext waits for the local peer: a FIN after part of the stream. Now: RST;
+ *   3. the local peer resets its connection: the tunnel ended with a normal close record, so the
+ *      server's backend saw a complete stream. Now: the close record carries an error;
+ *   4. keep-alive with a local peer that pauses reading: the tunnel is not read while plaintext
+ *      waits, so the keep-alive response was never seen and the tunnel was reset after two
+ *      intervals. Now: the pause is not the server's silence;
+ *   5. no tunnel (a server that never answers): the local connection got a FIN, an empty stream
+ *      that looks complete. Now: RST;
+ *   6. out of descriptors on accept: the loop pauses its listener, it does not spin (regression).
+ * The server is the net layer's own (qstp_server) with a small command protocol. */
+#include <errno.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "net/local_fwd.h"
+#include "net_harness.h"
+#include "qstp/server.h"
+
+#define FLOOD_BYTES (16u << 20)
+
+static net_keys K;
+
+static uint64_t now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
+
+static void sleep_ms(unsigned ms)
+{
+    struct timespec ts = {(time_t)(ms / 1000u), (long)(ms % 1000u) * 1000000L};
+    nanosleep(&ts, NULL);
+}
+
+static uint8_t pat(size_t i)
+{
+    return (uint8_t)(i * 131u + 9u * 7u + (i >> 16));
+}
+
+static int connect_local(uint16_t port)
+{
+    struct sockaddr_in a;
+    int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    memset(&a, 0, sizeof(a));
+    a.sin_family = AF_INET;
+    a.sin_port = htons(port);
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (fd >= 0 && connect(fd, (struct sockaddr *)&a, sizeof(a)) != 0) {
+        close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+/* Reads until EOF (*end 0), reset (1), timeout (2); checks the flood pattern (*bad). */
+static size_t read_flood(int fd, int ms, int *end, int *bad)
+{
+    static uint8_t buf[1u << 16];
+    size_t got = 0;
+    const uint64_t deadline = now_ms() + (uint64_t)ms;
+    *bad = 0;
+    for (;;) {
+        struct pollfd p = {fd, POLLIN, 0};
+        uint64_t t = now_ms();
+        ssize_t r;
+        if (t >= deadline || poll(&p, 1, (int)(deadline - t)) <= 0) {
+            *end = 2;
+            return got;
+        }
+        r = recv(fd, buf, sizeof(buf), 0);
+        if (r == 0) {
+            *end = 0;
+            return got;
+        }
+        if (r < 0) {
+            if (errno == EINTR || errno == EAGAIN)
+                continue;
+            *end = 1;
+            return got;
+        }
+        for (ssize_t i = 0; i < r; i++)
+            if (buf[i] != pat(got + (size_t)i))
+                *bad = 1;
+        got += (size_t)r;
+    }
+}
+
+/* ---------------------------------------------------------------- the server
+ * "FLOOD" answers FLOOD_BYTES of the pattern; anything else is echoed. */
+
+typedef struct srv_ctx {
+    atomic_int closed, closed_normal;
+} srv_ctx;
+
+static void cmd_data(qstp_server *srv, qstp_tunnel_id id, const uint8_t *data, size_t len, void *ctx)
+{
+    (void)ctx;
+    if (len == 5 && memcmp(data, "FLOOD", 5) == 0) {
+        uint8_t *buf = malloc(65536);
+        for (size_t off = 0; buf != NULL && off < FLOOD_BYTES; off += 65536) {
+            for (size_t i = 0; i < 65536; i++)
+                buf[i] = pat(off + i);
+            if (qstp_server_send(srv, id, buf, 65536) != 0)
+                break;
+        }
+        free(buf);
+    } else {
+        (void)qstp_server_send(srv, id, data, len);
+    }
+}
+
+static void cmd_closed(qstp_server *srv, qstp_tunnel_id id, qstp_errors reason, void *ctx)
+{
+    srv_ctx *c = ctx;
+    (void)srv;
+    (void)id;
+    atomic_fetch_add(&c->closed, 1);
+    if (reason == qstp_error_none)
+        atomic_fetch_add(&c->closed_normal, 1);
+}
+
+static void quiet(void *ctx, qstp_log_level level, const char *line)
+{
+    (void)ctx;
+    (void)level;
+    (void)line;
+}
+
+static qstp_server *start_server(srv_ctx *c)
+{
+    qstp_server_options o;
+    qstp_server *srv = NULL;
+    qstp_server_options_default(&o);
+    o.address = "127.0.0.1";
+    o.ephemeral_port = 1;
+    o.loops = 1;
+    o.workers = 1;
+    o.cb.on_data = cmd_data;
+    o.cb.on_closed = cmd_closed;
+    o.cb.ctx = c;
+    o.log = quiet;
+    o.max_queued = 64u << 20; /* FLOOD queues everything at once */
+    if (qstp_server_start(&srv, &o, &K.skey, 1, NULL) != 0)
+        return NULL;
+    return srv;
+}
+
+/* ---------------------------------------------------------------- the forwarder under test */
+
+typedef struct fwd_run {
+    qstp_local_fwd *f;
+    uint16_t port;
+    int lfd;
+    pthread_t th;
+    atomic_int failed, closed, closed_error;
+} fwd_run;
+
+static void on_event(const qstp_local_fwd_event *ev, void *ctx)
+{
+    fwd_run *fr = ctx;
+    if (ev->kind == QSTP_LOCAL_FWD_FAILED)
+        atomic_fetch_add(&fr->failed, 1);
+    else if (ev->kind == QSTP_LOCAL_FWD_CLOSED) {
+        atomic_fetch_add(&fr->closed, 1);
+        if (ev->reason != qstp_error_none)
+            atomic_fetch_add(&fr->closed_error, 1);
+    }
+}
+
+static void *fwd_main(void *arg)
+{
+    fwd_run *fr = arg;
+    (void)qstp_local_fwd_run(fr->f);
+    return NULL;
+}
+
+static int fwd_start(fwd_run *fr, uint16_t server_port, uint32_t linger_ms, uint32_t timeout_ms,
+                     uint32_t keepalive)
+{
+    qstp_local_fwd_config c;
+    memset(fr, 0, sizeof(*fr));
+    fr->lfd = nh_listen_any(&fr->port);
+    if (fr->lfd < 0)
+        return -1;
+    memset(&c, 0, sizeof(c));
+    c.root = &K.root;
+    c.cert = &K.cert;
+    c.host = "127.0.0.1";
+    c.port = server_port;
+    c.timeout_ms = timeout_ms;
+    c.linger_ms = linger_ms;
+    c.keepalive_interval = keepalive;
+    c.on_event = on_event;
+    c.ctx = fr;
+    if (qstp_local_fwd_new(&fr->f, &c, fr->lfd) != 0)
+        return -1;
+    return pthread_create(&fr->th, NULL, fwd_main, fr);
+}
+
+static void fwd_stop(fwd_run *fr)
+{
+    qstp_local_fwd_stop(fr->f);
+    pthread_join(fr->th, NULL);
+    qstp_local_fwd_free(fr->f);
+    close(fr->lfd);
+}
+
+/* an open tunnel: the echo of "ping" came back */
+static int open_tunnel(uint16_t port)
+{
+    uint8_t b[4];
+    int fd = connect_local(port);
+    if (fd < 0 || send(fd, "ping", 4, 0) != 4 || recv(fd, b, 4, MSG_WAITALL) != 4) {
+        if (fd >= 0)
+            close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+/* ---------------------------------------------------------------- R4-LF-1 */
+
+static void test_linger_slow_reader(void)
+{
+    srv_ctx sc;
+    qstp_server *srv;
+    fwd_run fr;
+    int fd, end = -1, bad = 0;
+    size_t n = 0;
+    memset(&sc, 0, sizeof(sc));
+    srv = start_server(&sc);
+    CHECK(srv != NULL && fwd_start(&fr, srv != NULL ? qstp_server_port(srv) : 0, 300, 10000, 0) == 0);
+    if (srv == NULL)
+        return;
+    fd = open_tunnel(fr.port);
+    CHECK(fd >= 0 && send(fd, "FLOOD", 5, 0) == 5);
+    (void)shutdown(fd, SHUT_WR); /* a request, then our end (nc -N, HTTP/1.0 clients) */
+    sleep_ms(1500);              /* busy elsewhere: five lingers long */
+    if (fd >= 0)
+        n = read_flood(fd, 30000, &end, &bad);
+    CHECK_MSG((end == 0 && n == FLOOD_BYTES && !bad) || end == 1,
+              "R4-LF-1 local EOF, slow reader: %zu of %u bytes then %s%s (want all then EOF, or a "
+              "reset)", n, (unsigned)FLOOD_BYTES, end == 0 ? "EOF" : end == 1 ? "RST" : "timeout",
+              bad ? ", WRONG bytes" : "");
+    if (fd >= 0)
+        close(fd);
+    fwd_stop(&fr);
+    qstp_server_quit(srv);
+}
+
+/* ---------------------------------------------------------------- R4-LF-2 */
+
+static void test_stop_pending(void)
+{
+    srv_ctx sc;
+    qstp_server *srv;
+    fwd_run fr;
+    int fd, end = -1, bad = 0;
+    size_t n = 0;
+    memset(&sc, 0, sizeof(sc));
+    srv = start_server(&sc);
+    CHECK(srv != NULL && fwd_start(&fr, srv != NULL ? qstp_server_port(srv) : 0, 300, 10000, 0) == 0);
+    if (srv == NULL)
+        return;
+    fd = open_tunnel(fr.port);
+    CHECK(fd >= 0 && send(fd, "FLOOD", 5, 0) == 5);
+    sleep_ms(1000); /* the forwarder holds plaintext this peer has not taken */
+    fwd_stop(&fr);
+    if (fd >= 0)
+        n = read_flood(fd, 30000, &end, &bad);
+    CHECK_MSG(end == 1 || (end == 0 && n == FLOOD_BYTES),
+              "R4-LF-2 stop with undelivered bytes: %zu of %u bytes then %s (want a reset)", n,
+              (unsigned)FLOOD_BYTES, end == 0 ? "EOF" : end == 1 ? "RST" : "timeout");
+    if (fd >= 0)
+        close(fd);
+    qstp_server_quit(srv);
+}
+
+/* ---------------------------------------------------------------- R4-LF-3 */
+
+static void test_local_reset(void)
+{
+    srv_ctx sc;
+    qstp_server *srv;
+    fwd_run fr;
+    struct linger lg = {1, 0};
+    int fd;
+    memset(&sc, 0, sizeof(sc));
+    srv = start_server(&sc);
+    CHECK(srv != NULL && fwd_start(&fr, srv != NULL ? qstp_server_port(srv) : 0, 300, 10000, 0) == 0);
+    if (srv == NULL)
+        return;
+    fd = open_tunnel(fr.port);
+    CHECK(fd >= 0);
+    if (fd >= 0) {
+        (void)setsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
+        close(fd); /* the local program aborts its upload */
+    }
+    for (int i = 0; i < 100 && atomic_load(&sc.closed) == 0; i++)
+        sleep_ms(50);
+    CHECK_MSG(atomic_load(&sc.closed) == 1 && atomic_load(&sc.closed_normal) == 0,
+              "R4-LF-3 local reset: the server saw %d closes, %d of them normal (want a failure)",
+              atomic_load(&sc.closed), atomic_load(&sc.closed_normal));
+    CHECK_MSG(atomic_load(&fr.closed_error) == 1, "R4-LF-3: %d tunnels closed with an error event",
+              atomic_load(&fr.closed_error));
+
+    /* control: a local end of stream is still a normal close */
+    fd = open_tunnel(fr.port);
+    CHECK(fd >= 0);
+    if (fd >= 0) {
+        uint8_t b[4];
+        (void)shutdown(fd, SHUT_WR);
+        CHECK(recv(fd, b, sizeof(b), 0) == 0);
+        close(fd);
+    }
+    for (int i = 0; i < 100 && atomic_load(&sc.closed) < 2; i++)
+        sleep_ms(50);
+    CHECK_MSG(atomic_load(&sc.closed_normal) == 1, "R4-LF-3 control: %d normal closes",
+              atomic_load(&sc.closed_normal));
+    fwd_stop(&fr);
+    qstp_server_quit(srv);
+}
+
+/* ---------------------------------------------------------------- R4-LF-4 */
+
+static void test_keepalive_paused_reader(void)
+{
+    srv_ctx sc;
+    qstp_server *srv;
+    fwd_run fr;
+    int fd, end = -1, bad = 0;
+    size_t n = 0;
+    memset(&sc, 0, sizeof(sc));
+    srv = start_server(&sc);
+    CHECK(srv != NULL && fwd_start(&fr, srv != NULL ? qstp_server_port(srv) : 0, 300, 10000, 1) == 0);
+    if (srv == NULL)
+        return;
+    fd = open_tunnel(fr.port);
+    CHECK(fd >= 0 && send(fd, "FLOOD", 5, 0) == 5);
+    sleep_ms(4500); /* a download paused for four keep-alive intervals */
+    if (fd >= 0) {
+        (void)shutdown(fd, SHUT_WR);
+        n = read_flood(fd, 30000, &end, &bad);
+    }
+    CHECK_MSG(end == 0 && n == FLOOD_BYTES && !bad,
+              "R4-LF-4 keep-alive 1 s, reader paused 4.5 s: %zu of %u bytes then %s (want all, EOF)",
+              n, (unsigned)FLOOD_BYTES, end == 0 ? "EOF" : end == 1 ? "RST" : "timeout");
+    CHECK_MSG(atomic_load(&fr.closed_error) == 0, "R4-LF-4: %d tunnels failed",
+              atomic_load(&fr.closed_error));
+    if (fd >= 0)
+        close(fd);
+    fwd_stop(&fr);
+    qstp_server_quit(srv);
+}
+
+/* ---------------------------------------------------------------- R4-LF-5 */
+
+static void test_no_tunnel_reset(void)
+{
+    fwd_run fr;
+    uint16_t sport;
+    int silent = nh_listen_any(&sport), fd, end = -1, bad;
+    size_t n = 0;
+    CHECK(silent >= 0 && fwd_start(&fr, sport, 300, 500, 0) == 0);
+    fd = connect_local(fr.port);
+    CHECK(fd >= 0);
+    if (fd >= 0)
+        n = read_flood(fd, 10000, &end, &bad);
+    CHECK_MSG(n == 0 && end == 1, "R4-LF-5 silent server: local end %s after %zu bytes (want RST)",
+              end == 0 ? "EOF" : end == 1 ? "RST" : "timeout", n);
+    CHECK(atomic_load(&fr.failed) == 1);
+    if (fd >= 0)
+        close(fd);
+    fwd_stop(&fr);
+    close(silent);
+}
+
+/* ---------------------------------------------------------------- R4-LF-6 (regression) */
+
+static double cpu_s(void)
+{
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    return (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6 +
+           (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec / 1e6;
+}
+
+static void test_emfile(void)
+{
+    srv_ctx sc;
+    qstp_server *srv;
+    fwd_run fr;
+    struct rlimit old, lim;
+    int fds[8], top = -1, pipefd[2];
+    double c0, c1;
+    memset(&sc, 0, sizeof(sc));
+    srv = start_server(&sc);
+    CHECK(srv != NULL && fwd_start(&fr, srv != NULL ? qstp_server_port(srv) : 0, 300, 10000, 0) == 0);
+    if (srv == NULL)
+        return;
+    CHECK(getrlimit(RLIMIT_NOFILE, &old) == 0);
+    /* the highest descriptor in use + 1 is the limit: accept() finds none free */
+    CHECK(pipe(pipefd) == 0);
+    top = pipefd[1];
+    close(pipefd[0]);
+    close(pipefd[1]);
+    for (int i = 0; i < 8; i++) {
+        fds[i] = connect_local(fr.port); /* queued in the listener's backlog */
+        if (fds[i] > top)
+            top = fds[i];
+    }
+    lim = old;
+    lim.rlim_cur = (rlim_t)top + 1;
+    sleep_ms(200);
+    c0 = cpu_s();
+    CHECK(setrlimit(RLIMIT_NOFILE, &lim) == 0);
+    sleep_ms(1000);
+    c1 = cpu_s();
+    CHECK(setrlimit(RLIMIT_NOFILE, &old) == 0);
+    CHECK_MSG(c1 - c0 < 0.5, "R4-LF-6 out of descriptors: %.2f s of CPU in 1 s (a spinning loop)",
+              c1 - c0);
+    fprintf(stderr, "  out of descriptors: %.3f s CPU in 1 s\n", c1 - c0);
+    for (int i = 0; i < 8; i++)
+        if (fds[i] >= 0)
+            close(fds[i]);
+    fwd_stop(&fr);
+    qstp_server_quit(srv);
+}
+
+int main(void)
+{
+    if (nh_keys_make(&K, 0x03) != 0) {
+        TEST_FAIL("key setup");
+        return test_report();
+    }
+    test_linger_slow_reader();
+    test_stop_pending();
+    test_local_reset();
+    test_keepalive_paused_reader();
+    test_no_tunnel_reset();
+    test_emfile();
+    return test_report();
+}
