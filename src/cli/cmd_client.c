@@ -85,6 +85,7 @@ static qstp_local_fwd *volatile g_fwd; /* -L: the running forwarder */
 static void on_signal(int sig)
 {
     uint64_t one = 1;
+    const int saved = errno; /* the interrupted code may be about to read it */
     (void)sig;
     g_stop = 1;
     if (g_fwd != NULL)
@@ -93,6 +94,7 @@ static void on_signal(int sig)
         ssize_t n = write(g_sig_evfd, &one, sizeof(one));
         (void)n;
     }
+    errno = saved;
 }
 
 static void catch_signals(void)
