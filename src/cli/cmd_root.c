@@ -107,6 +107,33 @@ static int check_free(const char *path, int force)
     return 0;
 }
 
+/* The files one command writes. Each is written atomically, but a failure between two of them
+ * (disk full, a directory in the way) would leave half a set, e.g. a key without its
+ * certificate; then the files this run created are removed again (files it replaced under
+ * --force cannot be brought back). */
+#define OUT_SET_MAX 6
+typedef struct out_set {
+    const char *path[OUT_SET_MAX];
+    int created[OUT_SET_MAX];
+    size_t n;
+} out_set;
+
+static void out_note(out_set *o, const char *path)
+{
+    if (o->n < OUT_SET_MAX) {
+        o->path[o->n] = path;
+        o->created[o->n] = !cli_exists(path);
+        o->n++;
+    }
+}
+
+static void out_undo(const out_set *o)
+{
+    for (size_t i = 0; i < o->n; i++)
+        if (o->created[i] && cli_exists(o->path[i]))
+            (void)unlink(o->path[i]);
+}
+
 static void print_validity(const char *label, uint64_t from, uint64_t to)
 {
     char a[QSTP_TIME_STRING_SIZE], b[QSTP_TIME_STRING_SIZE];
@@ -122,6 +149,7 @@ int cli_root_init(const char *dir, const char *issuer, uint32_t days, const qstp
     char serial[2 * QSTP_SERIAL_SIZE + 1];
     qstp_root_key *key = calloc(1, sizeof(*key));
     qstp_root_certificate *cert = calloc(1, sizeof(*cert));
+    out_set outs = {{NULL}, {0}, 0};
     int rc = CLI_FILE, r;
     if (key == NULL || cert == NULL) {
         cli_err("out of memory");
@@ -146,13 +174,20 @@ int cli_root_init(const char *dir, const char *issuer, uint32_t days, const qstp
         cli_err("cannot generate the root key: %s", cli_errstr(qstp_error_of(r)));
         goto done;
     }
+    out_note(&outs, kpath);
+    out_note(&outs, cpath);
+    if (pem) {
+        out_note(&outs, kpem);
+        out_note(&outs, cpem);
+    }
     /* the secret key first: a certificate without its key would be useless */
     if (cli_save_root_key(kpath, key, QSTP_ENCODING_BINARY) != 0 ||
-        cli_save_root_cert(cpath, cert, QSTP_ENCODING_BINARY) != 0)
+        cli_save_root_cert(cpath, cert, QSTP_ENCODING_BINARY) != 0 ||
+        (pem && (cli_save_root_key(kpem, key, QSTP_ENCODING_PEM) != 0 ||
+                 cli_save_root_cert(cpem, cert, QSTP_ENCODING_PEM) != 0))) {
+        out_undo(&outs);
         goto done;
-    if (pem && (cli_save_root_key(kpem, key, QSTP_ENCODING_PEM) != 0 ||
-                cli_save_root_cert(cpem, cert, QSTP_ENCODING_PEM) != 0))
-        goto done;
+    }
     rc = CLI_OK;
     if (!quiet) {
         cli_hex(serial, cert->serial, QSTP_SERIAL_SIZE);
@@ -248,6 +283,7 @@ int cli_root_sign(const char *rootdir, const char *outdir, const char *issuer, u
     qstp_root_certificate *rcert = calloc(1, sizeof(*rcert));
     qstp_server_key *skey = calloc(1, sizeof(*skey));
     qstp_server_certificate *scert = calloc(1, sizeof(*scert));
+    out_set outs = {{NULL}, {0}, 0};
     const qstp_suite *suite;
     uint64_t now = cli_now(), asked_to = 0;
     int rc = CLI_FILE, r;
@@ -299,14 +335,23 @@ int cli_root_sign(const char *rootdir, const char *outdir, const char *issuer, u
         cli_err("cannot create the server certificate: %s", cli_errstr(qstp_error_of(r)));
         goto done;
     }
+    out_note(&outs, skpath);
+    out_note(&outs, scpath);
+    out_note(&outs, rcpath);
+    if (pem) {
+        out_note(&outs, skpem);
+        out_note(&outs, scpem);
+        out_note(&outs, rcpem);
+    }
     if (cli_save_server_key(skpath, skey, QSTP_ENCODING_BINARY) != 0 ||
         cli_save_server_cert(scpath, scert, QSTP_ENCODING_BINARY) != 0 ||
-        cli_save_root_cert(rcpath, rcert, QSTP_ENCODING_BINARY) != 0)
+        cli_save_root_cert(rcpath, rcert, QSTP_ENCODING_BINARY) != 0 ||
+        (pem && (cli_save_server_key(skpem, skey, QSTP_ENCODING_PEM) != 0 ||
+                 cli_save_server_cert(scpem, scert, QSTP_ENCODING_PEM) != 0 ||
+                 cli_save_root_cert(rcpem, rcert, QSTP_ENCODING_PEM) != 0))) {
+        out_undo(&outs);
         goto done;
-    if (pem && (cli_save_server_key(skpem, skey, QSTP_ENCODING_PEM) != 0 ||
-                cli_save_server_cert(scpem, scert, QSTP_ENCODING_PEM) != 0 ||
-                cli_save_root_cert(rcpem, rcert, QSTP_ENCODING_PEM) != 0))
-        goto done;
+    }
     rc = CLI_OK;
     if (!quiet) {
         cli_hex(serial, scert->serial, QSTP_SERIAL_SIZE);

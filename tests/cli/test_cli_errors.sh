@@ -84,6 +84,12 @@ expect_fail "client: a truncated certificate" 2 "$T/trunc.qrc is not a server ce
 expect_fail "server: a directory as the key" 2 "$T/adir is a directory, not a server secret key file; pass the file inside it \($T/adir/server_secret_key.qsk\) or use --dir" "$QSTP" server --key "$T/adir" --cert "$T/srv/server_public_cert.qrc" --root "$T/root/root_public_cert.qrr" --echo --listen 127.0.0.1:0
 expect_fail "server: the root key as the key" 2 "root_secret_key.qsk is a root secret key, not a server secret key" "$QSTP" server --key "$T/root/root_secret_key.qsk" --cert "$T/srv/server_public_cert.qrc" --root "$T/root/root_public_cert.qrr" --echo --listen 127.0.0.1:0
 expect_fail "root init --out a file" 2 "$T/empty.qrc exists and is not a directory; choose another --out" "$QSTP" root init --out "$T/empty.qrc"
+# a write that fails half-way (a directory where the certificate goes) leaves no key behind
+mkdir -p "$T/half/server_public_cert.qrc" "$T/halfroot/root_public_cert.qrr.pem"
+expect_fail "root sign: the certificate cannot be written" 2 "cannot write $T/half/server_public_cert.qrc: Is a directory" "$QSTP" root sign --root "$T/root" --out "$T/half" --force
+check "root sign: no server key left without its certificate" bash -c "[ ! -e '$T/half/server_secret_key.qsk' ] && [ ! -e '$T/half/root_public_cert.qrr' ] && [ -d '$T/half/server_public_cert.qrc' ]"
+expect_fail "root init --pem: the last file cannot be written" 2 "cannot write $T/halfroot/root_public_cert.qrr.pem: Is a directory" "$QSTP" root init --out "$T/halfroot" --pem --force
+check "root init: none of the other three files left" bash -c "[ \"\$(ls '$T/halfroot')\" = root_public_cert.qrr.pem ]"
 # a key this user may not read (as root: run the server as nobody; skipped for other users)
 if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null && setpriv --reuid=65534 --regid=65534 --clear-groups "$QSTP" version >/dev/null 2>&1; then
   mkdir -p "$T/nob" && cp "$T/srv/"* "$T/nob/" && chmod 755 "$T" "$T/nob"
