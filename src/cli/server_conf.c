@@ -177,8 +177,15 @@ int cli_server_conf_load(const char *path, cli_server_conf_file **out)
     long sz;
     int rc;
     *out = NULL;
+    if (fp != NULL && cli_is_dir(path)) { /* fopen opens a directory; reading it then fails */
+        fclose(fp);
+        cli_err("configuration file %s is a directory; pass the file (e.g. /etc/qstp/qstp.conf)",
+                path);
+        return CLI_FILE;
+    }
     if (fp == NULL) {
-        cli_err("cannot read configuration file %s: %s", path, strerror(errno));
+        cli_err("cannot read configuration file %s: %s; check the path", path,
+                errno == ENOENT ? "no such file" : strerror(errno));
         return CLI_FILE;
     }
     f = calloc(1, sizeof(*f));

@@ -98,6 +98,8 @@ if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null && setpriv --reuid=65534 
 else
   echo "     (not root or no setpriv: the unreadable-key check is skipped)"
 fi
+expect_fail "server --config a missing file" 2 "cannot read configuration file $T/none.conf: no such file; check the path" "$QSTP" server --config "$T/none.conf"
+expect_fail "server --config a directory" 2 "configuration file $T/adir is a directory; pass the file" "$QSTP" server --config "$T/adir"
 # root sign --out ROOTDIR would put a server key next to the root key, in a directory meant to be
 # copied to the server: refused, and nothing is written
 expect_fail "root sign --out the root directory" 2 "--out $T/root holds a root secret key .*must not carry the root's key" "$QSTP" root sign --root "$T/root" --out "$T/root"
