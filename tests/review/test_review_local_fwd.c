@@ -11,7 +11,10 @@
  *      intervals. Now: the pause is not the server's silence;
  *   5. no tunnel (a server that never answers): the local connection got a FIN, an empty stream
  *      that looks complete. Now: RST;
- *   6. out of descriptors on accept: the loop pauses its listener, it does not spin (regression).
+ *   6. out of descriptors on accept: the loop pauses its listener, it does not spin (regression:
+ *      fails with the pause removed);
+ *   7. a certificate that expires while the forwarder runs: refused after it (regression for the
+ *      certificate check that now verifies the signatures once).
  * The server is the net layer's own (qstp_server) with a small command protocol. */
 #include <errno.h>
 #include <netinet/in.h>
@@ -28,11 +31,14 @@
 
 #include "net/local_fwd.h"
 #include "net_harness.h"
+#include "crypto/random.h"
 #include "qstp/server.h"
 
 #define FLOOD_BYTES (16u << 20)
 
 static net_keys K;
+static const qstp_server_key *g_skey = &K.skey;       /* the server's key */
+static const qstp_server_certificate *g_cert = &K.cert; /* the forwarder's certificate */
 
 static uint64_t now_ms(void)
 {
@@ -155,7 +161,7 @@ static qstp_server *start_server(srv_ctx *c)
     o.cb.ctx = c;
     o.log = quiet;
     o.max_queued = 64u << 20; /* FLOOD queues everything at once */
-    if (qstp_server_start(&srv, &o, &K.skey, 1, NULL) != 0)
+    if (qstp_server_start(&srv, &o, g_skey, 1, NULL) != 0)
         return NULL;
     return srv;
 }
@@ -168,13 +174,16 @@ typedef struct fwd_run {
     int lfd;
     pthread_t th;
     atomic_int failed, closed, closed_error;
+    atomic_int last_error;
 } fwd_run;
 
 static void on_event(const qstp_local_fwd_event *ev, void *ctx)
 {
     fwd_run *fr = ctx;
-    if (ev->kind == QSTP_LOCAL_FWD_FAILED)
+    if (ev->kind == QSTP_LOCAL_FWD_FAILED) {
+        atomic_store(&fr->last_error, ev->error);
         atomic_fetch_add(&fr->failed, 1);
+    }
     else if (ev->kind == QSTP_LOCAL_FWD_CLOSED) {
         atomic_fetch_add(&fr->closed, 1);
         if (ev->reason != qstp_error_none)
@@ -199,7 +208,7 @@ static int fwd_start(fwd_run *fr, uint16_t server_port, uint32_t linger_ms, uint
         return -1;
     memset(&c, 0, sizeof(c));
     c.root = &K.root;
-    c.cert = &K.cert;
+    c.cert = g_cert;
     c.host = "127.0.0.1";
     c.port = server_port;
     c.timeout_ms = timeout_ms;
@@ -465,6 +474,63 @@ static void test_emfile(void)
     qstp_server_quit(srv);
 }
 
+/* ---------------------------------------------------------------- expiry while running
+ * The certificate's signatures are checked once; each accept checks the validity window again
+ * with the real clock (cert_check). A certificate that expires while the forwarder runs: tunnels
+ * open before, and after it the local connection is refused with certificate_expired. */
+
+static void test_cert_expiry(void)
+{
+    static net_keys k2;
+    const uint64_t now = (uint64_t)time(NULL);
+    srv_ctx sc;
+    qstp_server *srv = NULL;
+    fwd_run fr;
+    int fd, r, end = -1, bad;
+    memcpy(&k2.rootkey, &K.rootkey, sizeof(k2.rootkey));
+    memcpy(&k2.root, &K.root, sizeof(k2.root));
+    r = qstp_server_key_generate(&k2.skey, qstp_suite_by_id(K.root.algorithm), "QSTP_r4exp.qrc",
+                                 now - 60, 30, qstp_random_os, NULL);
+    if (r == 0)
+        r = qstp_server_certificate_extract(&k2.cert, &k2.skey);
+    k2.cert.to = now + 3; /* expires in 3 s */
+    if (r == 0)
+        r = qstp_server_certificate_sign(&k2.cert, &k2.rootkey, qstp_random_os, NULL);
+    if (r == 0)
+        r = qstp_server_key_set_schash(&k2.skey, &k2.root, &k2.cert);
+    CHECK(r == 0);
+    if (r != 0)
+        return;
+    g_skey = &k2.skey;
+    g_cert = &k2.cert;
+    memset(&sc, 0, sizeof(sc));
+    srv = start_server(&sc);
+    CHECK(srv != NULL && fwd_start(&fr, srv != NULL ? qstp_server_port(srv) : 0, 300, 10000, 0) == 0);
+    g_skey = &K.skey;
+    g_cert = &K.cert;
+    if (srv == NULL)
+        return;
+    for (int i = 0; i < 2; i++) { /* a full check, then the cached one */
+        fd = open_tunnel(fr.port);
+        CHECK_MSG(fd >= 0, "expiry: tunnel %d before the certificate expired", i);
+        if (fd >= 0)
+            close(fd);
+    }
+    while ((uint64_t)time(NULL) <= now + 3)
+        sleep_ms(100);
+    fd = connect_local(fr.port);
+    if (fd >= 0)
+        (void)read_flood(fd, 10000, &end, &bad);
+    CHECK_MSG(end == 1 && atomic_load(&fr.failed) == 1 &&
+                  qstp_error_of(atomic_load(&fr.last_error)) == qstp_error_certificate_expired,
+              "expiry: after it, local end %d, %d failed, error %d (want RST, certificate_expired)",
+              end, atomic_load(&fr.failed), atomic_load(&fr.last_error));
+    if (fd >= 0)
+        close(fd);
+    fwd_stop(&fr);
+    qstp_server_quit(srv);
+}
+
 int main(void)
 {
     if (nh_keys_make(&K, 0x03) != 0) {
@@ -477,5 +543,6 @@ int main(void)
     test_keepalive_paused_reader();
     test_no_tunnel_reset();
     test_emfile();
+    test_cert_expiry();
     return test_report();
 }
