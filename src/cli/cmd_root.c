@@ -513,7 +513,7 @@ static int cmd_revoke(int argc, char **argv)
     const char *root = NULL, *serial_s = NULL, *cert_s = NULL, *notify_s = NULL;
     char kpath[CLI_PATH_MAX], cpath[CLI_PATH_MAX], lpath[CLI_PATH_MAX];
     char serialhex[2 * QSTP_SERIAL_SIZE + 1];
-    uint8_t serial[QSTP_SERIAL_SIZE];
+    uint8_t serial[QSTP_SERIAL_SIZE], cert_root[QSTP_SERIAL_SIZE];
     qstp_root_key *rkey = NULL;
     qstp_root_certificate *rcert = NULL;
     uint8_t *old = NULL, *list = NULL, *notice = NULL;
@@ -555,6 +555,7 @@ static int cmd_revoke(int argc, char **argv)
             goto done;
         r = cli_load_server_cert(cert_s, sc);
         memcpy(serial, sc->serial, sizeof(serial));
+        memcpy(cert_root, sc->rootser, sizeof(cert_root));
         free(sc);
         if (r != 0)
             goto done;
@@ -563,6 +564,15 @@ static int cmd_revoke(int argc, char **argv)
     if ((rc = load_root(root, rkey, rcert, kpath, cpath, sizeof(kpath))) != 0)
         goto done;
     rc = CLI_FILE;
+    if (cert_s != NULL && memcmp(cert_root, rcert->serial, sizeof(cert_root)) != 0) {
+        /* a root can only withdraw what it signed: clients of this root never trust the others */
+        char a[2 * QSTP_SERIAL_SIZE + 1], b[2 * QSTP_SERIAL_SIZE + 1];
+        cli_hex(a, cert_root, sizeof(cert_root));
+        cli_hex(b, rcert->serial, QSTP_SERIAL_SIZE);
+        cli_err("server certificate %s was signed by root %s, not by root %s (serial %s); revoke "
+                "it with the root that signed it", cert_s, a, root, b);
+        goto done;
+    }
     suite = qstp_suite_by_id(rkey->algorithm);
     if (cli_join(lpath, sizeof(lpath), root, CLI_REVOCATION_FILE) != 0)
         goto done;

@@ -112,6 +112,8 @@ expect_fail "server: a certificate as the key" 2 "server_public_cert.qrc is a se
 expect_fail "client: missing root file" 2 "cannot read root certificate $T/none.qrr: no such file" "$QSTP" client --root "$T/none.qrr" --cert "$T/srv/server_public_cert.qrc" --connect 127.0.0.1:"$DOWN"
 expect_fail "client: expired server certificate" 2 "expired on .*ask the root operator to re-sign it" "$QSTP" client --dir "$T/expired" --connect 127.0.0.1:"$DOWN"
 expect_fail "client: wrong root" 2 "was signed by root" "$QSTP" client --root "$T/other/root_public_cert.qrr" --cert "$T/srv/server_public_cert.qrc" --connect 127.0.0.1:"$DOWN"
+expect_fail "root revoke: a certificate of another root" 2 "server certificate $T/osrv/server_public_cert.qrc was signed by root [0-9A-F]{32}, not by root $T/root .*revoke it with the root that signed it" "$QSTP" root revoke --root "$T/root" --cert "$T/osrv/server_public_cert.qrc"
+check "root revoke: nothing listed for another root's certificate" test ! -e "$T/root/root_revocation.qrl"
 "$QSTP" root revoke --root "$T/root" --cert "$T/srvB/server_public_cert.qrc" >/dev/null 2>&1 || bad "setup: revoke"
 expect_fail "client: revoked server certificate" 2 "is revoked by root" "$QSTP" client --root "$T/root/root_public_cert.qrr" --cert "$T/srvB/server_public_cert.qrc" --revocation "$T/root/root_revocation.qrl" --connect 127.0.0.1:"$DOWN"
 expect_fail "client: revocation list of another root" 2 "revocation list .* does not verify under root .*belongs to another root" "$QSTP" client --root "$T/other/root_public_cert.qrr" --cert "$T/osrv/server_public_cert.qrc" --revocation "$T/root/root_revocation.qrl" --connect 127.0.0.1:"$DOWN"
