@@ -278,6 +278,12 @@ static int out_put(lf_conn *c, const uint8_t *p, size_t n)
         uint8_t *q;
         while (cap < c->out_len + n)
             cap *= 2u;
+        /* Past two records, grow by what is needed (4 KiB steps), not twice: out holds at most
+         * LF_OUT_MARK plus the control replies of one tunnel read (each no larger than the
+         * request it answers: under QSTP_LOCAL_FWD_READ_SIZE + one control record), 135 KiB;
+         * doubling could make that 263 KiB and break the per-connection bound (R4-LF-7). */
+        if (cap > 2u * LF_SEAL_CAP && c->out_len + n > 2u * LF_SEAL_CAP)
+            cap = (c->out_len + n + 4095u) & ~(size_t)4095u;
         q = realloc(c->out, cap);
         if (q == NULL)
             return -1;
