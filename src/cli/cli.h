@@ -153,6 +153,10 @@ typedef struct cli_cert_summary {
 /* Prints f as one JSON object on one line on stdout. */
 void cli_cert_json(const cli_cert_summary *f);
 
+/* cert show on a revocation list (cert_revlist.c): prints it and returns 0, or -1 (nothing
+ * printed) if data is not a well-formed list. The signature is not checked (no root here). */
+int cli_show_revocation_list(const char *path, const uint8_t *data, size_t len);
+
 /* ---------------- key material generation (cmd_root.c, also used by the demo) ---------------- */
 /* Root key + self-signed certificate written to dir (created 0700 if missing). */
 int cli_root_init(const char *dir, const char *issuer, uint32_t days, const struct qstp_suite *suite,

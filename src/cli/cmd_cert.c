@@ -16,7 +16,8 @@ static const char CERT_SHOW_HELP[] =
     "\n"
     "Prints what FILE is (root or server certificate, root or server secret key; binary,\n"
     "reference text or PEM), its issuer, serials, suite and validity, and for a certificate\n"
-    "its reference text form. Secret key material is never printed.\n"
+    "its reference text form. Secret key material is never printed. A revocation list\n"
+    "(root_revocation.qrl) is shown with its root serial and every revoked serial.\n"
     "\n"
     "  --brief   only the summary, not the text form\n"
     "  --json    the summary as one JSON object on one line (for scripts): file, kind,\n"
@@ -121,6 +122,19 @@ static int load_any(const char *path, loaded *l)
         return CLI_FILE;
     }
     return 0;
+}
+
+/* cert show FILE where FILE is a revocation list: 0 if shown, -1 if FILE is something else. */
+static int show_list(const char *path)
+{
+    uint8_t *data = NULL;
+    size_t len = 0;
+    int r;
+    if (qstp_file_read(path, QSTP_KEYFILE_DEFAULT_CAP, &data, &len, NULL) != 0)
+        return -1;
+    r = cli_show_revocation_list(path, data, len);
+    qstp_file_free(data, len);
+    return r;
 }
 
 static void show_field(const char *name, const char *value)
@@ -282,6 +296,10 @@ static int cmd_show(int argc, char **argv)
     if (brief && json) {
         free(l);
         return cli_usage_error("cert show", "--brief and --json do not go together");
+    }
+    if (!json && show_list(pos[0]) == 0) {
+        free(l);
+        return CLI_OK;
     }
     if ((r = load_any(pos[0], l)) != 0) {
         free(l);

@@ -234,6 +234,11 @@ check "cert verify --revocation accepts another certificate" \
 check "root revoke --cert appends to the list" "$QSTP" root revoke --root "$T/root" --cert "$T/srv2/server_public_cert.qrc"
 check "both serials are now refused" bash -c \
   "! '$QSTP' cert verify --root '$T/root/root_public_cert.qrr' --revocation '$T/root/root_revocation.qrl' '$T/srv2/server_public_cert.qrc' 2>/dev/null"
+"$QSTP" cert show "$T/root/root_revocation.qrl" >"$T/showl" 2>&1
+check "cert show on the revocation list: its root serial and both revoked serials" bash -c \
+  "grep -q 'root_revocation.qrl: revocation list (binary' '$T/showl' && grep -q \"root serial  *\$('$QSTP' cert show --brief '$T/root/root_public_cert.qrr' | awk '\$1==\"serial\"{print \$2}')\" '$T/showl' && grep -q 'revoked  *2 serial' '$T/showl' && grep -q '^    $SERIAL  since ' '$T/showl' && grep -q \"^    \$('$QSTP' cert show --brief '$T/srv2/server_public_cert.qrc' | awk '\$1==\"serial\"{print \$2}')  since\" '$T/showl'"
+head -c 100 "$T/root/root_revocation.qrl" >"$T/short.qrl"
+check "cert show on a cut revocation list: not shown as a list (exit 2)" bash -c "'$QSTP' cert show '$T/short.qrl' >/dev/null 2>&1; [ \$? = 2 ]"
 kill -TERM "$SPID"; wait "$SPID"
 
 finish
