@@ -14,9 +14,12 @@
  *   6. out of descriptors on accept: the loop pauses its listener, it does not spin (regression:
  *      fails with the pause removed);
  *   7. a certificate that expires while the forwarder runs: refused after it (regression for the
- *      certificate check that now verifies the signatures once).
+ *      certificate check that now verifies the signatures once);
+ *   8. IPv6 local and remote, a server by name, a refused connect (RST, one event each): no
+ *      descriptor left behind.
  * The server is the net layer's own (qstp_server) with a small command protocol. */
 #include <errno.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <pthread.h>
@@ -39,6 +42,9 @@
 static net_keys K;
 static const qstp_server_key *g_skey = &K.skey;       /* the server's key */
 static const qstp_server_certificate *g_cert = &K.cert; /* the forwarder's certificate */
+static const char *g_srv_addr = "127.0.0.1";           /* the server's listen address */
+static const char *g_host = "127.0.0.1";               /* the forwarder's server name */
+static int g_local6;                                   /* the local listener on [::1] */
 
 static uint64_t now_ms(void)
 {
@@ -71,6 +77,48 @@ static int connect_local(uint16_t port)
         return -1;
     }
     return fd;
+}
+
+static int listen6(uint16_t *port)
+{
+    struct sockaddr_in6 a;
+    socklen_t al = sizeof(a);
+    int fd = socket(AF_INET6, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    memset(&a, 0, sizeof(a));
+    a.sin6_family = AF_INET6;
+    a.sin6_addr = in6addr_loopback;
+    if (fd < 0 || bind(fd, (struct sockaddr *)&a, sizeof(a)) != 0 || listen(fd, 128) != 0 ||
+        getsockname(fd, (struct sockaddr *)&a, &al) != 0) {
+        if (fd >= 0)
+            close(fd);
+        return -1;
+    }
+    *port = ntohs(a.sin6_port);
+    return fd;
+}
+
+static int connect6(uint16_t port)
+{
+    struct sockaddr_in6 a;
+    int fd = socket(AF_INET6, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    memset(&a, 0, sizeof(a));
+    a.sin6_family = AF_INET6;
+    a.sin6_port = htons(port);
+    a.sin6_addr = in6addr_loopback;
+    if (fd >= 0 && connect(fd, (struct sockaddr *)&a, sizeof(a)) != 0) {
+        close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+static int count_fds(void)
+{
+    int n = 0;
+    for (int fd = 0; fd < 4096; fd++)
+        if (fcntl(fd, F_GETFD) >= 0)
+            n++;
+    return n;
 }
 
 /* Reads until EOF (*end 0), reset (1), timeout (2); checks the flood pattern (*bad). */
@@ -152,7 +200,7 @@ static qstp_server *start_server(srv_ctx *c)
     qstp_server_options o;
     qstp_server *srv = NULL;
     qstp_server_options_default(&o);
-    o.address = "127.0.0.1";
+    o.address = g_srv_addr;
     o.ephemeral_port = 1;
     o.loops = 1;
     o.workers = 1;
@@ -203,13 +251,13 @@ static int fwd_start(fwd_run *fr, uint16_t server_port, uint32_t linger_ms, uint
 {
     qstp_local_fwd_config c;
     memset(fr, 0, sizeof(*fr));
-    fr->lfd = nh_listen_any(&fr->port);
+    fr->lfd = g_local6 ? listen6(&fr->port) : nh_listen_any(&fr->port);
     if (fr->lfd < 0)
         return -1;
     memset(&c, 0, sizeof(c));
     c.root = &K.root;
     c.cert = g_cert;
-    c.host = "127.0.0.1";
+    c.host = g_host;
     c.port = server_port;
     c.timeout_ms = timeout_ms;
     c.linger_ms = linger_ms;
@@ -531,6 +579,80 @@ static void test_cert_expiry(void)
     qstp_server_quit(srv);
 }
 
+/* ---------------------------------------------------------------- IPv6, names, refused connect
+ * Local and remote on [::1]; a server name (localhost); a port nobody listens on (each local
+ * connection reset, one failed event each): no descriptor is left behind in any of them. */
+
+static void v6_echo(const char *what, int local6)
+{
+    srv_ctx sc;
+    qstp_server *srv;
+    fwd_run fr;
+    uint8_t b[5];
+    int fd, fds0;
+    memset(&sc, 0, sizeof(sc));
+    srv = start_server(&sc);
+    g_local6 = local6;
+    CHECK_MSG(srv != NULL && fwd_start(&fr, srv != NULL ? qstp_server_port(srv) : 0, 300, 10000, 0) == 0,
+              "%s: start", what);
+    g_local6 = 0;
+    if (srv == NULL)
+        return;
+    fds0 = count_fds();
+    for (int i = 0; i < 3; i++) {
+        fd = local6 ? connect6(fr.port) : connect_local(fr.port);
+        CHECK_MSG(fd >= 0 && send(fd, "hello", 5, 0) == 5 && recv(fd, b, 5, MSG_WAITALL) == 5 &&
+                      memcmp(b, "hello", 5) == 0,
+                  "%s: echo %d through the tunnel", what, i);
+        if (fd >= 0) {
+            (void)shutdown(fd, SHUT_WR);
+            CHECK_MSG(recv(fd, b, 1, 0) == 0, "%s: EOF after the echo", what);
+            close(fd);
+        }
+    }
+    for (int i = 0; i < 50 && qstp_local_fwd_count(fr.f) > 0; i++)
+        sleep_ms(20);
+    CHECK_MSG(count_fds() == fds0 && atomic_load(&fr.failed) == 0,
+              "%s: descriptors %d -> %d, %d failed", what, fds0, count_fds(), atomic_load(&fr.failed));
+    fwd_stop(&fr);
+    qstp_server_quit(srv);
+}
+
+static void test_ipv6(void)
+{
+    g_srv_addr = "::1";
+    g_host = "::1";
+    v6_echo("IPv6 local and remote", 1);
+    g_srv_addr = "127.0.0.1";
+    g_host = "localhost";
+    v6_echo("server by name", 0);
+    g_host = "127.0.0.1";
+}
+
+static void test_refused(void)
+{
+    fwd_run fr;
+    uint16_t port;
+    int l = nh_listen_any(&port), fds0, end = -1, bad;
+    close(l); /* a port nobody listens on */
+    CHECK(fwd_start(&fr, port, 300, 10000, 0) == 0);
+    fds0 = count_fds();
+    for (int i = 0; i < 3; i++) {
+        int fd = connect_local(fr.port);
+        if (fd >= 0) {
+            (void)read_flood(fd, 10000, &end, &bad);
+            close(fd);
+        }
+        CHECK_MSG(end == 1, "refused connect: local end %d (want RST)", end);
+    }
+    for (int i = 0; i < 50 && qstp_local_fwd_count(fr.f) > 0; i++)
+        sleep_ms(20);
+    CHECK_MSG(count_fds() == fds0 && atomic_load(&fr.failed) == 3,
+              "refused connect: descriptors %d -> %d, %d failed events", fds0, count_fds(),
+              atomic_load(&fr.failed));
+    fwd_stop(&fr);
+}
+
 int main(void)
 {
     if (nh_keys_make(&K, 0x03) != 0) {
@@ -544,5 +666,7 @@ int main(void)
     test_no_tunnel_reset();
     test_emfile();
     test_cert_expiry();
+    test_ipv6();
+    test_refused();
     return test_report();
 }
