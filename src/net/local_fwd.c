@@ -100,7 +100,8 @@ struct qstp_local_fwd {
     _Atomic size_t peak; /* the most buffer memory one connection held (tests) */
     uint64_t next_scan;
     uint8_t *readbuf;  /* one tunnel read (ciphertext) */
-    uint8_t *plain;    /* one local read (plaintext: wiped when the loop ends) */
+    uint8_t *plain;    /* one local read (plaintext: wiped when a tunnel ends, below) */
+    size_t plain_used; /* bytes of plain written since it was last wiped */
     uint8_t *seal;     /* one sealed record, when the connection has no out buffer */
     uint8_t *rxfree[LF_RX_POOL];
     unsigned nrxfree;
@@ -327,6 +328,12 @@ static void destroy(qstp_local_fwd *f, lf_conn *c)
     lpend_free(c);
     out_free(c);
     qstp_session_wipe(&c->s);
+    /* The shared local read buffer may hold this tunnel's last plaintext: wiped when a tunnel
+     * ends (one memset per tunnel, not one per 64 KiB record on the streaming path). */
+    if (f->plain_used > 0) {
+        qstp_wipe(f->plain, f->plain_used);
+        f->plain_used = 0;
+    }
     if (c->prev != NULL)
         c->prev->next = c->next;
     else
@@ -764,6 +771,8 @@ static void local_readable(qstp_local_fwd *f, lf_conn *c)
         uint8_t *dst = c->out != NULL && c->out_cap >= LF_SEAL_CAP ? c->out : f->seal;
         size_t outlen = 0;
         int ret = qstp_session_send(&c->s, f->plain, (size_t)r, dst, LF_SEAL_CAP, &outlen);
+        if ((size_t)r > f->plain_used)
+            f->plain_used = (size_t)r;
         if (ret != 0) {
             tunnel_failed(f, c, qstp_error_of(ret));
             return;
