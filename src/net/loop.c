@@ -628,7 +628,8 @@ static void close_tunnel(srv_tunnel *t, qstp_errors code)
         t->close_code = code;
         return;
     }
-    begin_closing(t, qstp_error_none, 1, code);
+    /* The code we send is also why the tunnel ended (a backend failure is not a normal close). */
+    begin_closing(t, code, 1, code);
 }
 
 /* Feed received bytes to an established session on the loop thread. */
@@ -697,7 +698,7 @@ static void process_records(srv_tunnel *t, const uint8_t *in, size_t n)
     else if (t->rx_since == 0)
         t->rx_since = qstp_net_mono_ms(); /* run_timers bounds how long it may keep it */
     if (t->close_req)
-        begin_closing(t, qstp_error_none, 1, t->close_code);
+        begin_closing(t, t->close_code, 1, t->close_code);
 }
 
 /* ---------------------------------------------------------------- handshake hand-offs */

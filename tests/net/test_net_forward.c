@@ -639,6 +639,40 @@ static void test_eof_inside_record(void)
     qstp_server_quit(srv);
 }
 
+/* A backend that refuses: the tunnel ends as a failure (connection_failure on both ends), not as
+ * a normal close, in the server's on_closed and in what the client is told. */
+static void test_backend_down(void)
+{
+    nh_counters cnt;
+    qstp_server *srv = NULL;
+    qstp_client *c = NULL;
+    uint16_t port = 0, dead = 0;
+    uint8_t x;
+    size_t len;
+    int lfd = nh_listen_any(&dead);
+    memset(&cnt, 0, sizeof(cnt));
+    CHECK(lfd >= 0);
+    close(lfd); /* nothing listens on `dead` any more: connects are refused */
+    start_forward_server(&srv, &cnt, dead, &port);
+    if (srv == NULL)
+        return;
+    CHECK(qstp_client_connect(&c, &K.root, &K.cert, "127.0.0.1", port, NULL) == 0);
+    if (c != NULL) {
+        int r = qstp_client_receive(c, &x, 1, &len, 5000);
+        CHECK_MSG(r == -(int)qstp_error_channel_down &&
+                      qstp_client_close_reason(c) == qstp_error_connection_failure,
+                  "client told connection_failure when the backend is down (%d, reason %d)", r,
+                  (int)qstp_client_close_reason(c));
+        qstp_client_close(c);
+    }
+    for (int i = 0; i < 500 && atomic_load(&cnt.closed) == 0; i++)
+        sleep_ms(10);
+    CHECK_MSG(atomic_load(&cnt.closed) == 1 && atomic_load(&cnt.closed_normal) == 0,
+              "server: a backend that refuses is not a normal close (closed %d, normal %d)",
+              atomic_load(&cnt.closed), atomic_load(&cnt.closed_normal));
+    qstp_server_quit(srv);
+}
+
 int main(int argc, char **argv)
 {
     unsigned many = argc > 1 ? (unsigned)strtoul(argv[1], NULL, 10) : 500u;
@@ -647,6 +681,7 @@ int main(int argc, char **argv)
         return test_report();
     }
     test_eof_inside_record();
+    test_backend_down();
     test_flow_and_backpressure();
     test_many(many);
     return test_report();
