@@ -16,7 +16,9 @@
  *   7. a certificate that expires while the forwarder runs: refused after it (regression for the
  *      certificate check that now verifies the signatures once);
  *   8. IPv6 local and remote, a server by name, a refused connect (RST, one event each): no
- *      descriptor left behind.
+ *      descriptor left behind;
+ *   9. a burst of new connections beside an established tunnel (its round trips go on);
+ *  10. keep-alive against a server that goes silent: the tunnel fails, the local side is reset.
  * The server is the net layer's own (qstp_server) with a small command protocol. */
 #include <errno.h>
 #include <fcntl.h>
@@ -772,6 +774,94 @@ static void test_burst(void)
     qstp_server_quit(srv);
 }
 
+/* ---------------------------------------------------------------- a server that goes silent
+ * A relay passes one connection to the server; once muted it drops everything the server sends
+ * (the TCP connection stays up). With keep-alive 1 s the tunnel must fail after about two
+ * intervals and reset its local connection: a silent server is not a live one. */
+
+typedef struct mute_relay {
+    int lfd;
+    uint16_t port, server_port;
+    atomic_int mute, stop;
+    pthread_t th;
+} mute_relay;
+
+static void *mute_main(void *arg)
+{
+    mute_relay *m = arg;
+    static uint8_t buf[65536];
+    struct sockaddr_in sa;
+    int a = nh_accept_within(m->lfd, 10000), b = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    memset(&sa, 0, sizeof(sa));
+    sa.sin_family = AF_INET;
+    sa.sin_port = htons(m->server_port);
+    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (a >= 0 && b >= 0 && connect(b, (struct sockaddr *)&sa, sizeof(sa)) == 0) {
+        while (!atomic_load(&m->stop)) {
+            struct pollfd p[2] = {{a, POLLIN, 0}, {b, POLLIN, 0}};
+            ssize_t n;
+            if (poll(p, 2, 100) <= 0)
+                continue;
+            if (p[0].revents) {
+                n = recv(a, buf, sizeof(buf), 0);
+                if (n <= 0 || send(b, buf, (size_t)n, MSG_NOSIGNAL) != n)
+                    break;
+            }
+            if (p[1].revents) {
+                n = recv(b, buf, sizeof(buf), 0);
+                if (n <= 0)
+                    break;
+                if (!atomic_load(&m->mute) && send(a, buf, (size_t)n, MSG_NOSIGNAL) != n)
+                    break;
+            }
+        }
+    }
+    if (a >= 0)
+        close(a);
+    if (b >= 0)
+        close(b);
+    return NULL;
+}
+
+static void test_silent_server(void)
+{
+    srv_ctx sc;
+    qstp_server *srv;
+    fwd_run fr;
+    mute_relay m;
+    int fd, end = -1, bad;
+    uint64_t t0;
+    memset(&sc, 0, sizeof(sc));
+    memset(&m, 0, sizeof(m));
+    srv = start_server(&sc);
+    CHECK(srv != NULL);
+    if (srv == NULL)
+        return;
+    m.server_port = qstp_server_port(srv);
+    m.lfd = nh_listen_any(&m.port);
+    CHECK(m.lfd >= 0 && pthread_create(&m.th, NULL, mute_main, &m) == 0);
+    CHECK(fwd_start(&fr, m.port, 300, 10000, 1) == 0);
+    fd = open_tunnel(fr.port);
+    CHECK(fd >= 0);
+    atomic_store(&m.mute, 1);
+    t0 = now_ms();
+    if (fd >= 0)
+        (void)read_flood(fd, 15000, &end, &bad);
+    CHECK_MSG(end == 1 && atomic_load(&fr.closed_error) == 1 && now_ms() - t0 < 6000,
+              "silent server, keep-alive 1 s: local end %d after %llu ms, %d tunnels failed "
+              "(want RST within a few seconds)",
+              end, (unsigned long long)(now_ms() - t0), atomic_load(&fr.closed_error));
+    fprintf(stderr, "  silent server, keep-alive 1 s: local connection reset after %llu ms\n",
+            (unsigned long long)(now_ms() - t0));
+    if (fd >= 0)
+        close(fd);
+    fwd_stop(&fr);
+    atomic_store(&m.stop, 1);
+    pthread_join(m.th, NULL);
+    close(m.lfd);
+    qstp_server_quit(srv);
+}
+
 int main(void)
 {
     if (nh_keys_make(&K, 0x03) != 0) {
@@ -795,5 +885,6 @@ int main(void)
     test_ipv6();
     test_refused();
     test_burst();
+    test_silent_server();
     return test_report();
 }
