@@ -23,12 +23,20 @@
  * Ending (QSTP has no half-close, WIRE §3.4):
  *  - local end of stream: the tunnel stays open until the server closes it or nothing has
  *    arrived for linger_ms (so a reply in flight is delivered), then our close record is sent;
+ *    the silence counts only while the tunnel is read (not while the local peer is still
+ *    taking what waits for it, as long as it takes some every 30 s);
+ *  - the local peer resets, or is gone while bytes for it remain: the close record carries
+ *    connection_failure (the server resets its backend), and the local side is reset;
  *  - the server closes (close record with code 0 or end of stream between records): what the
  *    local peer has not taken yet is written, then the local side gets a FIN;
  *  - the tunnel fails (cut inside a record, a record that does not authenticate, a reset, an
  *    error code): the local connection is reset (SO_LINGER 0), so an error never looks like a
  *    complete stream;
- *  - qstp_local_fwd_stop(): every open tunnel gets a close record, then run() returns. */
+ *  - no tunnel (certificate, connect, handshake, timeout, stop before it was open): the local
+ *    connection is reset, never ended as an empty stream;
+ *  - qstp_local_fwd_stop(): every open tunnel gets a close record, then run() returns; a local
+ *    connection whose bytes were still on their way is reset (and the close record carries
+ *    connection_failure). */
 #ifndef QSTP_NET_LOCAL_FWD_H
 #define QSTP_NET_LOCAL_FWD_H
 
@@ -47,7 +55,7 @@ typedef struct qstp_local_fwd qstp_local_fwd;
 typedef enum qstp_local_fwd_event_kind {
     QSTP_LOCAL_FWD_OPEN = 1, /* the tunnel of a local connection is established */
     QSTP_LOCAL_FWD_FAILED,   /* no tunnel (certificate, connect, handshake, timeout): error says
-                                why; the local connection has been closed */
+                                why; the local connection has been reset */
     QSTP_LOCAL_FWD_CLOSED    /* an open tunnel ended */
 } qstp_local_fwd_event_kind;
 
