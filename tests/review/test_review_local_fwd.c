@@ -452,6 +452,19 @@ static void test_no_tunnel_reset(void)
     if (fd >= 0)
         close(fd);
     fwd_stop(&fr);
+
+    /* stop while a local connection waits for its handshake: reset too */
+    CHECK(fwd_start(&fr, sport, 300, 10000, 0) == 0);
+    fd = connect_local(fr.port);
+    sleep_ms(200);
+    fwd_stop(&fr);
+    end = -1;
+    if (fd >= 0) {
+        n = read_flood(fd, 10000, &end, &bad);
+        close(fd);
+    }
+    CHECK_MSG(n == 0 && end == 1, "R4-LF-5 stop during the handshake: local end %s (want RST)",
+              end == 0 ? "EOF" : end == 1 ? "RST" : "timeout");
     close(silent);
 }
 
@@ -688,7 +701,8 @@ static void *ping_main(void *arg)
             break;
         }
         clock_gettime(CLOCK_MONOTONIC, &b);
-        us = (uint64_t)(b.tv_sec - a.tv_sec) * 1000000u + (uint64_t)(b.tv_nsec - a.tv_nsec) / 1000u;
+        us = (uint64_t)(((int64_t)b.tv_sec - (int64_t)a.tv_sec) * 1000000 +
+                        ((int64_t)b.tv_nsec - (int64_t)a.tv_nsec) / 1000);
         if (us > p->worst_us)
             p->worst_us = us;
         p->rounds++;
