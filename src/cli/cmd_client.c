@@ -327,8 +327,9 @@ static int run_stdio(const client_cfg *cfg)
     tunnel_io_free(&t);
     if (why != qstp_error_none) {
         cli_err("tunnel to %s port %u ended abnormally: %s; the server may have closed it (idle "
-                "timeout, shutdown, revoked key), so reconnect or see its log", cfg->host,
-                (unsigned)cfg->port, cli_errstr(why));
+                "timeout, shutdown, revoked key, or its --forward backend is down), so reconnect or "
+                "see its log",
+                cfg->host, (unsigned)cfg->port, cli_errstr(why));
         return CLI_NET;
     }
     return CLI_OK;
