@@ -18,6 +18,7 @@
 
 #include "crypto/ct.h"
 #include "crypto/keccak_round.h" /* keccak_rc[24] */
+#include "crypto/simd_wipe.h"
 
 #define KX4_ROUND(rcv) \
     do { \
@@ -121,30 +122,6 @@ __attribute__((noinline, unused)) static void kx4_scrub(void)
     qstp_wipe(buf, sizeof buf);
 }
 
-/* Zeroes the vector registers before a secret path returns: the round leaves state lanes in
- * them and vzeroupper clears only bits 128+ of ymm0-15 (vzeroall: ymm0-15; the AVX-512VL build
- * also uses ymm16-31). */
-#define KX4_ZERO(n) "vpxord %%zmm" #n ", %%zmm" #n ", %%zmm" #n "\n\t"
-static inline __attribute__((always_inline, unused)) void kx4_clear_registers(void)
-{
-#if defined(__AVX512F__)
-    __asm__ __volatile__(KX4_ZERO(16) KX4_ZERO(17) KX4_ZERO(18) KX4_ZERO(19) KX4_ZERO(20) KX4_ZERO(21)
-                         KX4_ZERO(22) KX4_ZERO(23) KX4_ZERO(24) KX4_ZERO(25) KX4_ZERO(26) KX4_ZERO(27)
-                         KX4_ZERO(28) KX4_ZERO(29) KX4_ZERO(30) KX4_ZERO(31) "vzeroall"
-                         :
-                         :
-                         : "xmm0", "xmm1", "xmm2", "xmm3", "xmm4", "xmm5", "xmm6", "xmm7", "xmm8", "xmm9",
-                           "xmm10", "xmm11", "xmm12", "xmm13", "xmm14", "xmm15", "xmm16", "xmm17", "xmm18",
-                           "xmm19", "xmm20", "xmm21", "xmm22", "xmm23", "xmm24", "xmm25", "xmm26", "xmm27",
-                           "xmm28", "xmm29", "xmm30", "xmm31");
-#else
-    __asm__ __volatile__("vzeroall"
-                         :
-                         :
-                         : "xmm0", "xmm1", "xmm2", "xmm3", "xmm4", "xmm5", "xmm6", "xmm7", "xmm8", "xmm9",
-                           "xmm10", "xmm11", "xmm12", "xmm13", "xmm14", "xmm15");
-#endif
-}
 
 /* Lanes i..i+3 of four states (rows r0..r3, each four consecutive lanes of one state) to four
  * lane vectors, and back: a 4x4 transpose of 64-bit elements, its own inverse. */
@@ -192,7 +169,7 @@ static inline void kx4_permute_states(uint64_t s[4][25])
     __asm__ __volatile__("" : : "r"(v), "r"(last) : "memory");
     last[0] = last[1] = last[2] = last[3] = 0;
     __asm__ __volatile__("" : : "r"(last) : "memory");
-    kx4_clear_registers();
+    qstp_simd_clear_registers();
 }
 
 /* Four interleaved states (s[lane][state]) through the vector permutation. */
@@ -208,7 +185,7 @@ static inline void kx4_permute_lanes(uint64_t s[25][4])
         _mm256_storeu_si256((__m256i *)(void *)&v[i], _mm256_setzero_si256());
     }
     __asm__ __volatile__("" : : "r"(v) : "memory");
-    kx4_clear_registers();
+    qstp_simd_clear_registers();
 }
 
 /* As kx4_permute_lanes for public states only (matrix expansion from a public seed): no scrub

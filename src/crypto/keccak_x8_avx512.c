@@ -24,7 +24,7 @@ void qstp_keccak_f1600_x8_lanes_avx512(uint64_t s[25][8])
         _mm512_storeu_si512((void *)&v[i], _mm512_setzero_si512());
     }
     __asm__ __volatile__("" : : "r"(v) : "memory");
-    kx8_clear_registers(); /* no secret lane stays in a register (R3-X8-1) */
+    qstp_simd_clear_registers(); /* no secret lane stays in a register (R3-X8-1) */
 }
 
 /* Public inputs only (no scrub, no wipe of the local copy): see keccak.h. */

@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "crypto/keccak_round.h" /* keccak_rc[24] */
+#include "crypto/simd_wipe.h"
 
 #define KX8_XOR(a, b) _mm512_xor_si512((a), (b))
 #define KX8_XOR5(a, b, c, d, e) \
@@ -139,23 +140,5 @@ __attribute__((noinline, unused)) static void kx8_scrub(void)
                          : "rax", "memory", "cc");
 }
 
-/* Zeroes every vector register (zmm0-31; vzeroall covers 0-15). A secret path calls it last:
- * the round leaves state lanes in registers, and vzeroupper at return clears only bits 128+ of
- * zmm0-15, so zmm16-31 and the low halves of the others would keep secret lanes until the next
- * XSAVE (a signal frame, the dynamic linker's lazy binding) writes them to memory (R3-X8-1).
- * About 20 instructions against a 24-round permutation. */
-#define KX8_ZERO(n) "vpxord %%zmm" #n ", %%zmm" #n ", %%zmm" #n "\n\t"
-static inline __attribute__((always_inline, unused)) void kx8_clear_registers(void)
-{
-    __asm__ __volatile__(KX8_ZERO(16) KX8_ZERO(17) KX8_ZERO(18) KX8_ZERO(19) KX8_ZERO(20) KX8_ZERO(21)
-                         KX8_ZERO(22) KX8_ZERO(23) KX8_ZERO(24) KX8_ZERO(25) KX8_ZERO(26) KX8_ZERO(27)
-                         KX8_ZERO(28) KX8_ZERO(29) KX8_ZERO(30) KX8_ZERO(31) "vzeroall"
-                         :
-                         :
-                         : "xmm0", "xmm1", "xmm2", "xmm3", "xmm4", "xmm5", "xmm6", "xmm7", "xmm8", "xmm9",
-                           "xmm10", "xmm11", "xmm12", "xmm13", "xmm14", "xmm15", "xmm16", "xmm17", "xmm18",
-                           "xmm19", "xmm20", "xmm21", "xmm22", "xmm23", "xmm24", "xmm25", "xmm26", "xmm27",
-                           "xmm28", "xmm29", "xmm30", "xmm31");
-}
 
 #endif

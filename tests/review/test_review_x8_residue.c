@@ -248,7 +248,7 @@ static void slh_state(uint64_t s[25], const uint8_t adrs[32], const uint8_t in[3
 /* secret: 1 = stack and registers must be clean; 2 = reported only (R3-X8-2: the keccak x4
  * backends, not this review's files, still return with secret lanes in vector registers, and with
  * clang kx4_scrub misses the top of kx4_permute's frame; the fixes are those of the x8 code,
- * kx8_clear_registers and kx8_scrub). */
+ * qstp_simd_clear_registers (simd_wipe.h) and kx8_scrub). */
 /* Fills the target's inputs and collects its values. Not inlined: the input words pass through
  * this function's registers, and a callee-saved register still holding one in check() would be
  * pushed by the target's prologue and found in the scan (a false report; seen). */

@@ -90,7 +90,7 @@ void qstp_slh_f_x8_avx512(const qstp_slh_ctx *c, uint8_t *const out[8], const ui
         slh_x8_scatter(out, 8 * i, s[i]);
     qstp_wipe(s, sizeof s);
     slh_x8_scrub();
-    kx8_clear_registers(); /* R3-X8-1: nor in the vector registers */
+    qstp_simd_clear_registers(); /* R3-X8-1: nor in the vector registers */
 }
 
 /* As qstp_slh_h_x8: the H template, ADRS, then left and right nodes (public values, no wipe). */
@@ -134,7 +134,7 @@ void qstp_slh_chain_x8_avx512(const qstp_slh_ctx *c, uint8_t *const val[8], cons
     qstp_wipe(s, sizeof s);
     qstp_wipe(m, sizeof m);
     slh_x8_scrub();
-    kx8_clear_registers();
+    qstp_simd_clear_registers();
 }
 
 /* As qstp_slh_chain_capture_x8: the w - 1 steps from 0, and lane j's value after at[j] steps
@@ -171,7 +171,7 @@ void qstp_slh_chain_capture_x8_avx512(const qstp_slh_ctx *c, uint8_t *const val[
     qstp_wipe(m, sizeof m);
     qstp_wipe(cv, sizeof cv);
     slh_x8_scrub();
-    kx8_clear_registers();
+    qstp_simd_clear_registers();
 }
 
 #else

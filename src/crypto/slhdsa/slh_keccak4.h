@@ -12,6 +12,7 @@
 
 #include "crypto/ct.h"
 #include "crypto/keccak.h"
+#include "crypto/simd_wipe.h"
 #include "crypto/slhdsa/slh_hash_x4.h"
 
 /* The permutation is the shared 4-way round of src/crypto/keccak_x4_round.h (the one behind
@@ -35,31 +36,6 @@ __attribute__((noinline)) static void slh_keccak4_scrub(void)
     qstp_wipe(z, sizeof z);
 }
 
-/* Zeroes the vector registers before a secret path returns (R3-X8-2): the round leaves state
- * lanes in them and vzeroupper clears only bits 128+ of ymm0-15. vzeroall covers ymm0-15; the
- * AVX-512VL build also uses ymm16-31, zeroed first. */
-#define SLH_X4_ZERO(n) "vpxord %%zmm" #n ", %%zmm" #n ", %%zmm" #n "\n\t"
-static inline __attribute__((always_inline)) void slh_keccak4_clear_registers(void)
-{
-#if defined(__AVX512F__)
-    __asm__ __volatile__(SLH_X4_ZERO(16) SLH_X4_ZERO(17) SLH_X4_ZERO(18) SLH_X4_ZERO(19) SLH_X4_ZERO(20)
-                         SLH_X4_ZERO(21) SLH_X4_ZERO(22) SLH_X4_ZERO(23) SLH_X4_ZERO(24) SLH_X4_ZERO(25)
-                         SLH_X4_ZERO(26) SLH_X4_ZERO(27) SLH_X4_ZERO(28) SLH_X4_ZERO(29) SLH_X4_ZERO(30)
-                         SLH_X4_ZERO(31) "vzeroall"
-                         :
-                         :
-                         : "xmm0", "xmm1", "xmm2", "xmm3", "xmm4", "xmm5", "xmm6", "xmm7", "xmm8", "xmm9",
-                           "xmm10", "xmm11", "xmm12", "xmm13", "xmm14", "xmm15", "xmm16", "xmm17", "xmm18",
-                           "xmm19", "xmm20", "xmm21", "xmm22", "xmm23", "xmm24", "xmm25", "xmm26", "xmm27",
-                           "xmm28", "xmm29", "xmm30", "xmm31");
-#else
-    __asm__ __volatile__("vzeroall"
-                         :
-                         :
-                         : "xmm0", "xmm1", "xmm2", "xmm3", "xmm4", "xmm5", "xmm6", "xmm7", "xmm8", "xmm9",
-                           "xmm10", "xmm11", "xmm12", "xmm13", "xmm14", "xmm15");
-#endif
-}
 
 static inline uint64_t slh_x4_load64(const uint8_t *p)
 {
@@ -102,7 +78,7 @@ void SLH_X4_FN(f_x4)(const qstp_slh_ctx *c, uint8_t *const out[4], const uint8_t
         slh_x4_scatter(out, 8 * i, s[i]);
     qstp_wipe(s, sizeof s);
     slh_keccak4_scrub();
-    slh_keccak4_clear_registers();
+    qstp_simd_clear_registers();
 }
 
 /* As qstp_slh_h_x4: the H template, ADRS, then left and right nodes (public values, no wipe). */
@@ -199,7 +175,7 @@ void SLH_X4_FN(chain_x4)(const qstp_slh_ctx *c, uint8_t *const val[4], const uin
     qstp_wipe(s, sizeof s);
     qstp_wipe(m, sizeof m);
     slh_keccak4_scrub();
-    slh_keccak4_clear_registers();
+    qstp_simd_clear_registers();
 }
 
 #endif
