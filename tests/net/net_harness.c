@@ -2,6 +2,7 @@
 #include "net_harness.h"
 
 #include <arpa/inet.h>
+#include <dirent.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <stdio.h>
@@ -154,4 +155,81 @@ int nh_accept_within(int lfd, int ms)
     if (poll(&p, 1, ms) <= 0)
         return -1;
     return accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
+}
+
+int nh_listen6_any(uint16_t *port)
+{
+    struct sockaddr_in6 a;
+    socklen_t al = sizeof(a);
+    int fd = socket(AF_INET6, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    memset(&a, 0, sizeof(a));
+    a.sin6_family = AF_INET6;
+    a.sin6_addr = in6addr_loopback;
+    if (fd < 0 || bind(fd, (struct sockaddr *)&a, sizeof(a)) != 0 || listen(fd, 128) != 0 ||
+        getsockname(fd, (struct sockaddr *)&a, &al) != 0) {
+        if (fd >= 0)
+            close(fd);
+        return -1;
+    }
+    *port = ntohs(a.sin6_port);
+    return fd;
+}
+
+/* Connects fd to addr, or closes it: the one exit of both connect helpers. */
+static int connect_or_close(int fd, const struct sockaddr *addr, socklen_t len)
+{
+    if (fd >= 0 && connect(fd, addr, len) != 0) {
+        close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+int nh_connect_local(uint16_t port)
+{
+    struct sockaddr_in a;
+    memset(&a, 0, sizeof(a));
+    a.sin_family = AF_INET;
+    a.sin_port = htons(port);
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    return connect_or_close(socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0), (struct sockaddr *)&a,
+                            sizeof(a));
+}
+
+int nh_connect6_local(uint16_t port)
+{
+    struct sockaddr_in6 a;
+    memset(&a, 0, sizeof(a));
+    a.sin6_family = AF_INET6;
+    a.sin6_port = htons(port);
+    a.sin6_addr = in6addr_loopback;
+    return connect_or_close(socket(AF_INET6, SOCK_STREAM | SOCK_CLOEXEC, 0), (struct sockaddr *)&a,
+                            sizeof(a));
+}
+
+int nh_count_dir(const char *path)
+{
+    int n = 0;
+    struct dirent *e;
+    DIR *d = opendir(path);
+    if (d == NULL)
+        return -1;
+    while ((e = readdir(d)) != NULL)
+        if (e->d_name[0] != '.')
+            n++;
+    closedir(d);
+    return n;
+}
+
+uint64_t nh_now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
+
+void nh_sleep_ms(unsigned ms)
+{
+    struct timespec ts = {(time_t)(ms / 1000u), (long)(ms % 1000u) * 1000000L};
+    nanosleep(&ts, NULL);
 }

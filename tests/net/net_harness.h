@@ -39,5 +39,16 @@ int nh_recv_exact(qstp_client *c, uint8_t *buf, size_t n, int timeout_ms);
 int nh_listen_any(uint16_t *port);
 /* accept4 on lfd if a connection arrives within ms, else -1. */
 int nh_accept_within(int lfd, int ms);
+/* A TCP listener on [::1] with an ephemeral port (written to *port; backlog 128), or -1. */
+int nh_listen6_any(uint16_t *port);
+/* A blocking TCP connection to 127.0.0.1:port (or [::1]:port), or -1. */
+int nh_connect_local(uint16_t port);
+int nh_connect6_local(uint16_t port);
+/* Entries of a /proc directory other than . and .. (threads: /proc/self/task, descriptors:
+ * /proc/self/fd, which counts the one it reads with), or -1. */
+int nh_count_dir(const char *path);
+/* CLOCK_MONOTONIC in milliseconds; a sleep of ms milliseconds. */
+uint64_t nh_now_ms(void);
+void nh_sleep_ms(unsigned ms);
 
 #endif

@@ -10,7 +10,6 @@
  *   5. end of stream inside a record is an error (receive_failure) on both ends, and at a
  *      record boundary still a normal close (the control case).
  * Backends are sockets the test accepts itself, so it decides when they read. */
-#include <dirent.h>
 #include <errno.h>
 #include <netinet/in.h>
 #include <poll.h>
@@ -54,12 +53,6 @@ static int check_pat(const uint8_t *p, unsigned stream, size_t off, size_t n)
     return 1;
 }
 
-static void sleep_ms(unsigned ms)
-{
-    struct timespec ts = {(time_t)(ms / 1000u), (long)(ms % 1000u) * 1000000L};
-    nanosleep(&ts, NULL);
-}
-
 static size_t rss_bytes(void)
 {
     long pages = 0, resident = 0;
@@ -70,20 +63,6 @@ static size_t rss_bytes(void)
         resident = 0;
     fclose(f);
     return (size_t)resident * (size_t)sysconf(_SC_PAGESIZE);
-}
-
-static int thread_count(void)
-{
-    int n = 0;
-    struct dirent *e;
-    DIR *d = opendir("/proc/self/task");
-    if (d == NULL)
-        return -1;
-    while ((e = readdir(d)) != NULL)
-        if (e->d_name[0] != '.')
-            n++;
-    closedir(d);
-    return n;
 }
 
 /* Read exactly n bytes of stream `stream` (starting at offset off) from a blocking fd. */
@@ -284,9 +263,9 @@ static void test_flow_and_backpressure(void)
         p.n = STALL_BYTES;
         p.rec = 3000;
         CHECK(pthread_create(&p.th, NULL, push_main, &p) == 0);
-        sleep_ms(1500);
+        nh_sleep_ms(1500);
         at1 = atomic_load(&p.progress);
-        sleep_ms(700);
+        nh_sleep_ms(700);
         at2 = atomic_load(&p.progress);
         rss1 = rss_bytes();
         CHECK_MSG(!atomic_load(&p.done) && at1 == at2 && at2 < STALL_BYTES,
@@ -313,9 +292,9 @@ static void test_flow_and_backpressure(void)
         p.stream = 40;
         p.n = STALL_BYTES;
         CHECK(pthread_create(&p.th, NULL, push_main, &p) == 0);
-        sleep_ms(1500);
+        nh_sleep_ms(1500);
         at1 = atomic_load(&p.progress);
-        sleep_ms(700);
+        nh_sleep_ms(700);
         at2 = atomic_load(&p.progress);
         rss1 = rss_bytes();
         CHECK_MSG(!atomic_load(&p.done), "client not reading: the backend's writes stall");
@@ -370,7 +349,7 @@ static void test_many(unsigned n)
     nh_counters cnt;
     qstp_server *srv = NULL;
     uint16_t bport = 0, port = 0;
-    int lfd = nh_listen_any(&bport), threads0 = thread_count(), threads1;
+    int lfd = nh_listen_any(&bport), threads0 = nh_count_dir("/proc/self/task"), threads1;
     pair *p = calloc(n, sizeof(*p));
     int *owner = calloc(n, sizeof(*owner)); /* backend i carries client owner[i] */
     struct pollfd *pf = calloc(n, sizeof(*pf));
@@ -389,7 +368,7 @@ static void test_many(unsigned n)
         opened++;
     }
     CHECK_MSG(opened == n, "%u of %u forwarded tunnels opened", opened, n);
-    threads1 = thread_count();
+    threads1 = nh_count_dir("/proc/self/task");
     CHECK_MSG(threads1 - threads0 < 16, "%u tunnels, threads %d -> %d (no thread per tunnel)", opened,
               threads0, threads1);
     {
@@ -498,7 +477,7 @@ static void server_sees_eof(qstp_server *srv, eof_ctx *e, uint16_t port, size_t 
     CHECK(send(qstp_client_socket(c), rec, n, MSG_NOSIGNAL) == (ssize_t)n);
     shutdown(qstp_client_socket(c), SHUT_WR);
     for (int i = 0; i < 100 && !atomic_load(&e->closed); i++)
-        sleep_ms(50);
+        nh_sleep_ms(50);
     if (atomic_load(&e->closed))
         *reason = atomic_load(&e->reason);
     qstp_client_close(c);
@@ -666,7 +645,7 @@ static void test_backend_down(void)
         qstp_client_close(c);
     }
     for (int i = 0; i < 500 && atomic_load(&cnt.closed) == 0; i++)
-        sleep_ms(10);
+        nh_sleep_ms(10);
     CHECK_MSG(atomic_load(&cnt.closed) == 1 && atomic_load(&cnt.closed_normal) == 0,
               "server: a backend that refuses is not a normal close (closed %d, normal %d)",
               atomic_load(&cnt.closed), atomic_load(&cnt.closed_normal));

@@ -17,7 +17,6 @@
  *      reset.
  * The server is the net layer's own (qstp_server) with a small command protocol; a relay
  * between forwarder and server watches or cuts the stream. */
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -33,6 +32,7 @@
 #include <unistd.h>
 
 #include "net/local_fwd.h"
+#include "local_fwd_harness.h"
 #include "net_harness.h"
 #include "qstp/server.h"
 #include "qstp/session.h"
@@ -46,62 +46,15 @@ static uint32_t g_write_timeout; /* and its write timeout (0: the default) */
 
 /* ---------------------------------------------------------------- helpers */
 
-static uint64_t now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
-}
-
-static void sleep_ms(unsigned ms)
-{
-    struct timespec ts = {(time_t)(ms / 1000u), (long)(ms % 1000u) * 1000000L};
-    nanosleep(&ts, NULL);
-}
-
-static uint8_t pat(unsigned stream, size_t i)
-{
-    return (uint8_t)(i * 131u + stream * 7u + (i >> 16));
-}
-
-static int count_dir(const char *path)
-{
-    int n = 0;
-    struct dirent *e;
-    DIR *d = opendir(path);
-    if (d == NULL)
-        return -1;
-    while ((e = readdir(d)) != NULL)
-        if (e->d_name[0] != '.')
-            n++;
-    closedir(d);
-    return n;
-}
-
-static int connect_local(uint16_t port)
-{
-    struct sockaddr_in a;
-    int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    memset(&a, 0, sizeof(a));
-    a.sin_family = AF_INET;
-    a.sin_port = htons(port);
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    if (fd >= 0 && connect(fd, (struct sockaddr *)&a, sizeof(a)) != 0) {
-        close(fd);
-        return -1;
-    }
-    return fd;
-}
-
 /* Read until EOF/reset/timeout into buf (cap). Returns bytes read; *end = 0 EOF, 1 reset,
  * 2 timeout, 3 buffer full. */
 static size_t read_to_end(int fd, uint8_t *buf, size_t cap, int ms, int *end)
 {
     size_t got = 0;
-    const uint64_t deadline = now_ms() + (uint64_t)ms;
+    const uint64_t deadline = nh_now_ms() + (uint64_t)ms;
     for (;;) {
         struct pollfd p = {fd, POLLIN, 0};
-        uint64_t t = now_ms();
+        uint64_t t = nh_now_ms();
         ssize_t r;
         if (got == cap) {
             *end = 3;
@@ -140,63 +93,10 @@ static size_t read_exact(int fd, uint8_t *buf, size_t n)
 }
 
 /* ---------------------------------------------------------------- the test server
- * First record of a tunnel selects what it does: "DELAY" answers "late" after 700 ms, "BYE"
- * answers "bye" and closes the tunnel, "FLOOD" sends FLOOD_BYTES of pattern 9, anything else
- * is echoed (every record). */
+ * The command server of local_fwd_harness.h ("DELAY", "BYE", "FLOOD" of FLOOD_BYTES, echo), or
+ * with echo_harness the net harness's plain echo server. */
 
-typedef struct srv_ctx {
-    atomic_int established, closed, closed_normal;
-} srv_ctx;
-
-static void cmd_established(qstp_server *srv, const qstp_tunnel_info *info, void *ctx)
-{
-    srv_ctx *c = ctx;
-    (void)srv;
-    (void)info;
-    atomic_fetch_add(&c->established, 1);
-}
-
-static void cmd_data(qstp_server *srv, qstp_tunnel_id id, const uint8_t *data, size_t len, void *ctx)
-{
-    (void)ctx;
-    if (len == 5 && memcmp(data, "DELAY", 5) == 0) {
-        sleep_ms(700); /* a reply still in flight when the local side has ended */
-        (void)qstp_server_send(srv, id, (const uint8_t *)"late", 4);
-    } else if (len == 3 && memcmp(data, "BYE", 3) == 0) {
-        (void)qstp_server_send(srv, id, (const uint8_t *)"bye", 3);
-        (void)qstp_server_close_tunnel(srv, id, qstp_error_none);
-    } else if (len == 5 && memcmp(data, "FLOOD", 5) == 0) {
-        uint8_t *buf = malloc(65536);
-        for (size_t off = 0; buf != NULL && off < FLOOD_BYTES; off += 65536) {
-            for (size_t i = 0; i < 65536; i++)
-                buf[i] = pat(9, off + i);
-            if (qstp_server_send(srv, id, buf, 65536) != 0)
-                break;
-        }
-        free(buf);
-    } else {
-        (void)qstp_server_send(srv, id, data, len);
-    }
-}
-
-static void cmd_closed(qstp_server *srv, qstp_tunnel_id id, qstp_errors reason, void *ctx)
-{
-    srv_ctx *c = ctx;
-    (void)srv;
-    (void)id;
-    atomic_fetch_add(&c->closed, 1);
-    if (reason == qstp_error_none)
-        atomic_fetch_add(&c->closed_normal, 1);
-}
-
-static void quiet(void *ctx, qstp_log_level level, const char *line)
-{
-    (void)ctx;
-    (void)level;
-    (void)line;
-}
-
-static qstp_server *start_server(srv_ctx *c, const qstp_server_key *key, int echo_harness,
+static qstp_server *start_server(lf_server *c, const qstp_server_key *key, int echo_harness,
                                  nh_counters *nc)
 {
     qstp_server_options o;
@@ -204,17 +104,10 @@ static qstp_server *start_server(srv_ctx *c, const qstp_server_key *key, int ech
     if (echo_harness) {
         nh_echo_options(&o, "127.0.0.1", nc);
     } else {
-        qstp_server_options_default(&o);
-        o.address = "127.0.0.1";
-        o.ephemeral_port = 1;
+        c->flood_bytes = FLOOD_BYTES;
+        lf_server_options(&o, c, "127.0.0.1");
         o.loops = 2;
         o.workers = 2;
-        o.handshake_rate = 100000;
-        o.cb.on_established = cmd_established;
-        o.cb.on_data = cmd_data;
-        o.cb.on_closed = cmd_closed;
-        o.cb.ctx = c;
-        o.log = quiet;
     }
     o.max_handshakes = 2048;
     o.max_queued = 64u << 20; /* FLOOD queues everything at once */
@@ -365,86 +258,19 @@ static void relay_stop(relay *r)
     atomic_store(&r->stop, 1);
     pthread_join(r->th, NULL);
     close(r->lfd);
-    sleep_ms(300); /* connection threads see the flag within one poll */
+    nh_sleep_ms(300); /* connection threads see the flag within one poll */
 }
 
 /* ---------------------------------------------------------------- the forwarder under test */
 
-typedef struct fwd_run {
-    qstp_local_fwd *f;
-    uint16_t port;
-    int lfd;
-    pthread_t th;
-    pthread_mutex_t mtx;
-    int opened, failed, closed, closed_error;
-    int last_error;
-} fwd_run;
-
-static void on_event(const qstp_local_fwd_event *ev, void *ctx)
-{
-    fwd_run *fr = ctx;
-    pthread_mutex_lock(&fr->mtx);
-    if (ev->kind == QSTP_LOCAL_FWD_OPEN)
-        fr->opened++;
-    else if (ev->kind == QSTP_LOCAL_FWD_FAILED) {
-        fr->failed++;
-        fr->last_error = ev->error;
-    } else if (ev->kind == QSTP_LOCAL_FWD_CLOSED) {
-        fr->closed++;
-        if (ev->reason != qstp_error_none)
-            fr->closed_error++;
-    }
-    pthread_mutex_unlock(&fr->mtx);
-}
-
-static void *fwd_main(void *arg)
-{
-    fwd_run *fr = arg;
-    (void)qstp_local_fwd_run(fr->f);
-    return NULL;
-}
-
-static int fwd_start(fwd_run *fr, const qstp_server_certificate *cert, uint16_t server_port,
+static int fwd_start(lf_fwd *fr, const qstp_server_certificate *cert, uint16_t server_port,
                      uint32_t linger_ms, uint32_t timeout_ms)
 {
     qstp_local_fwd_config c;
-    memset(fr, 0, sizeof(*fr));
-    pthread_mutex_init(&fr->mtx, NULL);
-    fr->lfd = nh_listen_any(&fr->port);
-    if (fr->lfd < 0)
-        return -1;
-    memset(&c, 0, sizeof(c));
-    c.root = &K.root;
-    c.cert = cert;
-    c.host = "127.0.0.1";
-    c.port = server_port;
-    c.timeout_ms = timeout_ms;
-    c.linger_ms = linger_ms;
+    lf_fwd_config(&c, &K.root, cert, "127.0.0.1", server_port, linger_ms, timeout_ms);
     c.keepalive_interval = g_keepalive;
     c.write_timeout_ms = g_write_timeout;
-    c.on_event = on_event;
-    c.ctx = fr;
-    if (qstp_local_fwd_new(&fr->f, &c, fr->lfd) != 0)
-        return -1;
-    return pthread_create(&fr->th, NULL, fwd_main, fr);
-}
-
-static void fwd_stop(fwd_run *fr)
-{
-    qstp_local_fwd_stop(fr->f);
-    pthread_join(fr->th, NULL);
-    qstp_local_fwd_free(fr->f);
-    close(fr->lfd);
-    pthread_mutex_destroy(&fr->mtx);
-}
-
-static int fwd_get(fwd_run *fr, const int *field)
-{
-    int v;
-    pthread_mutex_lock(&fr->mtx);
-    v = *field;
-    pthread_mutex_unlock(&fr->mtx);
-    return v;
+    return lf_fwd_start(fr, &c, 0);
 }
 
 /* ---------------------------------------------------------------- 1. many connections */
@@ -459,25 +285,25 @@ static void test_many(size_t n)
 {
     nh_counters nc;
     qstp_server *srv;
-    fwd_run fr;
+    lf_fwd fr;
     lconn *cs = calloc(n, sizeof(*cs));
     uint8_t *buf = malloc(65536);
     uint64_t rng = 0x243F6A8885A308D3u, deadline;
     size_t done = 0, bad = 0, total = 0;
-    int fds0 = count_dir("/proc/self/fd"), threads_idle, threads_busy = 0;
+    int fds0 = nh_count_dir("/proc/self/fd"), threads_idle, threads_busy = 0;
     memset(&nc, 0, sizeof(nc));
     srv = start_server(NULL, &K.skey, 1, &nc);
     CHECK(srv != NULL && cs != NULL && buf != NULL);
     if (srv == NULL || cs == NULL || buf == NULL)
         goto out;
     CHECK(fwd_start(&fr, &K.cert, qstp_server_port(srv), 300, 30000) == 0);
-    sleep_ms(50);
-    threads_idle = count_dir("/proc/self/task");
+    nh_sleep_ms(50);
+    threads_idle = nh_count_dir("/proc/self/task");
     for (size_t i = 0; i < n; i++) {
         rng = rng * 6364136223846793005u + 1442695040888963407u;
         cs[i].size = i % 50 == 7 ? (size_t)(rng >> 40) % (3u << 20) + 1 : (size_t)(rng >> 40) % 200000u;
         total += cs[i].size;
-        cs[i].fd = connect_local(fr.port);
+        cs[i].fd = nh_connect_local(fr.port);
         if (cs[i].fd < 0 || fcntl(cs[i].fd, F_SETFL, fcntl(cs[i].fd, F_GETFL, 0) | O_NONBLOCK) != 0) {
             cs[i].done = cs[i].bad = 1;
             done++;
@@ -487,8 +313,8 @@ static void test_many(size_t n)
         if (cs[i].size == 0)
             (void)shutdown(cs[i].fd, SHUT_WR);
     }
-    deadline = now_ms() + 240000u;
-    while (done < n && now_ms() < deadline) {
+    deadline = nh_now_ms() + 240000u;
+    while (done < n && nh_now_ms() < deadline) {
         struct pollfd *p = calloc(n, sizeof(*p));
         if (p == NULL)
             break;
@@ -505,7 +331,7 @@ static void test_many(size_t n)
                     size_t k = c->size - c->sent < 65536 ? c->size - c->sent : 65536;
                     ssize_t w;
                     for (size_t j = 0; j < k; j++)
-                        buf[j] = pat((unsigned)i, c->sent + j);
+                        buf[j] = lf_pat((unsigned)i, c->sent + j);
                     w = send(c->fd, buf, k, MSG_NOSIGNAL | MSG_DONTWAIT);
                     if (w > 0) {
                         c->sent += (size_t)w;
@@ -517,7 +343,7 @@ static void test_many(size_t n)
                     ssize_t r = recv(c->fd, buf, 65536, MSG_DONTWAIT);
                     if (r > 0) {
                         for (ssize_t j = 0; j < r && !c->bad; j++)
-                            if (buf[j] != pat((unsigned)i, c->got + (size_t)j))
+                            if (buf[j] != lf_pat((unsigned)i, c->got + (size_t)j))
                                 c->bad = 1;
                         c->got += (size_t)r;
                         if (c->got > c->size)
@@ -534,27 +360,27 @@ static void test_many(size_t n)
         }
         free(p);
         if (threads_busy == 0 && qstp_local_fwd_count(fr.f) >= n / 2)
-            threads_busy = count_dir("/proc/self/task");
+            threads_busy = nh_count_dir("/proc/self/task");
     }
     for (size_t i = 0; i < n; i++)
         if (cs[i].fd >= 0)
             close(cs[i].fd);
     CHECK_MSG(done == n && bad == 0, "%zu local connections: %zu finished, %zu wrong (%zu bytes each way)",
               n, done, bad, total);
-    CHECK_MSG(fwd_get(&fr, &fr.opened) == (int)n && fwd_get(&fr, &fr.failed) == 0,
-              "tunnels opened %d, failed %d", fwd_get(&fr, &fr.opened), fwd_get(&fr, &fr.failed));
+    CHECK_MSG(atomic_load(&fr.opened) == (int)n && atomic_load(&fr.failed) == 0,
+              "tunnels opened %d, failed %d", atomic_load(&fr.opened), atomic_load(&fr.failed));
     CHECK_MSG(threads_busy == threads_idle, "threads with no connection %d, with %zu open %d",
               threads_idle, n / 2, threads_busy);
     fprintf(stderr, "  %zu local connections, %zu bytes each way, %d threads throughout; peak "
             "buffers of one connection %zu bytes\n", n, total, threads_idle,
             qstp_local_fwd_peak_buffers(fr.f));
     for (int i = 0; i < 50 && qstp_local_fwd_count(fr.f) > 0; i++)
-        sleep_ms(100);
+        nh_sleep_ms(100);
     CHECK(qstp_local_fwd_count(fr.f) == 0);
-    fwd_stop(&fr);
+    lf_fwd_stop(&fr);
     qstp_server_quit(srv);
-    CHECK_MSG(count_dir("/proc/self/fd") == fds0, "descriptors before %d, after %d", fds0,
-              count_dir("/proc/self/fd"));
+    CHECK_MSG(nh_count_dir("/proc/self/fd") == fds0, "descriptors before %d, after %d", fds0,
+              nh_count_dir("/proc/self/fd"));
 out:
     free(cs);
     free(buf);
@@ -564,9 +390,9 @@ out:
 
 static void test_ends(void)
 {
-    srv_ctx sc;
+    lf_server sc;
     qstp_server *srv;
-    fwd_run fr;
+    lf_fwd fr;
     relay rl;
     uint8_t buf[256];
     int fd, end;
@@ -581,20 +407,20 @@ static void test_ends(void)
     CHECK(fwd_start(&fr, &K.cert, rl.port, 1500, 10000) == 0);
 
     /* 2. linger: the request and the local end go out at once; the reply comes 700 ms later */
-    fd = connect_local(fr.port);
+    fd = nh_connect_local(fr.port);
     CHECK(fd >= 0 && send(fd, "DELAY", 5, 0) == 5);
-    sleep_ms(200); /* the request is one record of its own */
-    t0 = now_ms();
+    nh_sleep_ms(200); /* the request is one record of its own */
+    t0 = nh_now_ms();
     (void)shutdown(fd, SHUT_WR);
     n = read_to_end(fd, buf, sizeof(buf), 10000, &end);
     CHECK_MSG(n == 4 && memcmp(buf, "late", 4) == 0 && end == 0,
               "linger: got %zu bytes, end %d (want the 4-byte reply then EOF)", n, end);
-    CHECK_MSG(now_ms() - t0 >= 1500, "linger: EOF after %llu ms, before the 1.5 s of silence",
-              (unsigned long long)(now_ms() - t0));
+    CHECK_MSG(nh_now_ms() - t0 >= 1500, "linger: EOF after %llu ms, before the 1.5 s of silence",
+              (unsigned long long)(nh_now_ms() - t0));
     close(fd);
 
     /* 3. the server closes the tunnel after its reply: EOF, not a reset */
-    fd = connect_local(fr.port);
+    fd = nh_connect_local(fr.port);
     CHECK(fd >= 0 && send(fd, "BYE", 3, 0) == 3);
     n = read_to_end(fd, buf, sizeof(buf), 10000, &end);
     CHECK_MSG(n == 3 && memcmp(buf, "bye", 3) == 0 && end == 0,
@@ -604,8 +430,8 @@ static void test_ends(void)
     /* 4. cut inside a record: FIN (cut short) and RST (server killed): the local peer gets RST */
     for (int mode = 1; mode <= 2; mode++) {
         uint8_t *big = malloc(FLOOD_BYTES);
-        int closed_err = fwd_get(&fr, &fr.closed_error);
-        fd = connect_local(fr.port);
+        int closed_err = atomic_load(&fr.closed_error);
+        fd = nh_connect_local(fr.port);
         /* the tunnel is up (an echo came back) before the relay is armed */
         CHECK(fd >= 0 && send(fd, "ping", 4, 0) == 4);
         CHECK(read_exact(fd, buf, 4) == 4 && memcmp(buf, "ping", 4) == 0);
@@ -616,15 +442,15 @@ static void test_ends(void)
         CHECK_MSG(end == 1 && n < FLOOD_BYTES,
                   "tunnel %s inside a record: the local peer got %zu bytes and end %d (want a reset)",
                   mode == 1 ? "ended" : "reset", n, end);
-        for (int i = 0; i < 50 && fwd_get(&fr, &fr.closed_error) == closed_err; i++)
-            sleep_ms(20);
-        CHECK_MSG(fwd_get(&fr, &fr.closed_error) == closed_err + 1, "closed with an error: %d -> %d (closed %d)", closed_err, fwd_get(&fr, &fr.closed_error), fwd_get(&fr, &fr.closed));
+        for (int i = 0; i < 50 && atomic_load(&fr.closed_error) == closed_err; i++)
+            nh_sleep_ms(20);
+        CHECK_MSG(atomic_load(&fr.closed_error) == closed_err + 1, "closed with an error: %d -> %d (closed %d)", closed_err, atomic_load(&fr.closed_error), atomic_load(&fr.closed));
         close(fd);
         free(big);
         atomic_store(&rl.cut, 0);
         atomic_store(&rl.armed, 0);
     }
-    fwd_stop(&fr);
+    lf_fwd_stop(&fr);
     relay_stop(&rl);
     qstp_server_quit(srv);
 }
@@ -633,9 +459,9 @@ static void test_ends(void)
 
 static void test_no_tunnel(void)
 {
-    srv_ctx sc;
+    lf_server sc;
     qstp_server *srv;
-    fwd_run fr;
+    lf_fwd fr;
     net_keys other;
     uint8_t buf[16];
     int fd, end, silent;
@@ -648,33 +474,33 @@ static void test_no_tunnel(void)
         return;
     /* a certificate whose key this server does not hold: the server refuses the handshake */
     CHECK(fwd_start(&fr, &other.cert, qstp_server_port(srv), 500, 10000) == 0);
-    fd = connect_local(fr.port);
+    fd = nh_connect_local(fr.port);
     CHECK(fd >= 0);
     (void)send(fd, "x", 1, MSG_NOSIGNAL);
     (void)read_to_end(fd, buf, sizeof(buf), 10000, &end);
     CHECK_MSG(end == 0 || end == 1, "handshake refused: local end %d (want closed)", end);
-    CHECK_MSG(fwd_get(&fr, &fr.failed) == 1 && fwd_get(&fr, &fr.opened) == 0 &&
-                  fwd_get(&fr, &fr.last_error) < 0,
-              "handshake refused: %d failed events, %d opened", fwd_get(&fr, &fr.failed),
-              fwd_get(&fr, &fr.opened));
+    CHECK_MSG(atomic_load(&fr.failed) == 1 && atomic_load(&fr.opened) == 0 &&
+                  atomic_load(&fr.last_error) < 0,
+              "handshake refused: %d failed events, %d opened", atomic_load(&fr.failed),
+              atomic_load(&fr.opened));
     close(fd);
-    fwd_stop(&fr);
+    lf_fwd_stop(&fr);
     qstp_server_quit(srv);
 
     /* a "server" that accepts and never answers: the timeout ends it */
     silent = nh_listen_any(&sport);
     CHECK(silent >= 0 && fwd_start(&fr, &K.cert, sport, 500, 1000) == 0);
-    t0 = now_ms();
-    fd = connect_local(fr.port);
+    t0 = nh_now_ms();
+    fd = nh_connect_local(fr.port);
     (void)read_to_end(fd, buf, sizeof(buf), 10000, &end);
-    CHECK_MSG((end == 0 || end == 1) && now_ms() - t0 >= 900 && now_ms() - t0 < 5000,
+    CHECK_MSG((end == 0 || end == 1) && nh_now_ms() - t0 >= 900 && nh_now_ms() - t0 < 5000,
               "silent server: local end %d after %llu ms (want closed after the 1 s timeout)", end,
-              (unsigned long long)(now_ms() - t0));
-    CHECK_MSG(fwd_get(&fr, &fr.failed) == 1 && qstp_error_of(fwd_get(&fr, &fr.last_error)) == qstp_error_timeout,
-              "silent server: %d failed events, error %d", fwd_get(&fr, &fr.failed),
-              fwd_get(&fr, &fr.last_error));
+              (unsigned long long)(nh_now_ms() - t0));
+    CHECK_MSG(atomic_load(&fr.failed) == 1 && qstp_error_of(atomic_load(&fr.last_error)) == qstp_error_timeout,
+              "silent server: %d failed events, error %d", atomic_load(&fr.failed),
+              atomic_load(&fr.last_error));
     close(fd);
-    fwd_stop(&fr);
+    lf_fwd_stop(&fr);
     close(silent);
 }
 
@@ -682,9 +508,9 @@ static void test_no_tunnel(void)
 
 static void test_backpressure(void)
 {
-    srv_ctx sc;
+    lf_server sc;
     qstp_server *srv;
-    fwd_run fr;
+    lf_fwd fr;
     uint8_t *buf = malloc(1u << 20);
     int fd, ok = 1;
     size_t got = 0, peak;
@@ -694,9 +520,9 @@ static void test_backpressure(void)
     if (srv == NULL || buf == NULL)
         goto out;
     CHECK(fwd_start(&fr, &K.cert, qstp_server_port(srv), 500, 10000) == 0);
-    fd = connect_local(fr.port);
+    fd = nh_connect_local(fr.port);
     CHECK(fd >= 0 && send(fd, "FLOOD", 5, 0) == 5);
-    sleep_ms(2000); /* the local peer reads nothing while 48 MiB come */
+    nh_sleep_ms(2000); /* the local peer reads nothing while 48 MiB come */
     peak = qstp_local_fwd_peak_buffers(fr.f);
     CHECK_MSG(peak > 0 && peak <= QSTP_LOCAL_FWD_CONN_MAX,
               "a local peer that does not read: the forwarder held up to %zu bytes for it (bound %u)",
@@ -712,13 +538,13 @@ static void test_backpressure(void)
         if (r <= 0)
             break;
         for (ssize_t i = 0; i < r && ok; i++)
-            ok = buf[i] == pat(9, got + (size_t)i);
+            ok = buf[i] == lf_pat(9, got + (size_t)i);
         got += (size_t)r;
     }
     CHECK_MSG(ok && got == FLOOD_BYTES, "after the stall: %zu of %u bytes, %s", got,
               (unsigned)FLOOD_BYTES, ok ? "intact" : "WRONG");
     close(fd);
-    fwd_stop(&fr);
+    lf_fwd_stop(&fr);
     qstp_server_quit(srv);
 out:
     free(buf);
@@ -728,9 +554,9 @@ out:
 
 static void test_stop(void)
 {
-    srv_ctx sc;
+    lf_server sc;
     qstp_server *srv;
-    fwd_run fr;
+    lf_fwd fr;
     relay rl;
     int fds[5];
     uint8_t buf[16];
@@ -742,13 +568,13 @@ static void test_stop(void)
     CHECK(relay_start(&rl, qstp_server_port(srv)) == 0);
     CHECK(fwd_start(&fr, &K.cert, rl.port, 2000, 10000) == 0);
     for (int i = 0; i < 5; i++) {
-        fds[i] = connect_local(fr.port);
+        fds[i] = nh_connect_local(fr.port);
         CHECK(fds[i] >= 0 && send(fds[i], "ping", 4, 0) == 4);
         CHECK(read_exact(fds[i], buf, 4) == 4 && memcmp(buf, "ping", 4) == 0);
     }
-    fwd_stop(&fr); /* what SIGINT/SIGTERM do in `qstp client -L` */
+    lf_fwd_stop(&fr); /* what SIGINT/SIGTERM do in `qstp client -L` */
     for (int i = 0; i < 50 && atomic_load(&rl.ended) < 5; i++)
-        sleep_ms(50);
+        nh_sleep_ms(50);
     CHECK_MSG(atomic_load(&rl.close_records) == 5, "stop: %d of 5 tunnels ended with a close record",
               atomic_load(&rl.close_records));
     for (int i = 0; i < 5; i++) {
@@ -758,7 +584,7 @@ static void test_stop(void)
         close(fds[i]);
     }
     for (int i = 0; i < 50 && atomic_load(&sc.closed_normal) < 5; i++)
-        sleep_ms(50);
+        nh_sleep_ms(50);
     CHECK(atomic_load(&sc.closed_normal) == 5);
     relay_stop(&rl);
     qstp_server_quit(srv);
@@ -768,9 +594,9 @@ static void test_stop(void)
 
 static void test_keepalive(void)
 {
-    srv_ctx sc;
+    lf_server sc;
     qstp_server *srv;
-    fwd_run fr;
+    lf_fwd fr;
     relay rl;
     uint8_t buf[16];
     int fd;
@@ -783,15 +609,15 @@ static void test_keepalive(void)
     g_keepalive = 1;
     CHECK(fwd_start(&fr, &K.cert, rl.port, 500, 10000) == 0);
     g_keepalive = 0;
-    fd = connect_local(fr.port);
+    fd = nh_connect_local(fr.port);
     CHECK(fd >= 0 && send(fd, "ping", 4, 0) == 4 && read_exact(fd, buf, 4) == 4);
-    sleep_ms(3500); /* idle: a request after each idle second, each answered by our server */
+    nh_sleep_ms(3500); /* idle: a request after each idle second, each answered by our server */
     CHECK_MSG(atomic_load(&rl.keepalives) >= 2, "keep-alive 1 s: %d requests in 3.5 idle seconds",
               atomic_load(&rl.keepalives));
     CHECK(send(fd, "pong", 4, 0) == 4 && read_exact(fd, buf, 4) == 4 && memcmp(buf, "pong", 4) == 0);
-    CHECK(fwd_get(&fr, &fr.closed) == 0);
+    CHECK(atomic_load(&fr.closed) == 0);
     close(fd);
-    fwd_stop(&fr);
+    lf_fwd_stop(&fr);
     relay_stop(&rl);
     qstp_server_quit(srv);
 }
@@ -800,9 +626,9 @@ static void test_keepalive(void)
 
 static void test_write_timeout(void)
 {
-    srv_ctx sc;
+    lf_server sc;
     qstp_server *srv;
-    fwd_run fr;
+    lf_fwd fr;
     relay rl;
     uint8_t *buf = calloc(1, 65536);
     int fd, reset = 0;
@@ -816,12 +642,12 @@ static void test_write_timeout(void)
     g_write_timeout = 1000;
     CHECK(fwd_start(&fr, &K.cert, rl.port, 500, 10000) == 0);
     g_write_timeout = 0;
-    fd = connect_local(fr.port);
+    fd = nh_connect_local(fr.port);
     CHECK(fd >= 0 && send(fd, "ping", 4, 0) == 4 && read_exact(fd, buf, 4) == 4);
     atomic_store(&rl.freeze, 1); /* the "server" reads nothing from now on */
-    t0 = now_ms();
+    t0 = nh_now_ms();
     deadline = t0 + 20000u;
-    while (!reset && now_ms() < deadline) {
+    while (!reset && nh_now_ms() < deadline) {
         struct pollfd p = {fd, POLLIN, 0};
         ssize_t w = send(fd, buf, 65536, MSG_NOSIGNAL | MSG_DONTWAIT);
         if (w < 0 && (errno == ECONNRESET || errno == EPIPE))
@@ -830,12 +656,12 @@ static void test_write_timeout(void)
             reset = 1;
     }
     CHECK_MSG(reset, "a server that takes nothing: the local peer was not reset within 20 s");
-    CHECK_MSG(fwd_get(&fr, &fr.closed_error) == 1, "write timeout: %d tunnels closed with an error",
-              fwd_get(&fr, &fr.closed_error));
+    CHECK_MSG(atomic_load(&fr.closed_error) == 1, "write timeout: %d tunnels closed with an error",
+              atomic_load(&fr.closed_error));
     fprintf(stderr, "  write timeout 1 s: local peer reset after %llu ms of writing\n",
-            (unsigned long long)(now_ms() - t0));
+            (unsigned long long)(nh_now_ms() - t0));
     close(fd);
-    fwd_stop(&fr);
+    lf_fwd_stop(&fr);
     atomic_store(&rl.freeze, 0);
     relay_stop(&rl);
     qstp_server_quit(srv);

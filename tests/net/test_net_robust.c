@@ -28,32 +28,10 @@ static uint16_t port;
 static atomic_int stop, legit_ok, legit_fail, legit_records;
 static atomic_int bad_closed, bad_not_closed;
 
-static uint64_t mono_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
-}
-
 static uint64_t now_s(void *ctx)
 {
     (void)ctx;
     return (uint64_t)time(NULL);
-}
-
-static int raw_connect(void)
-{
-    struct sockaddr_in a;
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-    memset(&a, 0, sizeof(a));
-    a.sin_family = AF_INET;
-    a.sin_port = htons(port);
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    if (fd >= 0 && connect(fd, (struct sockaddr *)&a, sizeof(a)) != 0) {
-        close(fd);
-        return -1;
-    }
-    return fd;
 }
 
 static void write_all(int fd, const uint8_t *p, size_t n)
@@ -71,10 +49,10 @@ static void write_all(int fd, const uint8_t *p, size_t n)
 static void expect_closed(int fd, int ms, const char *what)
 {
     uint8_t buf[4096];
-    const uint64_t end = mono_ms() + (uint64_t)ms;
+    const uint64_t end = nh_now_ms() + (uint64_t)ms;
     for (;;) {
         struct pollfd p = { fd, POLLIN, 0 };
-        int left = (int)(end > mono_ms() ? end - mono_ms() : 0);
+        int left = (int)(end > nh_now_ms() ? end - nh_now_ms() : 0);
         ssize_t r;
         if (left == 0 || poll(&p, 1, left) <= 0) {
             fprintf(stderr, "    %s: connection not closed by the server\n", what);
@@ -180,7 +158,7 @@ static void *legit_main(void *arg)
 static void attack_garbage(uint64_t *seed)
 {
     uint8_t junk[3000];
-    int fd = raw_connect();
+    int fd = nh_connect_local(port);
     if (fd < 0)
         return;
     test_prng_bytes(seed, junk, sizeof(junk));
@@ -192,7 +170,7 @@ static void attack_truncated(int stall)
 {
     uint8_t req[256];
     size_t n = connect_request(req, sizeof(req));
-    int fd = raw_connect();
+    int fd = nh_connect_local(port);
     if (fd < 0 || n == 0)
         return;
     write_all(fd, req, n / 2);
@@ -207,7 +185,7 @@ static void attack_oversized(void)
 {
     uint8_t hdr[QSTP_PACKET_HEADER_SIZE];
     qstp_packet_header h;
-    int fd = raw_connect();
+    int fd = nh_connect_local(port);
     if (fd < 0)
         return;
     qstp_packet_header_create(&h, qstp_flag_connect_request, 0, 0xFFFFFFFFu, (uint64_t)time(NULL));
@@ -220,7 +198,7 @@ static void attack_byte_at_a_time(void)
 {
     uint8_t req[256];
     size_t n = connect_request(req, sizeof(req));
-    int fd = raw_connect();
+    int fd = nh_connect_local(port);
     if (fd < 0 || n == 0)
         return;
     for (size_t i = 0; i < n; i++) {
@@ -240,7 +218,7 @@ static void attack_established(int kind, uint64_t *seed)
     const qstp_suite *su = qstp_suite_by_id(0x03);
     size_t wl = qstp_session_handshake_workspace_size(su, QSTP_ROLE_CLIENT), outlen = 0;
     uint8_t *ws = malloc(wl), *rx = malloc(QSTP_SESSION_RX_BUFFER_SIZE), out[2048], msg[1000];
-    int fd = raw_connect();
+    int fd = nh_connect_local(port);
     if (fd < 0 || raw_handshake(fd, &s, &env, &cfg, ws, wl, rx) != 0) {
         fprintf(stderr, "    attacker handshake failed\n");
         atomic_fetch_add(&bad_not_closed, 1);
@@ -304,7 +282,7 @@ static void *staller_main(void *arg)
     int fds[10];
     (void)arg;
     for (int i = 0; i < 10; i++)
-        fds[i] = raw_connect();
+        fds[i] = nh_connect_local(port);
     for (int i = 0; i < 10; i++)
         if (fds[i] >= 0)
             expect_closed(fds[i], 5000, "connect-and-stall");

@@ -33,12 +33,6 @@
 
 static net_keys K;
 
-static void sleep_ms(unsigned ms)
-{
-    struct timespec ts = {(time_t)(ms / 1000u), (long)(ms % 1000u) * 1000000L};
-    nanosleep(&ts, NULL);
-}
-
 /* Reads exactly n bytes within ms; 0 on success. */
 static int read_exact(int fd, uint8_t *buf, size_t n, int ms)
 {
@@ -113,7 +107,7 @@ static int wait_stats(qstp_server *srv, uint32_t tunnels, uint32_t backends, int
                     tunnels, backends);
             return 0;
         }
-        sleep_ms(20);
+        nh_sleep_ms(20);
     }
 }
 

@@ -35,6 +35,7 @@
 #include <unistd.h>
 
 #include "net/local_fwd.h"
+#include "local_fwd_harness.h"
 #include "net_harness.h"
 #include "crypto/random.h"
 #include "qstp/server.h"
@@ -47,72 +48,6 @@ static const qstp_server_certificate *g_cert = &K.cert; /* the forwarder's certi
 static const char *g_srv_addr = "127.0.0.1";           /* the server's listen address */
 static const char *g_host = "127.0.0.1";               /* the forwarder's server name */
 static int g_local6;                                   /* the local listener on [::1] */
-
-static uint64_t now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
-}
-
-static void sleep_ms(unsigned ms)
-{
-    struct timespec ts = {(time_t)(ms / 1000u), (long)(ms % 1000u) * 1000000L};
-    nanosleep(&ts, NULL);
-}
-
-static uint8_t pat(size_t i)
-{
-    return (uint8_t)(i * 131u + 9u * 7u + (i >> 16));
-}
-
-static int connect_local(uint16_t port)
-{
-    struct sockaddr_in a;
-    int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    memset(&a, 0, sizeof(a));
-    a.sin_family = AF_INET;
-    a.sin_port = htons(port);
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    if (fd >= 0 && connect(fd, (struct sockaddr *)&a, sizeof(a)) != 0) {
-        close(fd);
-        return -1;
-    }
-    return fd;
-}
-
-static int listen6(uint16_t *port)
-{
-    struct sockaddr_in6 a;
-    socklen_t al = sizeof(a);
-    int fd = socket(AF_INET6, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    memset(&a, 0, sizeof(a));
-    a.sin6_family = AF_INET6;
-    a.sin6_addr = in6addr_loopback;
-    if (fd < 0 || bind(fd, (struct sockaddr *)&a, sizeof(a)) != 0 || listen(fd, 128) != 0 ||
-        getsockname(fd, (struct sockaddr *)&a, &al) != 0) {
-        if (fd >= 0)
-            close(fd);
-        return -1;
-    }
-    *port = ntohs(a.sin6_port);
-    return fd;
-}
-
-static int connect6(uint16_t port)
-{
-    struct sockaddr_in6 a;
-    int fd = socket(AF_INET6, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    memset(&a, 0, sizeof(a));
-    a.sin6_family = AF_INET6;
-    a.sin6_port = htons(port);
-    a.sin6_addr = in6addr_loopback;
-    if (fd >= 0 && connect(fd, (struct sockaddr *)&a, sizeof(a)) != 0) {
-        close(fd);
-        return -1;
-    }
-    return fd;
-}
 
 static int count_fds(void)
 {
@@ -128,11 +63,11 @@ static size_t read_flood(int fd, int ms, int *end, int *bad)
 {
     static uint8_t buf[1u << 16];
     size_t got = 0;
-    const uint64_t deadline = now_ms() + (uint64_t)ms;
+    const uint64_t deadline = nh_now_ms() + (uint64_t)ms;
     *bad = 0;
     for (;;) {
         struct pollfd p = {fd, POLLIN, 0};
-        uint64_t t = now_ms();
+        uint64_t t = nh_now_ms();
         ssize_t r;
         if (t >= deadline || poll(&p, 1, (int)(deadline - t)) <= 0) {
             *end = 2;
@@ -150,68 +85,25 @@ static size_t read_flood(int fd, int ms, int *end, int *bad)
             return got;
         }
         for (ssize_t i = 0; i < r; i++)
-            if (buf[i] != pat(got + (size_t)i))
+            if (buf[i] != lf_pat(9, got + (size_t)i))
                 *bad = 1;
         got += (size_t)r;
     }
 }
 
 /* ---------------------------------------------------------------- the server
- * "FLOOD" answers FLOOD_BYTES of the pattern; anything else is echoed. */
+ * The command server of local_fwd_harness.h: "FLOOD" answers FLOOD_BYTES of the pattern;
+ * anything else is echoed. */
 
-typedef struct srv_ctx {
-    atomic_int closed, closed_normal;
-} srv_ctx;
-
-static void cmd_data(qstp_server *srv, qstp_tunnel_id id, const uint8_t *data, size_t len, void *ctx)
-{
-    (void)ctx;
-    if (len == 5 && memcmp(data, "FLOOD", 5) == 0) {
-        uint8_t *buf = malloc(65536);
-        for (size_t off = 0; buf != NULL && off < FLOOD_BYTES; off += 65536) {
-            for (size_t i = 0; i < 65536; i++)
-                buf[i] = pat(off + i);
-            if (qstp_server_send(srv, id, buf, 65536) != 0)
-                break;
-        }
-        free(buf);
-    } else {
-        (void)qstp_server_send(srv, id, data, len);
-    }
-}
-
-static void cmd_closed(qstp_server *srv, qstp_tunnel_id id, qstp_errors reason, void *ctx)
-{
-    srv_ctx *c = ctx;
-    (void)srv;
-    (void)id;
-    atomic_fetch_add(&c->closed, 1);
-    if (reason == qstp_error_none)
-        atomic_fetch_add(&c->closed_normal, 1);
-}
-
-static void quiet(void *ctx, qstp_log_level level, const char *line)
-{
-    (void)ctx;
-    (void)level;
-    (void)line;
-}
-
-static qstp_server *start_server(srv_ctx *c)
+static qstp_server *start_server(lf_server *c)
 {
     qstp_server_options o;
     qstp_server *srv = NULL;
-    qstp_server_options_default(&o);
-    o.address = g_srv_addr;
-    o.ephemeral_port = 1;
+    c->flood_bytes = FLOOD_BYTES;
+    lf_server_options(&o, c, g_srv_addr);
     o.loops = 1;
     o.workers = 1;
-    o.cb.on_data = cmd_data;
-    o.cb.on_closed = cmd_closed;
-    o.cb.ctx = c;
-    o.log = quiet;
     o.max_queued = 64u << 20; /* FLOOD queues everything at once */
-    o.handshake_rate = 100000; /* bursts from 127.0.0.1 */
     o.max_handshakes = 2048;
     if (qstp_server_start(&srv, &o, g_skey, 1, NULL) != 0)
         return NULL;
@@ -220,91 +112,22 @@ static qstp_server *start_server(srv_ctx *c)
 
 /* ---------------------------------------------------------------- the forwarder under test */
 
-typedef struct fwd_run {
-    qstp_local_fwd *f;
-    uint16_t port;
-    int lfd;
-    pthread_t th;
-    atomic_int failed, closed, closed_error;
-    atomic_int last_error;
-    uint64_t cpu_ns; /* the loop thread's CPU time, when run() returned */
-} fwd_run;
-
-static void on_event(const qstp_local_fwd_event *ev, void *ctx)
-{
-    fwd_run *fr = ctx;
-    if (ev->kind == QSTP_LOCAL_FWD_FAILED) {
-        atomic_store(&fr->last_error, ev->error);
-        atomic_fetch_add(&fr->failed, 1);
-    }
-    else if (ev->kind == QSTP_LOCAL_FWD_CLOSED) {
-        atomic_fetch_add(&fr->closed, 1);
-        if (ev->reason != qstp_error_none)
-            atomic_fetch_add(&fr->closed_error, 1);
-    }
-}
-
-static void *fwd_main(void *arg)
-{
-    fwd_run *fr = arg;
-    struct timespec ts;
-    (void)qstp_local_fwd_run(fr->f);
-    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-    fr->cpu_ns = (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-    return NULL;
-}
-
-static int fwd_start(fwd_run *fr, uint16_t server_port, uint32_t linger_ms, uint32_t timeout_ms,
+static int fwd_start(lf_fwd *fr, uint16_t server_port, uint32_t linger_ms, uint32_t timeout_ms,
                      uint32_t keepalive)
 {
     qstp_local_fwd_config c;
-    memset(fr, 0, sizeof(*fr));
-    fr->lfd = g_local6 ? listen6(&fr->port) : nh_listen_any(&fr->port);
-    if (fr->lfd < 0)
-        return -1;
-    memset(&c, 0, sizeof(c));
-    c.root = &K.root;
-    c.cert = g_cert;
-    c.host = g_host;
-    c.port = server_port;
-    c.timeout_ms = timeout_ms;
-    c.linger_ms = linger_ms;
+    lf_fwd_config(&c, &K.root, g_cert, g_host, server_port, linger_ms, timeout_ms);
     c.keepalive_interval = keepalive;
-    c.on_event = on_event;
-    c.ctx = fr;
-    if (qstp_local_fwd_new(&fr->f, &c, fr->lfd) != 0)
-        return -1;
-    return pthread_create(&fr->th, NULL, fwd_main, fr);
-}
-
-static void fwd_stop(fwd_run *fr)
-{
-    qstp_local_fwd_stop(fr->f);
-    pthread_join(fr->th, NULL);
-    qstp_local_fwd_free(fr->f);
-    close(fr->lfd);
-}
-
-/* an open tunnel: the echo of "ping" came back */
-static int open_tunnel(uint16_t port)
-{
-    uint8_t b[4];
-    int fd = connect_local(port);
-    if (fd < 0 || send(fd, "ping", 4, 0) != 4 || recv(fd, b, 4, MSG_WAITALL) != 4) {
-        if (fd >= 0)
-            close(fd);
-        return -1;
-    }
-    return fd;
+    return lf_fwd_start(fr, &c, g_local6);
 }
 
 /* ---------------------------------------------------------------- R4-LF-1 */
 
 static void test_linger_slow_reader(void)
 {
-    srv_ctx sc;
+    lf_server sc;
     qstp_server *srv;
-    fwd_run fr;
+    lf_fwd fr;
     int fd, end = -1, bad = 0;
     size_t n = 0;
     memset(&sc, 0, sizeof(sc));
@@ -312,10 +135,10 @@ static void test_linger_slow_reader(void)
     CHECK(srv != NULL && fwd_start(&fr, srv != NULL ? qstp_server_port(srv) : 0, 300, 10000, 0) == 0);
     if (srv == NULL)
         return;
-    fd = open_tunnel(fr.port);
+    fd = lf_open_tunnel(fr.port);
     CHECK(fd >= 0 && send(fd, "FLOOD", 5, 0) == 5);
     (void)shutdown(fd, SHUT_WR); /* a request, then our end (nc -N, HTTP/1.0 clients) */
-    sleep_ms(1500);              /* busy elsewhere: five lingers long */
+    nh_sleep_ms(1500);              /* busy elsewhere: five lingers long */
     if (fd >= 0)
         n = read_flood(fd, 30000, &end, &bad);
     CHECK_MSG((end == 0 && n == FLOOD_BYTES && !bad) || end == 1,
@@ -324,7 +147,7 @@ static void test_linger_slow_reader(void)
               bad ? ", WRONG bytes" : "");
     if (fd >= 0)
         close(fd);
-    fwd_stop(&fr);
+    lf_fwd_stop(&fr);
     qstp_server_quit(srv);
 }
 
@@ -332,9 +155,9 @@ static void test_linger_slow_reader(void)
 
 static void test_stop_pending(void)
 {
-    srv_ctx sc;
+    lf_server sc;
     qstp_server *srv;
-    fwd_run fr;
+    lf_fwd fr;
     int fd, end = -1, bad = 0;
     size_t n = 0;
     memset(&sc, 0, sizeof(sc));
@@ -342,10 +165,10 @@ static void test_stop_pending(void)
     CHECK(srv != NULL && fwd_start(&fr, srv != NULL ? qstp_server_port(srv) : 0, 300, 10000, 0) == 0);
     if (srv == NULL)
         return;
-    fd = open_tunnel(fr.port);
+    fd = lf_open_tunnel(fr.port);
     CHECK(fd >= 0 && send(fd, "FLOOD", 5, 0) == 5);
-    sleep_ms(1000); /* the forwarder holds plaintext this peer has not taken */
-    fwd_stop(&fr);
+    nh_sleep_ms(1000); /* the forwarder holds plaintext this peer has not taken */
+    lf_fwd_stop(&fr);
     if (fd >= 0)
         n = read_flood(fd, 30000, &end, &bad);
     CHECK_MSG(end == 1 || (end == 0 && n == FLOOD_BYTES),
@@ -360,9 +183,9 @@ static void test_stop_pending(void)
 
 static void test_local_reset(void)
 {
-    srv_ctx sc;
+    lf_server sc;
     qstp_server *srv;
-    fwd_run fr;
+    lf_fwd fr;
     struct linger lg = {1, 0};
     int fd;
     memset(&sc, 0, sizeof(sc));
@@ -370,14 +193,14 @@ static void test_local_reset(void)
     CHECK(srv != NULL && fwd_start(&fr, srv != NULL ? qstp_server_port(srv) : 0, 300, 10000, 0) == 0);
     if (srv == NULL)
         return;
-    fd = open_tunnel(fr.port);
+    fd = lf_open_tunnel(fr.port);
     CHECK(fd >= 0);
     if (fd >= 0) {
         (void)setsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
         close(fd); /* the local program aborts its upload */
     }
     for (int i = 0; i < 100 && atomic_load(&sc.closed) == 0; i++)
-        sleep_ms(50);
+        nh_sleep_ms(50);
     CHECK_MSG(atomic_load(&sc.closed) == 1 && atomic_load(&sc.closed_normal) == 0,
               "R4-LF-3 local reset: the server saw %d closes, %d of them normal (want a failure)",
               atomic_load(&sc.closed), atomic_load(&sc.closed_normal));
@@ -385,7 +208,7 @@ static void test_local_reset(void)
               atomic_load(&fr.closed_error));
 
     /* control: a local end of stream is still a normal close */
-    fd = open_tunnel(fr.port);
+    fd = lf_open_tunnel(fr.port);
     CHECK(fd >= 0);
     if (fd >= 0) {
         uint8_t b[4];
@@ -394,10 +217,10 @@ static void test_local_reset(void)
         close(fd);
     }
     for (int i = 0; i < 100 && atomic_load(&sc.closed) < 2; i++)
-        sleep_ms(50);
+        nh_sleep_ms(50);
     CHECK_MSG(atomic_load(&sc.closed_normal) == 1, "R4-LF-3 control: %d normal closes",
               atomic_load(&sc.closed_normal));
-    fwd_stop(&fr);
+    lf_fwd_stop(&fr);
     qstp_server_quit(srv);
 }
 
@@ -405,9 +228,9 @@ static void test_local_reset(void)
 
 static void test_keepalive_paused_reader(void)
 {
-    srv_ctx sc;
+    lf_server sc;
     qstp_server *srv;
-    fwd_run fr;
+    lf_fwd fr;
     int fd, end = -1, bad = 0;
     size_t n = 0;
     memset(&sc, 0, sizeof(sc));
@@ -415,9 +238,9 @@ static void test_keepalive_paused_reader(void)
     CHECK(srv != NULL && fwd_start(&fr, srv != NULL ? qstp_server_port(srv) : 0, 300, 10000, 1) == 0);
     if (srv == NULL)
         return;
-    fd = open_tunnel(fr.port);
+    fd = lf_open_tunnel(fr.port);
     CHECK(fd >= 0 && send(fd, "FLOOD", 5, 0) == 5);
-    sleep_ms(4500); /* a download paused for four keep-alive intervals */
+    nh_sleep_ms(4500); /* a download paused for four keep-alive intervals */
     if (fd >= 0) {
         (void)shutdown(fd, SHUT_WR);
         n = read_flood(fd, 30000, &end, &bad);
@@ -429,7 +252,7 @@ static void test_keepalive_paused_reader(void)
               atomic_load(&fr.closed_error));
     if (fd >= 0)
         close(fd);
-    fwd_stop(&fr);
+    lf_fwd_stop(&fr);
     qstp_server_quit(srv);
 }
 
@@ -437,12 +260,12 @@ static void test_keepalive_paused_reader(void)
 
 static void test_no_tunnel_reset(void)
 {
-    fwd_run fr;
+    lf_fwd fr;
     uint16_t sport;
     int silent = nh_listen_any(&sport), fd, end = -1, bad;
     size_t n = 0;
     CHECK(silent >= 0 && fwd_start(&fr, sport, 300, 500, 0) == 0);
-    fd = connect_local(fr.port);
+    fd = nh_connect_local(fr.port);
     CHECK(fd >= 0);
     if (fd >= 0)
         n = read_flood(fd, 10000, &end, &bad);
@@ -451,13 +274,13 @@ static void test_no_tunnel_reset(void)
     CHECK(atomic_load(&fr.failed) == 1);
     if (fd >= 0)
         close(fd);
-    fwd_stop(&fr);
+    lf_fwd_stop(&fr);
 
     /* stop while a local connection waits for its handshake: reset too */
     CHECK(fwd_start(&fr, sport, 300, 10000, 0) == 0);
-    fd = connect_local(fr.port);
-    sleep_ms(200);
-    fwd_stop(&fr);
+    fd = nh_connect_local(fr.port);
+    nh_sleep_ms(200);
+    lf_fwd_stop(&fr);
     end = -1;
     if (fd >= 0) {
         n = read_flood(fd, 10000, &end, &bad);
@@ -480,9 +303,9 @@ static double cpu_s(void)
 
 static void test_emfile(void)
 {
-    srv_ctx sc;
+    lf_server sc;
     qstp_server *srv;
-    fwd_run fr;
+    lf_fwd fr;
     struct rlimit old, lim;
     struct sockaddr_in a;
     int fds[8], fill[256], nfill = 0, top = -1;
@@ -520,7 +343,7 @@ static void test_emfile(void)
     CHECK(setrlimit(RLIMIT_NOFILE, &lim) == 0);
     for (int i = 0; i < 8; i++)
         CHECK(connect(fds[i], (struct sockaddr *)&a, sizeof(a)) == 0); /* queued in the backlog */
-    sleep_ms(1000);
+    nh_sleep_ms(1000);
     c1 = cpu_s();
     CHECK(setrlimit(RLIMIT_NOFILE, &old) == 0);
     CHECK_MSG(c1 - c0 < 0.5, "R4-LF-6 out of descriptors: %.2f s of CPU in 1 s (a spinning loop)",
@@ -539,7 +362,7 @@ static void test_emfile(void)
         CHECK_MSG(r == 4 || (r < 0 && r != -2), "R4-LF-6: waiting connection %d: %zd", i, r);
         close(fds[i]);
     }
-    fwd_stop(&fr);
+    lf_fwd_stop(&fr);
     qstp_server_quit(srv);
 }
 
@@ -552,9 +375,9 @@ static void test_cert_expiry(void)
 {
     static net_keys k2;
     const uint64_t now = (uint64_t)time(NULL);
-    srv_ctx sc;
+    lf_server sc;
     qstp_server *srv = NULL;
-    fwd_run fr;
+    lf_fwd fr;
     int fd, r, end = -1, bad;
     memcpy(&k2.rootkey, &K.rootkey, sizeof(k2.rootkey));
     memcpy(&k2.root, &K.root, sizeof(k2.root));
@@ -580,14 +403,14 @@ static void test_cert_expiry(void)
     if (srv == NULL)
         return;
     for (int i = 0; i < 2; i++) { /* a full check, then the cached one */
-        fd = open_tunnel(fr.port);
+        fd = lf_open_tunnel(fr.port);
         CHECK_MSG(fd >= 0, "expiry: tunnel %d before the certificate expired", i);
         if (fd >= 0)
             close(fd);
     }
     while ((uint64_t)time(NULL) <= now + 3)
-        sleep_ms(100);
-    fd = connect_local(fr.port);
+        nh_sleep_ms(100);
+    fd = nh_connect_local(fr.port);
     if (fd >= 0)
         (void)read_flood(fd, 10000, &end, &bad);
     CHECK_MSG(end == 1 && atomic_load(&fr.failed) == 1 &&
@@ -596,7 +419,7 @@ static void test_cert_expiry(void)
               end, atomic_load(&fr.failed), atomic_load(&fr.last_error));
     if (fd >= 0)
         close(fd);
-    fwd_stop(&fr);
+    lf_fwd_stop(&fr);
     qstp_server_quit(srv);
 }
 
@@ -606,9 +429,9 @@ static void test_cert_expiry(void)
 
 static void v6_echo(const char *what, int local6)
 {
-    srv_ctx sc;
+    lf_server sc;
     qstp_server *srv;
-    fwd_run fr;
+    lf_fwd fr;
     uint8_t b[5];
     int fd, fds0;
     memset(&sc, 0, sizeof(sc));
@@ -621,7 +444,7 @@ static void v6_echo(const char *what, int local6)
         return;
     fds0 = count_fds();
     for (int i = 0; i < 3; i++) {
-        fd = local6 ? connect6(fr.port) : connect_local(fr.port);
+        fd = local6 ? nh_connect6_local(fr.port) : nh_connect_local(fr.port);
         CHECK_MSG(fd >= 0 && send(fd, "hello", 5, 0) == 5 && recv(fd, b, 5, MSG_WAITALL) == 5 &&
                       memcmp(b, "hello", 5) == 0,
                   "%s: echo %d through the tunnel", what, i);
@@ -632,10 +455,10 @@ static void v6_echo(const char *what, int local6)
         }
     }
     for (int i = 0; i < 50 && qstp_local_fwd_count(fr.f) > 0; i++)
-        sleep_ms(20);
+        nh_sleep_ms(20);
     CHECK_MSG(count_fds() == fds0 && atomic_load(&fr.failed) == 0,
               "%s: descriptors %d -> %d, %d failed", what, fds0, count_fds(), atomic_load(&fr.failed));
-    fwd_stop(&fr);
+    lf_fwd_stop(&fr);
     qstp_server_quit(srv);
 }
 
@@ -652,14 +475,14 @@ static void test_ipv6(void)
 
 static void test_refused(void)
 {
-    fwd_run fr;
+    lf_fwd fr;
     uint16_t port;
     int l = nh_listen_any(&port), fds0, end = -1, bad;
     close(l); /* a port nobody listens on */
     CHECK(fwd_start(&fr, port, 300, 10000, 0) == 0);
     fds0 = count_fds();
     for (int i = 0; i < 3; i++) {
-        int fd = connect_local(fr.port);
+        int fd = nh_connect_local(fr.port);
         if (fd >= 0) {
             (void)read_flood(fd, 10000, &end, &bad);
             close(fd);
@@ -667,11 +490,11 @@ static void test_refused(void)
         CHECK_MSG(end == 1, "refused connect: local end %d (want RST)", end);
     }
     for (int i = 0; i < 50 && qstp_local_fwd_count(fr.f) > 0; i++)
-        sleep_ms(20);
+        nh_sleep_ms(20);
     CHECK_MSG(count_fds() == fds0 && atomic_load(&fr.failed) == 3,
               "refused connect: descriptors %d -> %d, %d failed events", fds0, count_fds(),
               atomic_load(&fr.failed));
-    fwd_stop(&fr);
+    lf_fwd_stop(&fr);
 }
 
 /* ---------------------------------------------------------------- a burst of new connections
@@ -723,7 +546,7 @@ static int burst(uint16_t port)
     static int fds[BURST];
     int echoed = 0;
     for (int i = 0; i < BURST; i++) {
-        fds[i] = connect_local(port);
+        fds[i] = nh_connect_local(port);
         if (fds[i] >= 0)
             (void)send(fds[i], "x", 1, MSG_NOSIGNAL);
     }
@@ -741,9 +564,9 @@ static int burst(uint16_t port)
 
 static void test_burst(void)
 {
-    srv_ctx sc;
+    lf_server sc;
     qstp_server *srv;
-    fwd_run fr;
+    lf_fwd fr;
     pinger pg;
     pthread_t th;
     int echoed, started;
@@ -756,13 +579,13 @@ static void test_burst(void)
     if (srv == NULL)
         return;
     /* 1. the established tunnel's round trips during a burst */
-    pg.fd = open_tunnel(fr.port);
+    pg.fd = lf_open_tunnel(fr.port);
     started = pg.fd >= 0 && pthread_create(&th, NULL, ping_main, &pg) == 0;
     CHECK(started);
-    sleep_ms(200);
-    t0 = now_ms();
+    nh_sleep_ms(200);
+    t0 = nh_now_ms();
     echoed = burst(fr.port);
-    t1 = now_ms();
+    t1 = nh_now_ms();
     atomic_store(&pg.stop, 1);
     if (started)
         pthread_join(th, NULL);
@@ -771,7 +594,7 @@ static void test_burst(void)
               "burst: the established tunnel: %d round trips, worst %llu us%s", pg.rounds,
               (unsigned long long)pg.worst_us, pg.bad ? ", FAILED" : "");
     /* 2. the forwarder thread's CPU for a burst alone */
-    sleep_ms(500); /* the first burst's tunnels have lingered out */
+    nh_sleep_ms(500); /* the first burst's tunnels have lingered out */
     CHECK(pthread_getcpuclockid(fr.th, &fcl) == 0);
     c0 = thread_cpu_ns(fcl);
     echoed = burst(fr.port);
@@ -784,7 +607,7 @@ static void test_burst(void)
             (double)(c1 - c0) / 1000.0 / BURST);
     if (pg.fd >= 0)
         close(pg.fd);
-    fwd_stop(&fr);
+    lf_fwd_stop(&fr);
     qstp_server_quit(srv);
 }
 
@@ -839,9 +662,9 @@ static void *mute_main(void *arg)
 
 static void test_silent_server(void)
 {
-    srv_ctx sc;
+    lf_server sc;
     qstp_server *srv;
-    fwd_run fr;
+    lf_fwd fr;
     mute_relay m;
     int fd, end = -1, bad;
     uint64_t t0;
@@ -855,21 +678,21 @@ static void test_silent_server(void)
     m.lfd = nh_listen_any(&m.port);
     CHECK(m.lfd >= 0 && pthread_create(&m.th, NULL, mute_main, &m) == 0);
     CHECK(fwd_start(&fr, m.port, 300, 10000, 1) == 0);
-    fd = open_tunnel(fr.port);
+    fd = lf_open_tunnel(fr.port);
     CHECK(fd >= 0);
     atomic_store(&m.mute, 1);
-    t0 = now_ms();
+    t0 = nh_now_ms();
     if (fd >= 0)
         (void)read_flood(fd, 15000, &end, &bad);
-    CHECK_MSG(end == 1 && atomic_load(&fr.closed_error) == 1 && now_ms() - t0 < 6000,
+    CHECK_MSG(end == 1 && atomic_load(&fr.closed_error) == 1 && nh_now_ms() - t0 < 6000,
               "silent server, keep-alive 1 s: local end %d after %llu ms, %d tunnels failed "
               "(want RST within a few seconds)",
-              end, (unsigned long long)(now_ms() - t0), atomic_load(&fr.closed_error));
+              end, (unsigned long long)(nh_now_ms() - t0), atomic_load(&fr.closed_error));
     fprintf(stderr, "  silent server, keep-alive 1 s: local connection reset after %llu ms\n",
-            (unsigned long long)(now_ms() - t0));
+            (unsigned long long)(nh_now_ms() - t0));
     if (fd >= 0)
         close(fd);
-    fwd_stop(&fr);
+    lf_fwd_stop(&fr);
     atomic_store(&m.stop, 1);
     pthread_join(m.th, NULL);
     close(m.lfd);
