@@ -216,60 +216,63 @@ static void show_text_server(const qstp_server_certificate *c)
     free(buf);
 }
 
-/* --json: the summary fields of l (cert_json.c). */
-static void show_json(const char *path, loaded *l)
+/* The fields every kind of file has: what it is, who issued it, its serial, suite and dates. */
+static void summary_id(cli_cert_summary *f, const char *kind, const uint8_t *issuer,
+                       const uint8_t *serial, uint8_t algorithm, uint64_t from, uint64_t to)
 {
-    cli_cert_summary f;
-    uint8_t h[QSTP_HASH_SIZE];
-    memset(&f, 0, sizeof(f));
-    f.path = path;
-    f.encoding = enc_name(l->enc);
-    f.size = l->size;
-    f.self_signature = -1;
+    f->kind = kind;
+    f->issuer = issuer;
+    f->serial = serial;
+    f->algorithm = algorithm;
+    f->from = from;
+    f->to = to;
+}
+
+/* The summary of l that both forms of cert show print (text, --json via cert_json.c); h holds
+ * the hash f->hash points to. 0, or -1 for a kind that has none. */
+static int summarize(cli_cert_summary *f, const char *path, const loaded *l, uint8_t h[QSTP_HASH_SIZE])
+{
+    memset(f, 0, sizeof(*f));
+    f->path = path;
+    f->encoding = enc_name(l->enc);
+    f->size = l->size;
+    f->self_signature = -1;
     switch (l->kind) {
     case K_ROOT_CERT:
-        f.kind = "root certificate";
-        f.issuer = l->u.root.issuer;
-        f.serial = l->u.root.serial;
-        f.algorithm = l->u.root.algorithm;
-        f.from = l->u.root.from;
-        f.to = l->u.root.to;
-        f.self_signature = qstp_root_certificate_verify(&l->u.root, l->u.root.from + 1) == 0;
-        f.hash = qstp_root_certificate_hash(h, &l->u.root) == 0 ? h : NULL;
-        break;
+        summary_id(f, "root certificate", l->u.root.issuer, l->u.root.serial, l->u.root.algorithm,
+                   l->u.root.from, l->u.root.to);
+        f->self_signature = qstp_root_certificate_verify(&l->u.root, l->u.root.from + 1) == 0;
+        f->hash = qstp_root_certificate_hash(h, &l->u.root) == 0 ? h : NULL;
+        return 0;
     case K_SERVER_CERT:
-        f.kind = "server certificate";
-        f.issuer = l->u.server.issuer;
-        f.serial = l->u.server.serial;
-        f.algorithm = l->u.server.algorithm;
-        f.from = l->u.server.from;
-        f.to = l->u.server.to;
-        f.has_root_serial = 1;
-        f.root_serial = all_zero(l->u.server.rootser, QSTP_SERIAL_SIZE) ? NULL : l->u.server.rootser;
-        f.hash = qstp_server_certificate_hash(h, &l->u.server) == 0 ? h : NULL;
-        break;
+        summary_id(f, "server certificate", l->u.server.issuer, l->u.server.serial,
+                   l->u.server.algorithm, l->u.server.from, l->u.server.to);
+        f->has_root_serial = 1;
+        f->root_serial = all_zero(l->u.server.rootser, QSTP_SERIAL_SIZE) ? NULL : l->u.server.rootser;
+        f->hash = qstp_server_certificate_hash(h, &l->u.server) == 0 ? h : NULL;
+        return 0;
     case K_ROOT_KEY:
-        f.kind = "root secret key";
-        f.issuer = l->u.rkey.issuer;
-        f.serial = l->u.rkey.serial;
-        f.algorithm = l->u.rkey.algorithm;
-        f.from = l->u.rkey.from;
-        f.to = l->u.rkey.to;
-        f.secret_key = 1;
-        break;
+        summary_id(f, "root secret key", l->u.rkey.issuer, l->u.rkey.serial, l->u.rkey.algorithm,
+                   l->u.rkey.from, l->u.rkey.to);
+        f->secret_key = 1;
+        return 0;
     case K_SERVER_KEY:
-        f.kind = "server secret key";
-        f.issuer = l->u.skey.issuer;
-        f.serial = l->u.skey.serial;
-        f.algorithm = l->u.skey.algorithm;
-        f.from = l->u.skey.from;
-        f.to = l->u.skey.to;
-        f.secret_key = 1;
-        break;
+        summary_id(f, "server secret key", l->u.skey.issuer, l->u.skey.serial, l->u.skey.algorithm,
+                   l->u.skey.from, l->u.skey.to);
+        f->secret_key = 1;
+        return 0;
     default:
-        return;
+        return -1;
     }
-    cli_cert_json(&f);
+}
+
+/* The text form of the fields summary_id sets. */
+static void show_id(const cli_cert_summary *f)
+{
+    show_issuer(f->issuer);
+    show_hex("serial", f->serial, QSTP_SERIAL_SIZE);
+    show_suite(f->algorithm);
+    show_validity(f->from, f->to);
 }
 
 static int cmd_show(int argc, char **argv)
@@ -278,7 +281,7 @@ static int cmd_show(int argc, char **argv)
     const char *pos[1];
     size_t npos;
     uint8_t h[QSTP_HASH_SIZE];
-    char line[200];
+    cli_cert_summary f;
     loaded *l;
     const cli_opt opts[] = {{"--brief", NULL, 0, NULL, &brief}, {"--json", NULL, 0, NULL, &json}};
     r = cli_parse("cert show", argc, argv, opts, 2, pos, 1, &npos);
@@ -305,8 +308,12 @@ static int cmd_show(int argc, char **argv)
         free(l);
         return r;
     }
+    if (summarize(&f, pos[0], l, h) != 0) {
+        free(l);
+        return CLI_OK;
+    }
     if (json) {
-        show_json(pos[0], l);
+        cli_cert_json(&f);
         if (l->kind == K_ROOT_KEY)
             qstp_root_key_clear(&l->u.rkey);
         else if (l->kind == K_SERVER_KEY)
@@ -316,49 +323,35 @@ static int cmd_show(int argc, char **argv)
     }
     switch (l->kind) {
     case K_ROOT_CERT:
-        printf("%s: root certificate (%s, %zu bytes)\n", pos[0], enc_name(l->enc), l->size);
-        show_issuer(l->u.root.issuer);
-        show_hex("serial", l->u.root.serial, QSTP_SERIAL_SIZE);
-        show_suite(l->u.root.algorithm);
-        show_validity(l->u.root.from, l->u.root.to);
-        r = qstp_root_certificate_verify(&l->u.root, l->u.root.from + 1);
-        snprintf(line, sizeof(line), "%s", r == 0 ? "valid" : "INVALID (damaged or altered)");
-        show_field("self-signature", line);
-        if (qstp_root_certificate_hash(h, &l->u.root) == 0)
-            show_hex("hash", h, sizeof(h));
+        printf("%s: root certificate (%s, %zu bytes)\n", pos[0], f.encoding, f.size);
+        show_id(&f);
+        show_field("self-signature", f.self_signature == 1 ? "valid" : "INVALID (damaged or altered)");
+        if (f.hash != NULL)
+            show_hex("hash", f.hash, QSTP_HASH_SIZE);
         if (!brief)
             show_text_root(&l->u.root);
         break;
     case K_SERVER_CERT:
-        printf("%s: server certificate (%s, %zu bytes)\n", pos[0], enc_name(l->enc), l->size);
-        show_issuer(l->u.server.issuer);
-        show_hex("serial", l->u.server.serial, QSTP_SERIAL_SIZE);
-        show_suite(l->u.server.algorithm);
-        show_validity(l->u.server.from, l->u.server.to);
-        if (all_zero(l->u.server.rootser, QSTP_SERIAL_SIZE))
+        printf("%s: server certificate (%s, %zu bytes)\n", pos[0], f.encoding, f.size);
+        show_id(&f);
+        if (f.root_serial == NULL)
             show_field("signed by", "nobody yet (unsigned; run 'qstp root sign')");
         else
-            show_hex("root serial", l->u.server.rootser, QSTP_SERIAL_SIZE);
-        if (qstp_server_certificate_hash(h, &l->u.server) == 0)
-            show_hex("hash", h, sizeof(h));
+            show_hex("root serial", f.root_serial, QSTP_SERIAL_SIZE);
+        if (f.hash != NULL)
+            show_hex("hash", f.hash, QSTP_HASH_SIZE);
         if (!brief)
             show_text_server(&l->u.server);
         break;
     case K_ROOT_KEY:
-        printf("%s: root SECRET key (%s, %zu bytes)\n", pos[0], enc_name(l->enc), l->size);
-        show_issuer(l->u.rkey.issuer);
-        show_hex("serial", l->u.rkey.serial, QSTP_SERIAL_SIZE);
-        show_suite(l->u.rkey.algorithm);
-        show_validity(l->u.rkey.from, l->u.rkey.to);
+        printf("%s: root SECRET key (%s, %zu bytes)\n", pos[0], f.encoding, f.size);
+        show_id(&f);
         show_field("signing key", "present (not shown)");
         qstp_root_key_clear(&l->u.rkey);
         break;
     case K_SERVER_KEY:
-        printf("%s: server SECRET key (%s, %zu bytes)\n", pos[0], enc_name(l->enc), l->size);
-        show_issuer(l->u.skey.issuer);
-        show_hex("serial", l->u.skey.serial, QSTP_SERIAL_SIZE);
-        show_suite(l->u.skey.algorithm);
-        show_validity(l->u.skey.from, l->u.skey.to);
+        printf("%s: server SECRET key (%s, %zu bytes)\n", pos[0], f.encoding, f.size);
+        show_id(&f);
         show_field("signing key", "present (not shown)");
         qstp_server_key_clear(&l->u.skey);
         break;
