@@ -261,14 +261,9 @@ void srv_fwd_data(srv_tunnel *t, const uint8_t *data, size_t len)
     if (f == NULL || f->fd < 0)
         return;
     if (!f->connecting && f->pend_len == 0) {
-        ssize_t w = send(f->fd, data, len, MSG_NOSIGNAL | MSG_DONTWAIT);
-        if (w < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) {
+        if (qstp_net_send_now(f->fd, &data, &len) != 0) {
             backend_failed(f, "lost the");
             return;
-        }
-        if (w > 0) {
-            data += w;
-            len -= (size_t)w;
         }
         if (len == 0)
             return;

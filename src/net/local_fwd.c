@@ -253,13 +253,8 @@ static int out_flush(lf_conn *c)
 static int out_put(lf_conn *c, const uint8_t *p, size_t n)
 {
     if (c->out_len == 0 && c->state != C_CONNECTING) {
-        ssize_t w = send(c->tfd, p, n, MSG_NOSIGNAL | MSG_DONTWAIT);
-        if (w < 0 && !again())
+        if (qstp_net_send_now(c->tfd, &p, &n) != 0)
             return -1;
-        if (w > 0) {
-            p += w;
-            n -= (size_t)w;
-        }
         if (n == 0)
             return 0;
     }
@@ -586,13 +581,8 @@ static void handshake_readable(qstp_local_fwd *f, lf_conn *c)
 static int deliver(lf_conn *c, const uint8_t *d, size_t n)
 {
     if (c->lpend_len == 0) {
-        ssize_t w = send(c->lfd, d, n, MSG_NOSIGNAL | MSG_DONTWAIT);
-        if (w < 0 && !again())
+        if (qstp_net_send_now(c->lfd, &d, &n) != 0)
             return -1;
-        if (w > 0) {
-            d += w;
-            n -= (size_t)w;
-        }
         if (n == 0)
             return 0;
     }

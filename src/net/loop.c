@@ -335,13 +335,8 @@ static int queue_bytes(srv_tunnel *t, const uint8_t *p, size_t n)
 {
     srv_chunk *c;
     if (t->out_head == NULL) {
-        ssize_t w = send(t->fd, p, n, MSG_NOSIGNAL | MSG_DONTWAIT);
-        if (w < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
+        if (qstp_net_send_now(t->fd, &p, &n) != 0)
             return -1;
-        if (w > 0) {
-            p += w;
-            n -= (size_t)w;
-        }
         if (n == 0)
             return 0;
     }

@@ -3,9 +3,11 @@
 #ifndef QSTP_NET_NETUTIL_H
 #define QSTP_NET_NETUTIL_H
 
+#include <errno.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/socket.h>
+#include <sys/types.h>
 
 #include "qstp/session.h"
 
@@ -50,6 +52,20 @@ int qstp_net_connect(const char *host, uint16_t port, uint64_t deadline_ms);
 /* Write all n bytes to a non-blocking fd, polling until the deadline (UINT64_MAX = none).
  * 0, or -transmit_failure / -timeout. */
 int qstp_net_write_all(int fd, const uint8_t *p, size_t n, uint64_t deadline_ms);
+
+/* Sends what a non-blocking socket takes now of the n bytes at *p, and moves *p and *n past
+ * what it took (nothing when it would block). -1 if the socket failed, else 0. The first step of
+ * every "send now, keep the rest" path (the server's records, a backend's plaintext, the local
+ * forwarder's both sides); inline because the server runs it once per record. */
+static inline int qstp_net_send_now(int fd, const uint8_t **p, size_t *n)
+{
+    ssize_t w = send(fd, *p, *n, MSG_NOSIGNAL | MSG_DONTWAIT);
+    if (w < 0)
+        return errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR ? 0 : -1;
+    *p += w;
+    *n -= (size_t)w;
+    return 0;
+}
 
 /* Wait until fd is readable or the deadline passes. 1 readable, 0 timeout, negative error. */
 int qstp_net_wait_readable(int fd, uint64_t deadline_ms);
