@@ -289,14 +289,16 @@ static void test_many(size_t n)
     lconn *cs = calloc(n, sizeof(*cs));
     uint8_t *buf = malloc(65536);
     uint64_t rng = 0x243F6A8885A308D3u, deadline;
-    size_t done = 0, bad = 0, total = 0;
+    size_t done = 0, bad = 0, total = 0, n_reset = 0, n_short = 0, n_mismatch = 0;
     int fds0 = nh_count_dir("/proc/self/fd"), threads_idle, threads_busy = 0;
     memset(&nc, 0, sizeof(nc));
     srv = start_server(NULL, &K.skey, 1, &nc);
     CHECK(srv != NULL && cs != NULL && buf != NULL);
     if (srv == NULL || cs == NULL || buf == NULL)
         goto out;
-    CHECK(fwd_start(&fr, &K.cert, qstp_server_port(srv), 300, 30000) == 0);
+    /* Linger 3 s: a shorter one ends a tunnel whose echo is late on a loaded machine (with 300 ms,
+     * 10 of 500 came back short once while other tests ran), which is the linger rule, not a bug. */
+    CHECK(fwd_start(&fr, &K.cert, qstp_server_port(srv), 3000, 30000) == 0);
     nh_sleep_ms(50);
     threads_idle = nh_count_dir("/proc/self/task");
     for (size_t i = 0; i < n; i++) {
@@ -343,13 +345,17 @@ static void test_many(size_t n)
                     ssize_t r = recv(c->fd, buf, 65536, MSG_DONTWAIT);
                     if (r > 0) {
                         for (ssize_t j = 0; j < r && !c->bad; j++)
-                            if (buf[j] != lf_pat((unsigned)i, c->got + (size_t)j))
+                            if (buf[j] != lf_pat((unsigned)i, c->got + (size_t)j)) {
                                 c->bad = 1;
+                                n_mismatch++;
+                            }
                         c->got += (size_t)r;
                         if (c->got > c->size)
                             c->bad = 1;
                     } else if (r == 0 || (errno != EAGAIN && errno != EINTR)) {
                         c->done = 1;
+                        n_reset += r < 0;
+                        n_short += r == 0 && c->got < c->size;
                         if (r < 0 || c->got != c->size)
                             c->bad = 1;
                         done++;
@@ -365,8 +371,10 @@ static void test_many(size_t n)
     for (size_t i = 0; i < n; i++)
         if (cs[i].fd >= 0)
             close(cs[i].fd);
-    CHECK_MSG(done == n && bad == 0, "%zu local connections: %zu finished, %zu wrong (%zu bytes each way)",
-              n, done, bad, total);
+    CHECK_MSG(done == n && bad == 0,
+              "%zu local connections: %zu finished, %zu wrong (%zu reset, %zu ended short, %zu with "
+              "other bytes; %zu bytes each way)",
+              n, done, bad, n_reset, n_short, n_mismatch, total);
     CHECK_MSG(atomic_load(&fr.opened) == (int)n && atomic_load(&fr.failed) == 0,
               "tunnels opened %d, failed %d", atomic_load(&fr.opened), atomic_load(&fr.failed));
     CHECK_MSG(threads_busy == threads_idle, "threads with no connection %d, with %zu open %d",
