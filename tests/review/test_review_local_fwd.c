@@ -121,6 +121,17 @@ static int fwd_start(lf_fwd *fr, uint16_t server_port, uint32_t linger_ms, uint3
     return lf_fwd_start(fr, &c, g_local6);
 }
 
+/* A command server and a forwarder to it (linger 300 ms); the server, or NULL (checked). */
+static qstp_server *setup(lf_server *sc, lf_fwd *fr, uint32_t timeout_ms, uint32_t keepalive)
+{
+    qstp_server *srv;
+    memset(sc, 0, sizeof(*sc));
+    srv = start_server(sc);
+    CHECK(srv != NULL &&
+          fwd_start(fr, srv != NULL ? qstp_server_port(srv) : 0, 300, timeout_ms, keepalive) == 0);
+    return srv;
+}
+
 /* ---------------------------------------------------------------- R4-LF-1 */
 
 static void test_linger_slow_reader(void)
@@ -130,9 +141,7 @@ static void test_linger_slow_reader(void)
     lf_fwd fr;
     int fd, end = -1, bad = 0;
     size_t n = 0;
-    memset(&sc, 0, sizeof(sc));
-    srv = start_server(&sc);
-    CHECK(srv != NULL && fwd_start(&fr, srv != NULL ? qstp_server_port(srv) : 0, 300, 10000, 0) == 0);
+    srv = setup(&sc, &fr, 10000, 0);
     if (srv == NULL)
         return;
     fd = lf_open_tunnel(fr.port);
@@ -160,9 +169,7 @@ static void test_stop_pending(void)
     lf_fwd fr;
     int fd, end = -1, bad = 0;
     size_t n = 0;
-    memset(&sc, 0, sizeof(sc));
-    srv = start_server(&sc);
-    CHECK(srv != NULL && fwd_start(&fr, srv != NULL ? qstp_server_port(srv) : 0, 300, 10000, 0) == 0);
+    srv = setup(&sc, &fr, 10000, 0);
     if (srv == NULL)
         return;
     fd = lf_open_tunnel(fr.port);
@@ -188,9 +195,7 @@ static void test_local_reset(void)
     lf_fwd fr;
     struct linger lg = {1, 0};
     int fd;
-    memset(&sc, 0, sizeof(sc));
-    srv = start_server(&sc);
-    CHECK(srv != NULL && fwd_start(&fr, srv != NULL ? qstp_server_port(srv) : 0, 300, 10000, 0) == 0);
+    srv = setup(&sc, &fr, 10000, 0);
     if (srv == NULL)
         return;
     fd = lf_open_tunnel(fr.port);
@@ -233,9 +238,7 @@ static void test_keepalive_paused_reader(void)
     lf_fwd fr;
     int fd, end = -1, bad = 0;
     size_t n = 0;
-    memset(&sc, 0, sizeof(sc));
-    srv = start_server(&sc);
-    CHECK(srv != NULL && fwd_start(&fr, srv != NULL ? qstp_server_port(srv) : 0, 300, 10000, 1) == 0);
+    srv = setup(&sc, &fr, 10000, 1);
     if (srv == NULL)
         return;
     fd = lf_open_tunnel(fr.port);
@@ -310,9 +313,7 @@ static void test_emfile(void)
     struct sockaddr_in a;
     int fds[8], fill[256], nfill = 0, top = -1;
     double c0, c1;
-    memset(&sc, 0, sizeof(sc));
-    srv = start_server(&sc);
-    CHECK(srv != NULL && fwd_start(&fr, srv != NULL ? qstp_server_port(srv) : 0, 300, 10000, 0) == 0);
+    srv = setup(&sc, &fr, 10000, 0);
     if (srv == NULL)
         return;
     CHECK(getrlimit(RLIMIT_NOFILE, &old) == 0);
@@ -395,9 +396,7 @@ static void test_cert_expiry(void)
         return;
     g_skey = &k2.skey;
     g_cert = &k2.cert;
-    memset(&sc, 0, sizeof(sc));
-    srv = start_server(&sc);
-    CHECK(srv != NULL && fwd_start(&fr, srv != NULL ? qstp_server_port(srv) : 0, 300, 10000, 0) == 0);
+    srv = setup(&sc, &fr, 10000, 0);
     g_skey = &K.skey;
     g_cert = &K.cert;
     if (srv == NULL)
